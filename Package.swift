@@ -1,0 +1,35 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "ClusterPDF",
+    products: [
+        .library(name: "ClusterPDF", targets: ["ClusterPDF"]),
+        .executable(name: "clusterpdf", targets: ["ClusterPDFCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // System BLAS/LAPACK (Debian: libblas-dev, liblapack-dev), Fortran calling convention.
+        .systemLibrary(name: "CLinearAlgebra", path: "Sources/CLinearAlgebra"),
+        .target(
+            name: "ClusterPDF",
+            dependencies: ["CLinearAlgebra"],
+            swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+        ),
+        .executableTarget(
+            name: "ClusterPDFCLI",
+            dependencies: [
+                "ClusterPDF",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "ClusterPDFTests",
+            dependencies: ["ClusterPDF"],
+            resources: [.copy("Fixtures")]
+        ),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,75 @@
+import Foundation
+
+/// The summary printed by `clusterpdf info`: formula, size, bonds and coordination.
+public struct StructureReport: Codable, Sendable {
+    public struct MoleculeEntry: Codable, Sendable { public var formula: String; public var atoms: Int }
+    public var file: String
+    public var kind: StructureKind
+    public var title: String
+    public var formula: String
+    public var atomCount: Int
+    public var frames: Int
+    /// Molecules in the unit cell of a molecular crystal.
+    public var moleculeCount: Int?
+    public var molecules: [MoleculeEntry]?
+    /// Largest interatomic distance (Å); for a crystal, of the unit cell contents.
+    public var diameter: Double
+    public var cell: [Double]?
+    public var pairs: [PairStatistics]
+    /// Element → coordination number (as text) → atom count.
+    public var coordination: [String: [String: Int]]
+
+    public init(loaded: LoadedStructure, bonds: BondCriterion = BondCriterion()) {
+        let s = loaded.structure
+        file = loaded.path
+        kind = loaded.kind
+        title = s.title
+        formula = s.formula
+        atomCount = s.count
+        frames = loaded.frameCount
+        moleculeCount = loaded.molecules?.count
+        molecules = loaded.molecules?.map { MoleculeEntry(formula: $0.formula, atoms: $0.count) }
+        diameter = s.diameter
+        cell = s.lattice.map { [$0.a, $0.b, $0.c, $0.alpha, $0.beta, $0.gamma] }
+        let stats = StructureStatistics(structure: s, criterion: bonds)
+        pairs = stats.pairs
+        var coord = [String: [String: Int]]()
+        for (e, h) in stats.coordinationHistogram {
+            coord[e.symbol] = Dictionary(uniqueKeysWithValues: h.map { (String($0.key), $0.value) })
+        }
+        coordination = coord
+    }
+
+    public func jsonString() -> String {
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return String(data: try! enc.encode(self), encoding: .utf8)!
+    }
+
+    public func text() -> String {
+        var o = "file:       \(file)\n"
+        o += "kind:       \(kind.rawValue)\n"
+        if !title.isEmpty { o += "title:      \(title)\n" }
+        o += "formula:    \(formula)\n"
+        o += "atoms:      \(atomCount)\n"
+        if frames > 1 { o += "frames:     \(frames) (showing the chosen one)\n" }
+        if let c = cell { o += String(format: "cell:       a=%.4f b=%.4f c=%.4f Å, α=%.2f β=%.2f γ=%.2f°\n", c[0], c[1], c[2], c[3], c[4], c[5]) }
+        if let n = moleculeCount, let m = molecules {
+            o += "molecules:  \(n) in the unit cell: " + m.map { "\($0.formula) (\($0.atoms) atoms)" }.joined(separator: ", ") + "\n"
+        }
+        o += String(format: "diameter:   %.3f Å\n", diameter)
+        o += "\npair      shortest/Å  mean bond/Å  bonds\n"
+        for p in pairs {
+            o += p.pair.padding(toLength: 9, withPad: " ", startingAt: 0)
+            o += p.shortestDistance.map { String(format: " %10.4f", $0) } ?? "          -"
+            o += p.meanBondLength.map { String(format: "  %11.4f", $0) } ?? "            -"
+            o += "  \(p.bondCount)\n"
+        }
+        o += "\ncoordination (CN: atoms)\n"
+        for el in coordination.keys.sorted(by: { (Element(symbol: $0)?.atomicNumber ?? 0) < (Element(symbol: $1)?.atomicNumber ?? 0) }) {
+            let h = coordination[el]!.sorted { Int($0.key)! < Int($1.key)! }
+            o += el.padding(toLength: 4, withPad: " ", startingAt: 0) + h.map { "\($0.key): \($0.value)" }.joined(separator: ", ") + "\n"
+        }
+        return o
+    }
+}

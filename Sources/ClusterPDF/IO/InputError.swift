@@ -1,0 +1,58 @@
+import Foundation
+
+/// A problem with an input file, located by file and line (or CIF item).
+public struct InputError: Error, CustomStringConvertible, Sendable, Equatable {
+    public var file: String
+    /// 1-based line number, when known.
+    public var line: Int?
+    /// The CIF item or column concerned, when useful.
+    public var item: String?
+    public var message: String
+
+    public init(file: String, line: Int? = nil, item: String? = nil, _ message: String) {
+        self.file = file
+        self.line = line
+        self.item = item
+        self.message = message
+    }
+
+    /// "file:line: message (item _x)".
+    public var description: String {
+        var s = file
+        if let l = line { s += ":\(l)" }
+        s += ": " + message
+        if let i = item { s += " (\(i))" }
+        return s
+    }
+}
+
+/// Reads a whole text file with the checks every reader shares: it exists, is a regular file,
+/// is not empty and is text (no NUL bytes, valid UTF-8 or Latin-1).
+enum TextFile {
+    static func read(_ path: String) throws -> String {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
+            throw InputError(file: path, "no such file")
+        }
+        if isDir.boolValue { throw InputError(file: path, "is a directory, not a file") }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw InputError(file: path, "cannot be read (permission denied?)")
+        }
+        if data.isEmpty { throw InputError(file: path, "file is empty") }
+        if data.prefix(8192).contains(0) { throw InputError(file: path, "binary file, not text") }
+        if let s = String(data: data, encoding: .utf8) { return s }
+        if let s = String(data: data, encoding: .isoLatin1) { return s }
+        throw InputError(file: path, "not a text file")
+    }
+
+    /// Splits into lines, accepting \n, \r\n and \r endings.
+    static func lines(_ text: String) -> [Substring] {
+        text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" })
+    }
+}
+
+/// Parses a finite Double; nil for NaN, infinities and garbage.
+func parseFinite<S: StringProtocol>(_ s: S) -> Double? {
+    guard let v = Double(s), v.isFinite else { return nil }
+    return v
+}

@@ -1,0 +1,76 @@
+import Foundation
+
+/// How a structure file is interpreted.
+public enum StructureKind: String, Sendable, Codable {
+    /// A finite set of atoms (XYZ, or a cluster CIF written by ClusterPDF).
+    case cluster
+    /// An extended crystal: the atoms fill one unit cell.
+    case crystal
+    /// A molecular crystal: the chosen whole molecule is used.
+    case molecularCrystal = "molecular-crystal"
+}
+
+/// Options shared by every structure-reading command.
+public struct StructureReadOptions: Sendable {
+    /// 1-based frame of a multi-frame XYZ file.
+    public var frame: Int = 1
+    /// CIF data block name.
+    public var block: String?
+    /// 1-based molecule of a molecular crystal (molecules are sorted largest first).
+    public var molecule: Int = 1
+    public var bonds = BondCriterion()
+    public init(frame: Int = 1, block: String? = nil, molecule: Int = 1) {
+        self.frame = frame; self.block = block; self.molecule = molecule
+    }
+}
+
+/// A structure read from a file, with what else the file held.
+public struct LoadedStructure: Sendable {
+    /// The structure commands work on: a cluster, a molecule, or a crystal's unit cell.
+    public var structure: Structure
+    public var kind: StructureKind
+    public var path: String
+    /// Number of frames (XYZ).
+    public var frameCount: Int
+    /// For a molecular crystal, all whole molecules of the unit cell (largest first).
+    public var molecules: [Structure]?
+    /// For CIF input, the expanded unit cell.
+    public var unitCell: Structure?
+}
+
+/// Reads XYZ or CIF files, chosen by extension (`.xyz`, `.extxyz`, `.cif`) or, failing that, by content.
+public enum StructureReader {
+    public static func read(path: String, options: StructureReadOptions = StructureReadOptions()) throws -> LoadedStructure {
+        let text = try TextFile.read(path)
+        let ext = (path as NSString).pathExtension.lowercased()
+        let isCIF: Bool
+        switch ext {
+        case "cif", "mmcif": isCIF = true
+        case "xyz", "extxyz": isCIF = false
+        default:
+            let firstWord = text.split(whereSeparator: { $0.isWhitespace }).first.map(String.init) ?? ""
+            isCIF = Int(firstWord) == nil
+        }
+        if isCIF {
+            var o = CIFReadOptions(block: options.block)
+            o.bonds = options.bonds
+            let c = try CIFReader.parse(text: text, file: path, options: o)
+            if c.isFiniteCluster, let m = c.molecules?.first {
+                return LoadedStructure(structure: m, kind: .cluster, path: path, frameCount: 1, molecules: nil, unitCell: c.unitCell)
+            }
+            if let mols = c.molecules {
+                guard options.molecule >= 1, options.molecule <= mols.count else {
+                    throw InputError(file: path, "molecule \(options.molecule) requested, the unit cell holds \(mols.count)")
+                }
+                return LoadedStructure(structure: mols[options.molecule - 1], kind: .molecularCrystal, path: path, frameCount: 1, molecules: mols, unitCell: c.unitCell)
+            }
+            return LoadedStructure(structure: c.unitCell, kind: .crystal, path: path, frameCount: 1, molecules: nil, unitCell: c.unitCell)
+        }
+        let frames = try XYZReader.parseFrames(text: text, file: path)
+        guard options.frame >= 1, options.frame <= frames.count else {
+            throw InputError(file: path, "frame \(options.frame) requested, the file has \(frames.count)")
+        }
+        let s = frames[options.frame - 1]
+        return LoadedStructure(structure: s, kind: s.lattice == nil ? .cluster : .crystal, path: path, frameCount: frames.count, molecules: nil, unitCell: nil)
+    }
+}

@@ -1,0 +1,155 @@
+import Foundation
+
+/// Reads XYZ files: plain (`N`, comment, `El x y z` lines), extended XYZ (`Lattice="…"`,
+/// `Properties=species:S:1:pos:R:3…` in the comment line) and multi-frame trajectories.
+public enum XYZReader {
+    /// Every frame of the file at `path`.
+    public static func readFrames(path: String) throws -> [Structure] {
+        try parseFrames(text: TextFile.read(path), file: path)
+    }
+
+    /// Parses XYZ text; `file` names the source in errors.
+    public static func parseFrames(text: String, file: String) throws -> [Structure] {
+        let lines = TextFile.lines(text)
+        var frames = [Structure]()
+        var i = 0
+        while i < lines.count {
+            let countLine = lines[i].trimmingCharacters(in: .whitespaces)
+            if countLine.isEmpty { i += 1; continue }
+            guard let n = Int(countLine) else {
+                if frames.isEmpty { throw InputError(file: file, line: i + 1, "expected the atom count, found '\(countLine.prefix(40))'") }
+                throw InputError(file: file, line: i + 1, "expected the atom count of frame \(frames.count + 1), found '\(countLine.prefix(40))' (does the previous frame's count match its atom lines?)")
+            }
+            guard n > 0 else { throw InputError(file: file, line: i + 1, "atom count is \(n): the structure is empty") }
+            guard i + 1 < lines.count else { throw InputError(file: file, line: i + 1, "file ends before the comment line (truncated?)") }
+            let comment = String(lines[i + 1])
+            let ext = try ExtendedXYZHeader(comment: comment, file: file, line: i + 2)
+            var atoms = [Atom]()
+            atoms.reserveCapacity(n)
+            for k in 0..<n {
+                let ln = i + 2 + k
+                guard ln < lines.count, !lines[ln].trimmingCharacters(in: .whitespaces).isEmpty else {
+                    throw InputError(file: file, line: ln + 1, "file ends after \(k) of \(n) atoms (truncated, or the atom count is wrong)")
+                }
+                atoms.append(try parseAtom(lines[ln], header: ext, file: file, line: ln + 1))
+            }
+            var s = Structure(title: ext.title, atoms: atoms)
+            if let vectors = ext.latticeVectors {
+                s = try latticeStructure(s, vectors: vectors, file: file, line: i + 2)
+            }
+            frames.append(s)
+            i += 2 + n
+        }
+        if frames.isEmpty { throw InputError(file: file, "no atoms found (empty XYZ file)") }
+        return frames
+    }
+
+    static func parseAtom(_ line: Substring, header: ExtendedXYZHeader, file: String, line ln: Int) throws -> Atom {
+        let f = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+        let need = max(header.speciesColumn, header.positionColumn + 2) + 1
+        guard f.count >= need else {
+            throw InputError(file: file, line: ln, "expected 'element x y z', found \(f.count) field\(f.count == 1 ? "" : "s") (is the atom count right?)")
+        }
+        let sym = String(f[header.speciesColumn])
+        let parsed: (element: Element, charge: Int)?
+        if let z = Int(sym) { parsed = Element(atomicNumber: z).map { ($0, 0) } } else { parsed = Element.parseLabel(sym) }
+        guard let (el, charge) = parsed else { throw InputError(file: file, line: ln, "unknown element '\(sym)'") }
+        var p = SIMD3<Double>()
+        for c in 0..<3 {
+            let t = f[header.positionColumn + c]
+            guard let v = parseFinite(t) else {
+                throw InputError(file: file, line: ln, "coordinate '\(t)' is not a finite number")
+            }
+            p[c] = v
+        }
+        return Atom(element: el, position: p, charge: charge, label: sym)
+    }
+
+    static func latticeStructure(_ s: Structure, vectors: [SIMD3<Double>], file: String, line: Int) throws -> Structure {
+        // Express the cell in the standard orientation; keep atoms at the same fractional positions.
+        let (a, b, c) = (vectors[0], vectors[1], vectors[2])
+        func angle(_ u: SIMD3<Double>, _ v: SIMD3<Double>) -> Double {
+            acos(max(-1, min(1, (u * v).sum() / (simd_length(u) * simd_length(v))))) * 180 / .pi
+        }
+        let lat: Lattice
+        do {
+            lat = try Lattice(a: simd_length(a), b: simd_length(b), c: simd_length(c), alpha: angle(b, c), beta: angle(a, c), gamma: angle(a, b))
+        } catch { throw InputError(file: file, line: line, item: "Lattice", "\(error)") }
+        // Solve r = F · (a, b, c) for fractional F with Cramer's rule.
+        let det = (a * cross(b, c)).sum()
+        guard abs(det) > 1e-9 else { throw InputError(file: file, line: line, item: "Lattice", "cell has zero volume") }
+        var out = s
+        for i in out.atoms.indices {
+            let r = out.atoms[i].position
+            let f = SIMD3((r * cross(b, c)).sum(), (a * cross(r, c)).sum(), (a * cross(b, r)).sum()) / det
+            out.atoms[i].position = lat.cartesian(f)
+        }
+        out.lattice = lat
+        return out
+    }
+}
+
+@inline(__always) func cross(_ u: SIMD3<Double>, _ v: SIMD3<Double>) -> SIMD3<Double> {
+    SIMD3(u.y * v.z - u.z * v.y, u.z * v.x - u.x * v.z, u.x * v.y - u.y * v.x)
+}
+
+/// The key=value pairs of an extended-XYZ comment line that matter here.
+struct ExtendedXYZHeader {
+    var title: String
+    var speciesColumn = 0
+    var positionColumn = 1
+    var latticeVectors: [SIMD3<Double>]?
+
+    init(comment: String, file: String, line: Int) throws {
+        title = comment.trimmingCharacters(in: .whitespaces)
+        guard comment.contains("=") else { return }
+        let pairs = ExtendedXYZHeader.keyValues(comment)
+        if let lat = pairs["lattice"] {
+            let v = lat.split(whereSeparator: { $0 == " " || $0 == "," }).compactMap { parseFinite($0) }
+            guard v.count == 9 else { throw InputError(file: file, line: line, item: "Lattice", "Lattice needs 9 numbers, found \(v.count)") }
+            latticeVectors = [SIMD3(v[0], v[1], v[2]), SIMD3(v[3], v[4], v[5]), SIMD3(v[6], v[7], v[8])]
+        }
+        if let props = pairs["properties"] {
+            let p = props.split(separator: ":").map(String.init)
+            guard p.count % 3 == 0 else { throw InputError(file: file, line: line, item: "Properties", "Properties must be name:type:count triples") }
+            var col = 0
+            var sawSpecies = false, sawPos = false
+            for k in stride(from: 0, to: p.count, by: 3) {
+                guard let n = Int(p[k + 2]), n > 0 else { throw InputError(file: file, line: line, item: "Properties", "bad column count '\(p[k + 2])'") }
+                switch p[k].lowercased() {
+                case "species": speciesColumn = col; sawSpecies = true
+                case "pos": positionColumn = col; sawPos = true
+                default: break
+                }
+                col += n
+            }
+            guard sawSpecies, sawPos else { throw InputError(file: file, line: line, item: "Properties", "Properties must list species and pos") }
+        }
+        if let t = pairs["comment"] ?? pairs["title"] { title = t }
+    }
+
+    /// Splits `key=value key="quoted value"` into a lower-cased-key dictionary.
+    static func keyValues(_ s: String) -> [String: String] {
+        var out = [String: String]()
+        let chars = Array(s)
+        var i = 0
+        func skipSpace() { while i < chars.count, chars[i] == " " || chars[i] == "\t" { i += 1 } }
+        while i < chars.count {
+            skipSpace()
+            var key = ""
+            while i < chars.count, chars[i] != "=", chars[i] != " ", chars[i] != "\t" { key.append(chars[i]); i += 1 }
+            guard i < chars.count, chars[i] == "=" else { continue }
+            i += 1
+            var value = ""
+            if i < chars.count, chars[i] == "\"" || chars[i] == "'" {
+                let q = chars[i]; i += 1
+                while i < chars.count, chars[i] != q { value.append(chars[i]); i += 1 }
+                i += 1
+            } else {
+                while i < chars.count, chars[i] != " ", chars[i] != "\t" { value.append(chars[i]); i += 1 }
+            }
+            if !key.isEmpty { out[key.lowercased()] = value }
+        }
+        return out
+    }
+}

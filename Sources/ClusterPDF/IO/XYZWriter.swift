@@ -1,0 +1,21 @@
+import Foundation
+
+/// Writes XYZ: plain for clusters, extended XYZ (`Lattice=`, `Properties=`) when a lattice is set.
+public enum XYZWriter {
+    /// The XYZ text of `structure`, positions in Å with 8 decimals.
+    public static func string(_ structure: Structure) -> String {
+        var out = "\(structure.count)\n"
+        let title = structure.title.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\"", with: "'")
+        if let l = structure.lattice {
+            let (a, b, c) = l.vectors
+            let v = [a, b, c].flatMap { [$0.x, $0.y, $0.z] }.map { String(format: "%.8f", $0) }.joined(separator: " ")
+            out += "Lattice=\"\(v)\" Properties=species:S:1:pos:R:3 pbc=\"T T T\" comment=\"\(title)\"\n"
+        } else {
+            out += title + "\n"
+        }
+        for a in structure.atoms {
+            out += String(format: "%-4@ %15.8f %15.8f %15.8f\n", a.typeSymbol as NSString, a.position.x, a.position.y, a.position.z)
+        }
+        return out
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+
+/// A crystal lattice from cell lengths (Å) and angles (degrees). The Cartesian frame follows the
+/// crystallographic convention: a along x, b in the xy plane.
+public struct Lattice: Hashable, Sendable {
+    public let a, b, c: Double
+    public let alpha, beta, gamma: Double
+    /// Columns are the lattice vectors a, b, c in Å.
+    public let vectors: (SIMD3<Double>, SIMD3<Double>, SIMD3<Double>)
+
+    public static func == (l: Lattice, r: Lattice) -> Bool {
+        l.a == r.a && l.b == r.b && l.c == r.c && l.alpha == r.alpha && l.beta == r.beta && l.gamma == r.gamma
+    }
+    public func hash(into h: inout Hasher) { for v in [a, b, c, alpha, beta, gamma] { h.combine(v) } }
+
+    public enum Problem: Error, CustomStringConvertible {
+        case invalid(String)
+        public var description: String { if case .invalid(let s) = self { return s }; return "" }
+    }
+
+    /// Builds the lattice; throws when a length is not positive or the angles give no volume.
+    public init(a: Double, b: Double, c: Double, alpha: Double, beta: Double, gamma: Double) throws {
+        for (n, v) in [("a", a), ("b", b), ("c", c), ("alpha", alpha), ("beta", beta), ("gamma", gamma)] where !v.isFinite || v <= 0 {
+            throw Problem.invalid("cell parameter \(n) = \(v) must be a positive number")
+        }
+        self.a = a; self.b = b; self.c = c
+        self.alpha = alpha; self.beta = beta; self.gamma = gamma
+        let d = Double.pi / 180
+        let ca = cos(alpha * d), cb = cos(beta * d), cg = cos(gamma * d), sg = sin(gamma * d)
+        let va = SIMD3(a, 0, 0)
+        let vb = SIMD3(b * cg, b * sg, 0)
+        let cx = c * cb
+        let cy = c * (ca - cb * cg) / sg
+        let cz2 = c * c - cx * cx - cy * cy
+        guard cz2 > 1e-8 * c * c, sg.magnitude > 1e-8 else {
+            throw Problem.invalid("cell a=\(a) b=\(b) c=\(c) α=\(alpha) β=\(beta) γ=\(gamma) has zero volume")
+        }
+        vectors = (va, vb, SIMD3(cx, cy, cz2.squareRoot()))
+    }
+
+    /// Cell volume in Å³.
+    public var volume: Double {
+        let (va, vb, vc) = vectors
+        return abs(va.x * (vb.y * vc.z - vb.z * vc.y) - va.y * (vb.x * vc.z - vb.z * vc.x) + va.z * (vb.x * vc.y - vb.y * vc.x))
+    }
+
+    /// Fractional → Cartesian (Å).
+    public func cartesian(_ f: SIMD3<Double>) -> SIMD3<Double> {
+        vectors.0 * f.x + vectors.1 * f.y + vectors.2 * f.z
+    }
+
+    /// Cartesian (Å) → fractional (the matrix is upper triangular).
+    public func fractional(_ r: SIMD3<Double>) -> SIMD3<Double> {
+        let (va, vb, vc) = vectors
+        let fz = r.z / vc.z
+        let fy = (r.y - fz * vc.y) / vb.y
+        let fx = (r.x - fy * vb.x - fz * vc.x) / va.x
+        return SIMD3(fx, fy, fz)
+    }
+}

@@ -1,0 +1,79 @@
+import CLinearAlgebra
+
+/// Thin, typed wrappers over the system BLAS/LAPACK (column-major storage throughout).
+public enum LinearAlgebra {
+    public struct Failure: Error, CustomStringConvertible {
+        public let routine: String
+        public let info: Int32
+        public var description: String { "\(routine) failed (info = \(info))" }
+    }
+
+    /// y ← A·x for a column-major m×n matrix A (BLAS dgemv).
+    public static func multiply(_ a: UnsafePointer<Double>, rows m: Int, columns n: Int,
+                                _ x: UnsafePointer<Double>, into y: UnsafeMutablePointer<Double>, accumulate: Bool = false) {
+        guard m > 0, n > 0 else { return }
+        var mm = Int32(m), nn = Int32(n), lda = Int32(m), inc: Int32 = 1
+        var alpha = 1.0, beta = accumulate ? 1.0 : 0.0
+        var t = CChar(UInt8(ascii: "N"))
+        dgemv_(&t, &mm, &nn, &alpha, a, &lda, x, &inc, &beta, y, &inc)
+    }
+
+    /// y ← Aᵀ·x for a column-major m×n matrix A (BLAS dgemv, transposed).
+    public static func multiplyTransposed(_ a: UnsafePointer<Double>, rows m: Int, columns n: Int,
+                                          _ x: UnsafePointer<Double>, into y: UnsafeMutablePointer<Double>, accumulate: Bool = false) {
+        guard m > 0, n > 0 else { return }
+        var mm = Int32(m), nn = Int32(n), lda = Int32(m), inc: Int32 = 1
+        var alpha = 1.0, beta = accumulate ? 1.0 : 0.0
+        var t = CChar(UInt8(ascii: "T"))
+        dgemv_(&t, &mm, &nn, &alpha, a, &lda, x, &inc, &beta, y, &inc)
+    }
+
+    /// C ← A·B (+ C when accumulating), A m×k, B k×n, column-major (BLAS dgemm).
+    public static func matrixMultiply(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, into c: UnsafeMutablePointer<Double>,
+                                      m: Int, n: Int, k: Int, accumulate: Bool = false) {
+        guard m > 0, n > 0, k > 0 else { return }
+        var mm = Int32(m), nn = Int32(n), kk = Int32(k)
+        var alpha = 1.0, beta = accumulate ? 1.0 : 0.0
+        var t = CChar(UInt8(ascii: "N"))
+        dgemm_(&t, &t, &mm, &nn, &kk, &alpha, a, &mm, b, &kk, &beta, c, &mm)
+    }
+
+    /// Least-squares solution of min ‖A·x − b‖ for a column-major m×n matrix (m ≥ n), LAPACK dgels.
+    public static func leastSquares(_ a: [Double], rows m: Int, columns n: Int, _ b: [Double]) throws -> [Double] {
+        precondition(a.count == m * n && b.count == m && m >= n)
+        var A = a, B = b
+        var mm = Int32(m), nn = Int32(n), nrhs: Int32 = 1, lda = Int32(m), ldb = Int32(m), info: Int32 = 0
+        var t = CChar(UInt8(ascii: "N"))
+        var lwork: Int32 = -1
+        var query = 0.0
+        dgels_(&t, &mm, &nn, &nrhs, &A, &lda, &B, &ldb, &query, &lwork, &info)
+        lwork = Int32(query)
+        var work = [Double](repeating: 0, count: max(1, Int(lwork)))
+        dgels_(&t, &mm, &nn, &nrhs, &A, &lda, &B, &ldb, &work, &lwork, &info)
+        guard info == 0 else { throw Failure(routine: "dgels", info: info) }
+        return Array(B.prefix(n))
+    }
+
+    /// Solves the symmetric positive-definite system A·x = b (LAPACK dgesv on a copy).
+    public static func solve(_ a: [Double], size n: Int, _ b: [Double]) throws -> [Double] {
+        var A = a, B = b
+        var nn = Int32(n), nrhs: Int32 = 1, info: Int32 = 0
+        var ipiv = [Int32](repeating: 0, count: n)
+        dgesv_(&nn, &nrhs, &A, &nn, &ipiv, &B, &nn, &info)
+        guard info == 0 else { throw Failure(routine: "dgesv", info: info) }
+        return B
+    }
+
+    /// Inverse of a symmetric positive-definite matrix (LAPACK dpotrf + dpotri), full storage.
+    public static func inverseSPD(_ a: [Double], size n: Int) throws -> [Double] {
+        var A = a
+        var nn = Int32(n), info: Int32 = 0
+        var u = CChar(UInt8(ascii: "U"))
+        dpotrf_(&u, &nn, &A, &nn, &info)
+        guard info == 0 else { throw Failure(routine: "dpotrf", info: info) }
+        dpotri_(&u, &nn, &A, &nn, &info)
+        guard info == 0 else { throw Failure(routine: "dpotri", info: info) }
+        for j in 0..<n { for i in (j + 1)..<max(j + 1, n) where i < n { A[i + j * n] = A[j + i * n] } }
+        return A
+    }
+}

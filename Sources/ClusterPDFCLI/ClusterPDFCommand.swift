@@ -1,0 +1,49 @@
+import ArgumentParser
+import ClusterPDF
+import Foundation
+
+@main
+struct ClusterPDFCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "clusterpdf",
+        abstract: "Simulate and compare pair distribution functions and powder diffraction of nanoclusters.",
+        version: ClusterPDFVersion.string,
+        subcommands: [Info.self]
+    )
+}
+
+/// Options naming a structure file and how to read it.
+struct StructureInput: ParsableArguments {
+    @Argument(help: "Structure file (.xyz, extended XYZ, .cif).")
+    var file: String
+    @Option(help: "Frame of a multi-frame XYZ file (1-based).")
+    var frame: Int = 1
+    @Option(help: "CIF data block to read (default: the first with atoms).")
+    var block: String?
+    @Option(help: "Molecule of a molecular crystal (1-based, largest first).")
+    var molecule: Int = 1
+    @Option(help: "Bond cutoff in Å for every pair (default: 1.2 × sum of covalent radii).")
+    var bondCutoff: Double?
+
+    var bonds: BondCriterion { BondCriterion(globalCutoff: bondCutoff) }
+
+    func load() throws -> LoadedStructure {
+        var o = StructureReadOptions(frame: frame, block: block, molecule: molecule)
+        o.bonds = bonds
+        return try StructureReader.read(path: file, options: o)
+    }
+}
+
+/// Prints a message to standard error.
+func warn(_ s: String) { FileHandle.standardError.write(("clusterpdf: " + s + "\n").data(using: .utf8)!) }
+
+/// Runs `body`, turning library errors into a clean message and exit code 1.
+func reportingErrors<T>(_ body: () throws -> T) throws -> T {
+    do { return try body() } catch let e as InputError {
+        warn("error: \(e)"); throw ExitCode(1)
+    } catch let e as ExitCode { throw e } catch let e as CleanExit { throw e } catch let e as ValidationError {
+        throw e
+    } catch {
+        warn("error: \(error)"); throw ExitCode(1)
+    }
+}

@@ -1,0 +1,58 @@
+import Foundation
+import XCTest
+@testable import ClusterPDF
+
+/// Path of a bundled test fixture.
+func fixture(_ name: String) -> String {
+    Bundle.module.resourcePath! + "/Fixtures/" + name
+}
+
+/// A fresh temporary directory for one test.
+func temporaryDirectory() -> String {
+    let d = NSTemporaryDirectory() + "clusterpdf-tests-" + UUID().uuidString
+    try! FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
+    return d
+}
+
+/// Writes `text` to a temporary file with the given name and returns its path.
+func writeTemporary(_ text: String, name: String) -> String {
+    let p = temporaryDirectory() + "/" + name
+    try! text.write(toFile: p, atomically: true, encoding: .utf8)
+    return p
+}
+
+/// Asserts that `body` throws an InputError whose description contains every fragment.
+func assertInputError<T>(_ body: @autoclosure () throws -> T, contains fragments: [String], file: StaticString = #filePath, line: UInt = #line) {
+    do {
+        _ = try body()
+        XCTFail("expected an InputError containing \(fragments)", file: file, line: line)
+    } catch let e as InputError {
+        for f in fragments { XCTAssertTrue(e.description.contains(f), "'\(e.description)' lacks '\(f)'", file: file, line: line) }
+    } catch {
+        XCTFail("expected InputError, got \(type(of: error)): \(error)", file: file, line: line)
+    }
+}
+
+/// The `clusterpdf` executable built next to the test bundle.
+var executableURL: URL {
+    var dir = Bundle.module.bundleURL.deletingLastPathComponent()
+    if !FileManager.default.fileExists(atPath: dir.appendingPathComponent("clusterpdf").path) {
+        dir = Bundle.main.bundleURL
+    }
+    return dir.appendingPathComponent("clusterpdf")
+}
+
+/// Runs the CLI; returns exit status, stdout and stderr.
+func runCLI(_ args: [String]) throws -> (status: Int32, out: String, err: String) {
+    let p = Process()
+    p.executableURL = executableURL
+    p.arguments = args
+    let o = Pipe(), e = Pipe()
+    p.standardOutput = o
+    p.standardError = e
+    try p.run()
+    let od = o.fileHandleForReading.readDataToEndOfFile()
+    let ed = e.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return (p.terminationStatus, String(decoding: od, as: UTF8.self), String(decoding: ed, as: UTF8.self))
+}

@@ -1,0 +1,79 @@
+import XCTest
+@testable import ClusterPDF
+
+final class XYZReaderTests: XCTestCase {
+    let dimer = "2\nCdSe dimer\nCd 0 0 0\nSe 2.62 0 0\n"
+
+    func testPlainXYZ() throws {
+        let s = try XYZReader.parseFrames(text: dimer, file: "d.xyz")
+        XCTAssertEqual(s.count, 1)
+        XCTAssertEqual(s[0].formula, "CdSe")
+        XCTAssertEqual(s[0].title, "CdSe dimer")
+        XCTAssertEqual(s[0].atoms[1].position, SIMD3(2.62, 0, 0))
+        XCTAssertEqual(s[0].diameter, 2.62, accuracy: 1e-12)
+    }
+
+    func testMultiFrameAndFrameOption() throws {
+        let text = dimer + "2\nframe 2\nCd 0 0 0\nSe 2.70 0 0\n\n"
+        let path = writeTemporary(text, name: "traj.xyz")
+        let frames = try XYZReader.readFrames(path: path)
+        XCTAssertEqual(frames.count, 2)
+        let second = try StructureReader.read(path: path, options: StructureReadOptions(frame: 2))
+        XCTAssertEqual(second.structure.atoms[1].position.x, 2.70)
+        XCTAssertEqual(second.frameCount, 2)
+        assertInputError(try StructureReader.read(path: path, options: StructureReadOptions(frame: 3)), contains: ["frame 3", "has 2"])
+    }
+
+    func testExtendedXYZ() throws {
+        let text = """
+        2
+        Lattice="6.1 0 0 0 6.1 0 0 0 6.1" Properties=species:S:1:pos:R:3:forces:R:3 pbc="T T T" energy=-1.5
+        Cd 0 0 0 0.1 0.2 0.3
+        Se 1.525 1.525 1.525 0 0 0
+        """
+        let s = try XYZReader.parseFrames(text: text, file: "e.xyz")[0]
+        XCTAssertEqual(s.lattice?.a ?? 0, 6.1, accuracy: 1e-12)
+        XCTAssertEqual(s.lattice?.gamma ?? 0, 90, accuracy: 1e-9)
+        XCTAssertEqual(s.atoms[1].position.x, 1.525, accuracy: 1e-12)
+        // Species in a later column.
+        let t2 = "1\nProperties=pos:R:3:species:S:1\n1 2 3 Cd\n"
+        let s2 = try XYZReader.parseFrames(text: t2, file: "e2.xyz")[0]
+        XCTAssertEqual(s2.atoms[0].element.symbol, "Cd")
+        XCTAssertEqual(s2.atoms[0].position, SIMD3(1, 2, 3))
+    }
+
+    func testRoundTrip() throws {
+        let tet = try StructureReader.read(path: fixture("golden/Cd35Se20-tetrahedron.xyz")).structure
+        let back = try XYZReader.parseFrames(text: XYZWriter.string(tet), file: "rt.xyz")[0]
+        XCTAssertEqual(back.count, tet.count)
+        for (a, b) in zip(tet.atoms, back.atoms) {
+            XCTAssertEqual(a.element, b.element)
+            XCTAssertLessThan(simd_length(a.position - b.position), 1e-8)
+        }
+        // Extended XYZ keeps the lattice.
+        let zb = try StructureReader.read(path: fixture("CdSe-Zincblende.cif")).structure
+        let zb2 = try XYZReader.parseFrames(text: XYZWriter.string(zb), file: "zb.xyz")[0]
+        XCTAssertEqual(zb2.lattice?.a ?? 0, 6.1, accuracy: 1e-8)
+        XCTAssertEqual(zb2.count, 8)
+    }
+
+    func testBadInput() {
+        assertInputError(try XYZReader.parseFrames(text: "3\nc\nCd 0 0 0\nSe 1 1 1\n", file: "t.xyz"), contains: ["t.xyz:5", "file ends after 2 of 3 atoms"])
+        assertInputError(try XYZReader.parseFrames(text: "1\nc\nCd 0 0 0\nSe 1 1 1\n", file: "t.xyz"), contains: ["t.xyz:4", "atom count"])
+        assertInputError(try XYZReader.parseFrames(text: "2\nc\nCd 0 0 0\nSe nan 1 1\n", file: "t.xyz"), contains: ["t.xyz:4", "'nan' is not a finite number"])
+        assertInputError(try XYZReader.parseFrames(text: "2\nc\nCd 0 0 0\nSe 1 inf 1\n", file: "t.xyz"), contains: ["t.xyz:4", "'inf'"])
+        assertInputError(try XYZReader.parseFrames(text: "2\nc\nCd 0 0 0\nXq 1 1 1\n", file: "t.xyz"), contains: ["t.xyz:4", "unknown element 'Xq'"])
+        assertInputError(try XYZReader.parseFrames(text: "0\nempty\n", file: "t.xyz"), contains: ["t.xyz:1", "empty"])
+        assertInputError(try XYZReader.parseFrames(text: "two\nc\n", file: "t.xyz"), contains: ["t.xyz:1", "expected the atom count"])
+        assertInputError(try XYZReader.parseFrames(text: "1\nc\nCd 0 0\n", file: "t.xyz"), contains: ["t.xyz:3", "expected 'element x y z'"])
+        assertInputError(try XYZReader.parseFrames(text: "\n\n", file: "t.xyz"), contains: ["no atoms"])
+        assertInputError(try StructureReader.read(path: temporaryDirectory()), contains: ["is a directory"])
+        assertInputError(try StructureReader.read(path: "/nonexistent/x.xyz"), contains: ["no such file"])
+        let bin = temporaryDirectory() + "/b.xyz"
+        _ = FileManager.default.createFile(atPath: bin, contents: Data([0x7f, 0x45, 0x4c, 0x46, 0, 0, 1, 2]))
+        assertInputError(try StructureReader.read(path: bin), contains: ["binary file"])
+        let empty = temporaryDirectory() + "/e.xyz"
+        _ = FileManager.default.createFile(atPath: empty, contents: Data())
+        assertInputError(try StructureReader.read(path: empty), contains: ["empty"])
+    }
+}
