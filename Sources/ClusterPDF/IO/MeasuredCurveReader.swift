@@ -1,0 +1,75 @@
+import Foundation
+
+/// A curve read from a data file: columns (x, y[, dx, dy] or x, y, dy) and header values.
+public struct MeasuredCurve: Sendable {
+    public var path: String
+    public var x: [Double]
+    public var y: [Double]
+    /// Uncertainties of y, when the file gives them (4-column r, G, dr, dG or 3-column x, y, dy).
+    public var dy: [Double]?
+    /// Header `key = value` pairs (keys lower-cased), e.g. qmin, qmax, composition, wavelength.
+    public var header: [String: String]
+    /// Column names from a `#L` line, if any.
+    public var columnNames: [String]
+
+    /// A numeric header value (e.g. "qmax").
+    public func headerNumber(_ key: String) -> Double? { header[key.lowercased()].flatMap { parseFinite($0.split(separator: " ").first ?? "") } }
+}
+
+/// Reads measured curves: PDFgetX3/xPDFsuite `.gr` (header, `#### start data`, `#S`, `#L`),
+/// PDFgui `.fgr`, `.fq`/`.sq`/`.iq`, `.xy`/`.xye`/`.chi` and plain 2–4 column text with `#` comments.
+public enum MeasuredCurveReader {
+    public static func read(path: String) throws -> MeasuredCurve {
+        try parse(text: TextFile.read(path), file: path)
+    }
+
+    public static func parse(text: String, file: String) throws -> MeasuredCurve {
+        let lines = TextFile.lines(text)
+        var header = [String: String]()
+        var names = [String]()
+        var x = [Double](), y = [Double](), dy = [Double]()
+        var columns: Int?
+        var inData = false
+        for (n, raw) in lines.enumerated() {
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            if line.isEmpty { continue }
+            if line.hasPrefix("#") || line.hasPrefix("!") || line.hasPrefix("//") || line.hasPrefix("[") {
+                let body = line.drop(while: { $0 == "#" || $0 == "!" || $0 == "/" }).trimmingCharacters(in: .whitespaces)
+                if line.lowercased().hasPrefix("#### start data") { inData = true; continue }
+                if body.hasPrefix("L ") { names = body.dropFirst(2).split(separator: " ").map(String.init) }
+                if let eq = body.firstIndex(of: "=") { storeHeader(body, eq, &header) }
+                continue
+            }
+            let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "," })
+            let nums = fields.map { Double($0) }
+            if nums.contains(where: { $0 == nil }) {
+                // Before the data, `key = value` header lines without '#' (PDFgetX3) are allowed.
+                if x.isEmpty, !inData, let eq = line.firstIndex(of: "=") { storeHeader(line, eq, &header); continue }
+                if x.isEmpty, !inData, fields.first.map({ Double($0) == nil }) == true { continue }  // free header text
+                throw InputError(file: file, line: n + 1, "expected numbers, found '\(line.prefix(50))'")
+            }
+            let v = nums.map { $0! }
+            guard v.count >= 2 else { throw InputError(file: file, line: n + 1, "need at least two columns (x, y), found \(v.count)") }
+            if let c = columns, c != v.count {
+                throw InputError(file: file, line: n + 1, "row has \(v.count) columns, earlier rows have \(c) (truncated or garbled line?)")
+            }
+            columns = v.count
+            guard v.allSatisfy({ $0.isFinite }) else { throw InputError(file: file, line: n + 1, "value is not a finite number (NaN or inf)") }
+            if let last = x.last, v[0] <= last {
+                throw InputError(file: file, line: n + 1, "x = \(v[0]) does not increase (previous \(last))")
+            }
+            x.append(v[0]); y.append(v[1])
+            if v.count == 3 { dy.append(v[2]) } else if v.count >= 4 { dy.append(v[3]) }
+        }
+        guard x.count >= 2 else { throw InputError(file: file, "no data: found \(x.count) data row\(x.count == 1 ? "" : "s")") }
+        var d: [Double]? = dy.count == x.count ? dy : nil
+        if let dd = d, dd.contains(where: { $0 <= 0 }) { d = nil }  // zero/negative uncertainties: unweighted
+        return MeasuredCurve(path: file, x: x, y: y, dy: d, header: header, columnNames: names)
+    }
+
+    static func storeHeader<S: StringProtocol>(_ s: S, _ eq: S.Index, _ header: inout [String: String]) {
+        let k = s[..<eq].trimmingCharacters(in: .whitespaces).lowercased()
+        let v = s[s.index(after: eq)...].trimmingCharacters(in: .whitespaces)
+        if !k.isEmpty, !k.contains(" ") || k.count < 40 { header[k] = v }
+    }
+}

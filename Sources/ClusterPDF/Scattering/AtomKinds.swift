@@ -1,0 +1,39 @@
+/// Atoms grouped into kinds that scatter alike: same element, charge, Uiso and occupancy.
+/// Pair sums are accumulated per kind pair, so any per-atom Uiso from a file is honoured.
+public struct AtomKinds: Sendable {
+    public struct Kind: Hashable, Sendable {
+        public var element: Element
+        public var charge: Int
+        /// Uiso (Å²) rounded to 1e-6.
+        public var uiso: Double
+        public var occupancy: Double
+    }
+    public let kinds: [Kind]
+    /// Positions (Å) of the atoms of each kind.
+    public let positions: [[SIMD3<Double>]]
+
+    /// Groups `structure`'s atoms; Uiso from `displacements`.
+    public init(structure: Structure, displacements: DisplacementSettings) {
+        var index = [Kind: Int]()
+        var ks = [Kind]()
+        var pos = [[SIMD3<Double>]]()
+        for a in structure.atoms {
+            let u = (displacements.uiso(of: a) * 1e6).rounded() / 1e6
+            let k = Kind(element: a.element, charge: a.charge, uiso: u, occupancy: a.occupancy)
+            if let i = index[k] { pos[i].append(a.position) } else {
+                index[k] = ks.count; ks.append(k); pos.append([a.position])
+            }
+        }
+        kinds = ks
+        positions = pos
+    }
+
+    /// Index pairs (a ≤ b) in a fixed order.
+    public var pairs: [(Int, Int)] {
+        var p = [(Int, Int)]()
+        for a in kinds.indices { for b in a..<kinds.count { p.append((a, b)) } }
+        return p
+    }
+
+    public var atomCount: Int { positions.reduce(0) { $0 + $1.count } }
+}

@@ -1,0 +1,34 @@
+/// Points x_k = start + k·step, k = 0 … count−1.
+public struct UniformGrid: Sendable, Hashable {
+    public let start: Double
+    public let step: Double
+    public let count: Int
+
+    public init(start: Double, step: Double, count: Int) {
+        self.start = start; self.step = step; self.count = count
+    }
+
+    /// The grid from `start` to `stop` inclusive (within 1e-9 of a step) with spacing `step`.
+    public init(from start: Double, through stop: Double, step: Double) {
+        self.start = start
+        self.step = step
+        count = max(1, Int(((stop - start) / step + 1e-9).rounded(.down)) + 1)
+    }
+
+    public subscript(k: Int) -> Double { start + Double(k) * step }
+    public var values: [Double] { (0..<count).map { self[$0] } }
+    public var last: Double { self[count - 1] }
+}
+
+/// A computed curve with its grid, units and parameters.
+public struct Curve: Sendable {
+    public var x: [Double]
+    /// One or more y columns (e.g. G, or G per partial).
+    public var columns: [[Double]]
+    /// Column names with units, x first: ["r(A)", "G(A^-2)"].
+    public var labels: [String]
+    public init(x: [Double], columns: [[Double]], labels: [String]) {
+        self.x = x; self.columns = columns; self.labels = labels
+    }
+    public var y: [Double] { columns[0] }
+}
