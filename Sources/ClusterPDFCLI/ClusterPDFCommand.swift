@@ -8,7 +8,7 @@ struct ClusterPDFCommand: ParsableCommand {
         commandName: "clusterpdf",
         abstract: "Simulate and compare pair distribution functions and powder diffraction of nanoclusters.",
         version: ClusterPDFVersion.string,
-        subcommands: [Info.self]
+        subcommands: [Info.self, Simulate.self, Build.self]
     )
 }
 
@@ -42,7 +42,7 @@ func reportingErrors<T>(_ body: () throws -> T) throws -> T {
     do { return try body() } catch let e as InputError {
         warn("error: \(e)"); throw ExitCode(1)
     } catch let e as ExitCode { throw e } catch let e as CleanExit { throw e } catch let e as ValidationError {
-        throw e
+        warn("error: \(e.message)"); throw ExitCode(1)
     } catch {
         warn("error: \(error)"); throw ExitCode(1)
     }

@@ -1,0 +1,124 @@
+import ArgumentParser
+import ClusterPDF
+import Foundation
+
+extension CrystalBuilder.Kind: ExpressibleByArgument {}
+extension ClusterCarver.Center: ExpressibleByArgument {}
+extension ClusterCarver.Shape: ExpressibleByArgument {}
+
+/// Where a built structure goes: a file (.xyz or .cif by extension) or standard output (XYZ).
+struct StructureOutput: ParsableArguments {
+    @Option(name: .shortAndLong, help: "Output file, .xyz or .cif (default: XYZ on standard output).")
+    var output: String?
+
+    func write(_ s: Structure) throws {
+        let text = output.map { ($0 as NSString).pathExtension.lowercased() == "cif" } == true ? CIFWriter.string(s) : XYZWriter.string(s)
+        if let o = output { try AtomicFile.write(text, to: o) } else { print(text, terminator: "") }
+    }
+}
+
+func element(_ s: String, _ what: String) throws -> Element {
+    guard let e = Element(symbol: s) else { throw ValidationError("unknown element '\(s)' for \(what)") }
+    return e
+}
+
+struct Build: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Build and transform model structures.",
+        subcommands: [Tetrahedron.self, Crystal.self, Sphere.self, Swap.self, Core.self, Jitter.self])
+
+    struct Tetrahedron: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Cation-terminated zincblende tetrahedron: N = 5, 6, 7 give Cd35Se20, Cd56Se35, Cd84Se56.")
+        @Option(help: "Cation element.") var cation = "Cd"
+        @Option(help: "Anion element.") var anion = "Se"
+        @Option(help: "Cations per edge N.") var size: Int
+        @Option(help: "Lattice constant a (Å); default from the bulk zincblende table.") var a: Double?
+        @OptionGroup var out: StructureOutput
+        func run() throws {
+            try reportingErrors {
+                try out.write(TetrahedronBuilder.build(cation: element(cation, "--cation"), anion: element(anion, "--anion"), size: size, a: a))
+            }
+        }
+    }
+
+    struct Crystal: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Bulk zincblende or wurtzite unit cell (write it as .cif).")
+        @Option(help: "zincblende or wurtzite.") var structure: CrystalBuilder.Kind
+        @Option(help: "Cation element.") var cation = "Cd"
+        @Option(help: "Anion element.") var anion = "Se"
+        @Option(help: "a (Å).") var a: Double?
+        @Option(help: "c (Å), wurtzite.") var c: Double?
+        @Option(help: "Internal parameter u, wurtzite.") var u: Double?
+        @OptionGroup var out: StructureOutput
+        func run() throws {
+            try reportingErrors {
+                let ca = try element(cation, "--cation"), an = try element(anion, "--anion")
+                let s = structure == .zincblende ? try CrystalBuilder.zincblende(cation: ca, anion: an, a: a)
+                    : try CrystalBuilder.wurtzite(cation: ca, anion: an, a: a, c: c, u: u)
+                try out.write(s)
+            }
+        }
+    }
+
+    struct Sphere: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Carve a nanoparticle (all atoms within R of the centre) from a crystal.")
+        @Argument(help: "Crystal file (CIF or extended XYZ).") var crystal: String
+        @Option(help: "Radius R (Å).") var radius: Double
+        @Option(help: "Centre: atom, origin or void.") var center: ClusterCarver.Center = .atom
+        @Option(help: "Shape: sphere, cube, octahedron or tetrahedron (R is the centre-to-vertex size for polyhedra).") var shape: ClusterCarver.Shape = .sphere
+        @Flag(help: "Trim surface atoms of the element in excess to keep the crystal's formula.") var stoichiometric = false
+        @OptionGroup var out: StructureOutput
+        func run() throws {
+            try reportingErrors {
+                let l = try StructureReader.read(path: crystal)
+                guard let cell = l.unitCell ?? (l.structure.lattice != nil ? l.structure : nil) else {
+                    throw ValidationError("\(crystal) has no lattice: give a crystal CIF or extended XYZ")
+                }
+                try out.write(ClusterCarver.carve(cell, radius: radius, center: center, shape: shape, stoichiometric: stoichiometric))
+            }
+        }
+    }
+
+    struct Swap: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Substitute elements (In=Cd,P=Se) and rescale to the target bond length.")
+        @OptionGroup var input: StructureInput
+        @Option(help: "Element map, e.g. In=Cd,P=Se.") var map: String
+        @Option(help: "Target mean cation–anion bond (Å); default: the new pair's bulk bond.") var bond: Double?
+        @Flag(help: "Do not rescale.") var noScale = false
+        @OptionGroup var out: StructureOutput
+        func run() throws {
+            try reportingErrors {
+                let s = try input.load().structure
+                try out.write(StructureTransforms.swap(s, map: StructureTransforms.parseMap(map), bond: bond, scaleToBulkBond: !noScale, bonds: input.bonds))
+            }
+        }
+    }
+
+    struct Core: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Remove ligand elements and, optionally, cations bonded to fewer than K anions.")
+        @OptionGroup var input: StructureInput
+        @Option(help: "Elements to remove, e.g. C,H,O,N,Cl.") var drop: String = ""
+        @Option(help: "Keep only cations bonded to at least K anions.") var minCoordination: Int?
+        @OptionGroup var out: StructureOutput
+        func run() throws {
+            try reportingErrors {
+                let s = try input.load().structure
+                let els = try Set(drop.split(separator: ",").map { try element(String($0).trimmingCharacters(in: .whitespaces), "--drop") })
+                try out.write(StructureTransforms.core(s, drop: els, minCoordination: minCoordination, bonds: input.bonds))
+            }
+        }
+    }
+
+    struct Jitter: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Random Gaussian displacements (reproducible with --seed).")
+        @OptionGroup var input: StructureInput
+        @Option(help: "σ per Cartesian component (Å).") var sigma: Double
+        @Option(help: "Random seed.") var seed: UInt64 = 1
+        @OptionGroup var out: StructureOutput
+        func run() throws {
+            try reportingErrors {
+                try out.write(StructureTransforms.jitter(input.load().structure, sigma: sigma, seed: seed))
+            }
+        }
+    }
+}
