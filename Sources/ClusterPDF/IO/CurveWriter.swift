@@ -44,9 +44,13 @@ public enum AtomicFile {
         let tmp = dir.appendingPathComponent(".\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)")
         do {
             try Data(text.utf8).write(to: tmp)
-            if FileManager.default.fileExists(atPath: path) { _ = try FileManager.default.replaceItemAt(url, withItemAt: tmp) } else {
-                try FileManager.default.moveItem(at: tmp, to: url)
+            // rename(2) replaces the target atomically.
+            guard rename(tmp.path, url.path) == 0 else {
+                throw WriteError(path: path, reason: String(cString: strerror(errno)))
             }
+        } catch let e as WriteError {
+            try? FileManager.default.removeItem(at: tmp)
+            throw e
         } catch {
             try? FileManager.default.removeItem(at: tmp)
             throw WriteError(path: path, reason: "\(error.localizedDescription)")

@@ -1,0 +1,82 @@
+import Foundation
+
+/// A library of model structures with their structure family, as in `Structures/library.json`
+/// and user libraries (`~/.clusterpdf/library/library.json`).
+public struct ModelLibrary: Codable, Sendable {
+    /// Structure families the classifier tells apart.
+    public enum Family: String, Codable, Sendable, CaseIterable {
+        case zincblendeLike = "zincblende-like"
+        case wurtziteLike = "wurtzite-like"
+        case pseudoWurtzite = "pseudo-wurtzite"
+
+        /// The class reported by the classifier: wurtzite-like and pseudo-wurtzite models vote together.
+        public var verdictClass: String { self == .zincblendeLike ? "zincblende-like" : "pseudo-wurtzite" }
+    }
+
+    public struct Entry: Codable, Sendable, Hashable {
+        public var file: String
+        /// "cluster" or "crystal" (crystals are references, not classifier models).
+        public var kind: String?
+        public var formula: String
+        public var atoms: Int
+        public var family: Family
+        public var command: String?
+        public var literature: String?
+    }
+
+    public var description: String?
+    public var models: [Entry]
+    /// Directory the entries' files are relative to (not stored).
+    public var directory: String = ""
+
+    enum CodingKeys: String, CodingKey { case description, models }
+
+    public init(description: String? = nil, models: [Entry] = [], directory: String) {
+        self.description = description; self.models = models; self.directory = directory
+    }
+
+    /// Cluster models only, with absolute paths.
+    public var clusterModels: [(entry: Entry, path: String)] {
+        models.filter { ($0.kind ?? "cluster") == "cluster" }.map { ($0, (directory as NSString).appendingPathComponent($0.file)) }
+    }
+
+    /// Loads `DIR/library.json`; a missing file gives an empty library.
+    public static func load(directory: String) throws -> ModelLibrary {
+        let path = (directory as NSString).appendingPathComponent("library.json")
+        guard FileManager.default.fileExists(atPath: path) else { return ModelLibrary(models: [], directory: directory) }
+        let text = try TextFile.read(path)
+        do {
+            var lib = try JSONDecoder().decode(ModelLibrary.self, from: Data(text.utf8))
+            lib.directory = directory
+            return lib
+        } catch {
+            throw InputError(file: path, "not a valid library file: \(error)")
+        }
+    }
+
+    /// The default user library directory, `~/.clusterpdf/library`.
+    public static var userDirectory: String {
+        (NSHomeDirectory() as NSString).appendingPathComponent(".clusterpdf/library")
+    }
+
+    /// Copies `file` into the library directory and records it (written atomically).
+    @discardableResult
+    public static func add(file: String, family: Family, directory: String, literature: String? = nil) throws -> Entry {
+        let loaded = try StructureReader.read(path: file)
+        guard loaded.kind != .crystal else { throw InputError(file: file, "is a periodic crystal: add a finite cluster model") }
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        var lib = try load(directory: directory)
+        let name = (file as NSString).lastPathComponent
+        // Store as XYZ (finite cluster), whatever the input format.
+        let stored = ((name as NSString).deletingPathExtension) + ".xyz"
+        try AtomicFile.write(XYZWriter.string(loaded.structure), to: (directory as NSString).appendingPathComponent(stored))
+        let entry = Entry(file: stored, kind: "cluster", formula: loaded.structure.formula, atoms: loaded.structure.count,
+                          family: family, command: "clusterpdf library add \(file) --family \(family.rawValue)", literature: literature)
+        lib.models.removeAll { $0.file == stored }
+        lib.models.append(entry)
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try AtomicFile.write(String(decoding: try enc.encode(lib), as: UTF8.self) + "\n", to: (directory as NSString).appendingPathComponent("library.json"))
+        return entry
+    }
+}
