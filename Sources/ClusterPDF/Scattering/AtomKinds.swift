@@ -8,7 +8,7 @@ public struct AtomKinds: Sendable {
         public var uiso: Double
         public var occupancy: Double
     }
-    public let kinds: [Kind]
+    public internal(set) var kinds: [Kind]
     /// Positions (Å) of the atoms of each kind.
     public let positions: [[SIMD3<Double>]]
 
@@ -26,6 +26,13 @@ public struct AtomKinds: Sendable {
         }
         kinds = ks
         positions = pos
+    }
+
+    /// The same grouping with new Uiso values (Å²) per element; elements not listed keep theirs.
+    public func withUiso(_ perElement: [Element: Double]) -> AtomKinds {
+        var k = self
+        for i in k.kinds.indices { if let u = perElement[k.kinds[i].element] { k.kinds[i].uiso = u } }
+        return k
     }
 
     /// Index pairs (a ≤ b) in a fixed order.

@@ -20,13 +20,13 @@ import Foundation
 public struct DebyeCalculator: Sendable {
     public let structure: Structure
     public let settings: ScatteringSettings
-    public let kinds: AtomKinds
+    public internal(set) var kinds: AtomKinds
     /// Scattering factor of each kind.
     let factors: [ScatteringFactor]
     /// Warnings for the user (ions replaced by neutral atoms, …).
     public let warnings: [String]
     /// The pair-distance histogram (histogram mode), shared by every function computed.
-    public let histogram: PairHistogram?
+    public internal(set) var histogram: PairHistogram?
 
     /// Prepares a calculation; throws on an empty structure, bad settings or missing scattering data.
     public init(structure: Structure, settings: ScatteringSettings) throws {
@@ -35,15 +35,7 @@ public struct DebyeCalculator: Sendable {
         self.structure = structure
         self.settings = settings
         kinds = AtomKinds(structure: structure, displacements: settings.displacements)
-        var w = [String]()
-        var f = [ScatteringFactor]()
-        for k in kinds.kinds {
-            let sf = try ScatteringFactor(element: k.element, charge: k.charge, radiation: settings.radiation)
-            if sf.fellBackToNeutral { w.append("no X-ray form factor for \(sf.symbol): using neutral \(k.element.symbol)") }
-            f.append(sf)
-        }
-        factors = f
-        warnings = Array(Set(w)).sorted()
+        (factors, warnings) = try DebyeCalculator.scatteringFactors(kinds, settings.radiation)
         let pairs = Double(kinds.atomCount) * Double(kinds.atomCount - 1) / 2
         let useHistogram = settings.mode == .histogram || (settings.mode == .auto && pairs > 20_000)
         histogram = useHistogram ? PairHistogram(kinds: kinds, binWidth: settings.binWidth, threads: settings.threads) : nil
@@ -51,6 +43,28 @@ public struct DebyeCalculator: Sendable {
             throw SettingsError.invalid("two atoms are closer than 0.01 Å (\(dmin) Å): overlapping atoms")
         }
         if histogram == nil { try checkOverlap() }
+    }
+
+    /// Reuses the kinds and histogram of `base` with new settings (radiation, damping, δ, Q range):
+    /// no pair distances are recomputed. Used by refinements.
+    public init(reusing base: DebyeCalculator, settings: ScatteringSettings, kinds: AtomKinds? = nil, histogram: PairHistogram? = nil) throws {
+        try settings.validate()
+        structure = base.structure
+        self.settings = settings
+        self.kinds = kinds ?? base.kinds
+        self.histogram = histogram ?? base.histogram
+        (factors, warnings) = try DebyeCalculator.scatteringFactors(self.kinds, settings.radiation)
+    }
+
+    static func scatteringFactors(_ kinds: AtomKinds, _ radiation: Radiation) throws -> ([ScatteringFactor], [String]) {
+        var w = [String]()
+        var f = [ScatteringFactor]()
+        for k in kinds.kinds {
+            let sf = try ScatteringFactor(element: k.element, charge: k.charge, radiation: radiation)
+            if sf.fellBackToNeutral { w.append("no X-ray form factor for \(sf.symbol): using neutral \(k.element.symbol)") }
+            f.append(sf)
+        }
+        return (f, Array(Set(w)).sorted())
     }
 
     /// Evaluation mode actually used.
@@ -189,7 +203,7 @@ public struct DebyeCalculator: Sendable {
     public var integrationGrid: (grid: UniformGrid, weights: [Double]) {
         let s = settings
         let omega = maximumPairDistance + s.rmax
-        let hMax = min(0.01, 0.25 / max(omega, 1))
+        let hMax = s.qIntegrationStep ?? min(0.01, 0.25 / max(omega, 1))
         let n = max(16, Int(((s.qmax - s.qmin) / hMax).rounded(.up)))
         let h = (s.qmax - s.qmin) / Double(n)
         let grid = UniformGrid(start: s.qmin, step: h, count: n + 1)

@@ -1,0 +1,311 @@
+import Foundation
+
+/// Options of a G(r) refinement. Distances in Å, U in Å², Q in Å⁻¹.
+public struct RefinementOptions: Sendable {
+    /// Fit range; nil takes the data's first/last r.
+    public var rmin: Double? = nil
+    public var rmax: Double? = nil
+    /// Free parameters among: scale, zoom, uiso, delta2, delta1, qdamp, qbroad.
+    public var free: Set<String> = ["scale", "zoom", "uiso", "delta2"]
+    /// Refine one Uiso per element instead of one shared value.
+    public var uisoPerElement = false
+    /// Starting values.
+    public var scale: Double? = nil
+    public var zoom = 1.0
+    public var uiso = 0.01
+    public var delta1 = 0.0
+    public var delta2 = 0.0
+    public var qdamp = 0.04
+    public var qbroad = 0.0
+    /// Termination; nil takes the data header's qmin/qmax, else 1 and 25.
+    public var qmin: Double? = nil
+    public var qmax: Double? = nil
+    public var radiation: Radiation = .xray
+    /// Before least squares, scan zoom over start·(1 ± zoomScan) to find the right basin (0 turns it off).
+    public var zoomScan = 0.25
+    public var maxIterations = 100
+    public var threads = ProcessInfo.processInfo.activeProcessorCount
+    public init() {}
+
+    public static let knownParameters: Set<String> = ["scale", "zoom", "uiso", "delta1", "delta2", "qdamp", "qbroad"]
+    /// Bounds of each nonlinear parameter.
+    static let bounds: [String: ClosedRange<Double>] = [
+        "zoom": 0.5...1.5, "uiso": 0...0.2, "delta1": 0...5, "delta2": 0...20, "qdamp": 0...0.5, "qbroad": 0...0.5,
+    ]
+}
+
+/// One refined parameter.
+public struct RefinedParameter: Codable, Sendable {
+    public var name: String
+    public var value: Double
+    /// Standard uncertainty (from the covariance matrix scaled by reduced χ²); nil when fixed.
+    public var uncertainty: Double?
+    public var free: Bool
+}
+
+/// The outcome of a refinement.
+public struct RefinementResult: Codable, Sendable {
+    public var model: String
+    public var data: String
+    public var formula: String
+    public var parameters: [RefinedParameter]
+    /// Rw = sqrt(Σ w (Gobs − Gcalc)² / Σ w Gobs²), w = 1/dG² when the data give dG, else 1.
+    public var rw: Double
+    /// Rw with w = 1.
+    public var rwUnweighted: Double
+    /// Pearson correlation of Gobs and Gcalc.
+    public var pearson: Double
+    public var chi2: Double
+    public var reducedChi2: Double
+    public var points: Int
+    public var freeParameters: Int
+    public var iterations: Int
+    public var weighted: Bool
+    public var rmin: Double
+    public var rmax: Double
+    public var qmin: Double
+    public var qmax: Double
+    public var r: [Double]
+    public var gObserved: [Double]
+    public var gCalculated: [Double]
+
+    public func value(_ name: String) -> Double? { parameters.first { $0.name == name }?.value }
+    public func uncertainty(_ name: String) -> Double? { parameters.first { $0.name == name }?.uncertainty }
+}
+
+/// Refines a cluster model against a measured G(r): scale in closed form at every step, the
+/// other parameters by Levenberg–Marquardt with finite-difference Jacobians, each step solved by
+/// LAPACK least squares (dgels) and the covariance from LAPACK (dpotrf/dpotri).
+/// Pair distances are histogrammed once (bin 1e-4 Å); zoom and U only re-weight them.
+public struct PDFRefinement {
+    public let structure: Structure
+    public let data: MeasuredCurve
+    public let options: RefinementOptions
+    let base: DebyeCalculator
+    let indices: Range<Int>
+    let uniform: Bool
+    let weights: [Double]
+    /// Names of the nonlinear parameters in vector order.
+    let names: [String]
+    let elements: [Element]
+
+    public init(structure: Structure, data: MeasuredCurve, options: RefinementOptions = RefinementOptions()) throws {
+        for f in options.free where !RefinementOptions.knownParameters.contains(f) {
+            throw SettingsError.invalid("unknown parameter '\(f)' in --free; known: \(RefinementOptions.knownParameters.sorted().joined(separator: ", "))")
+        }
+        self.structure = structure
+        self.data = data
+        self.options = options
+        let lo = options.rmin ?? data.x.first!, hi = options.rmax ?? data.x.last!
+        guard hi > lo else { throw SettingsError.invalid("empty fit range: rmin \(lo) ≥ rmax \(hi)") }
+        guard let i0 = data.x.firstIndex(where: { $0 >= lo - 1e-9 }), let i1 = data.x.lastIndex(where: { $0 <= hi + 1e-9 }), i1 > i0 + 5 else {
+            throw SettingsError.invalid("fewer than 6 data points in r = \(lo)…\(hi) Å (data cover \(data.x.first!)…\(data.x.last!) Å)")
+        }
+        indices = i0..<(i1 + 1)
+        let step = data.x[i0 + 1] - data.x[i0]
+        uniform = indices.allSatisfy { abs(data.x[$0] - (data.x[i0] + Double($0 - i0) * step)) < 1e-6 * max(step, 1e-12) + 1e-9 }
+        weights = indices.map { i in data.dy.map { 1 / ($0[i] * $0[i]) } ?? 1 }
+        elements = structure.elements
+        var n = [String]()
+        for p in ["zoom", "uiso", "delta1", "delta2", "qdamp", "qbroad"] where options.free.contains(p) {
+            if p == "uiso" && options.uisoPerElement { n += elements.map { "uiso_\($0.symbol)" } } else { n.append(p) }
+        }
+        names = n
+        var s = ScatteringSettings()
+        s.radiation = options.radiation
+        s.qmin = options.qmin ?? data.headerNumber("qmin") ?? 1
+        s.qmax = options.qmax ?? data.headerNumber("qmax") ?? 25
+        s.mode = .histogram
+        s.binWidth = 1e-4
+        s.threads = options.threads
+        s.displacements = DisplacementSettings(perElement: Dictionary(uniqueKeysWithValues: elements.map { ($0, options.uiso) }))
+        s.rmin = data.x[i0]; s.rmax = data.x[i1]
+        s.rstep = uniform ? step : min(0.01, step)
+        let baseCalc = try DebyeCalculator(structure: structure, settings: s)
+        // A fixed integration grid, fine enough for any zoom within bounds.
+        s.qIntegrationStep = min(0.01, 0.25 / (baseCalc.maximumPairDistance * 1.5 + s.rmax))
+        base = try DebyeCalculator(reusing: baseCalc, settings: s)
+    }
+
+    /// Parameter values of the nonlinear vector with fixed ones filled in.
+    func values(_ p: [Double]) -> [String: Double] {
+        var v: [String: Double] = ["zoom": options.zoom, "uiso": options.uiso, "delta1": options.delta1, "delta2": options.delta2,
+                                   "qdamp": options.qdamp, "qbroad": options.qbroad]
+        for e in elements { v["uiso_\(e.symbol)"] = options.uiso }
+        for (i, n) in names.enumerated() { v[n] = p[i] }
+        if !options.uisoPerElement { for e in elements { v["uiso_\(e.symbol)"] = v["uiso"] } }
+        return v
+    }
+
+    /// Model G(r) (unscaled) at the fit points.
+    func model(_ p: [Double]) throws -> [Double] {
+        let v = values(p)
+        var s = base.settings
+        s.delta1 = v["delta1"]!; s.delta2 = v["delta2"]!; s.qdamp = v["qdamp"]!; s.qbroad = v["qbroad"]!
+        let kinds = base.kinds.withUiso(Dictionary(uniqueKeysWithValues: elements.map { ($0, v["uiso_\($0.symbol)"]!) }))
+        let calc = try DebyeCalculator(reusing: base, settings: s, kinds: kinds, histogram: base.histogram!.scaled(by: v["zoom"]!))
+        let g = calc.pairDistributionFunction()
+        if uniform { return Array(g.y.prefix(indices.count)) }
+        // Linear interpolation onto irregular data points.
+        let rg = calc.rGrid
+        return indices.map { i in
+            let t = (data.x[i] - rg.start) / rg.step
+            let k = max(0, min(rg.count - 2, Int(t)))
+            let u = t - Double(k)
+            return g.y[k] * (1 - u) + g.y[k + 1] * u
+        }
+    }
+
+    /// Closed-form scale and weighted residuals sqrt(w)(Gobs − s·Gcalc).
+    func residuals(_ gc: [Double]) -> (scale: Double, res: [Double]) {
+        var sxy = 0.0, syy = 0.0
+        for (k, i) in indices.enumerated() { sxy += weights[k] * data.y[i] * gc[k]; syy += weights[k] * gc[k] * gc[k] }
+        let scale = options.free.contains("scale") ? (syy > 0 ? sxy / syy : 1) : (options.scale ?? 1)
+        let res = indices.enumerated().map { k, i in weights[k].squareRoot() * (data.y[i] - scale * gc[k]) }
+        return (scale, res)
+    }
+
+    static func cost(_ r: [Double]) -> Double { r.reduce(0) { $0 + $1 * $1 } }
+
+    func clamp(_ p: [Double]) -> [Double] {
+        p.enumerated().map { i, v in
+            let key = names[i].hasPrefix("uiso") ? "uiso" : names[i]
+            let b = RefinementOptions.bounds[key]!
+            return min(max(v, b.lowerBound), b.upperBound)
+        }
+    }
+
+    func jacobian(_ p: [Double], _ r0: [Double]) throws -> [[Double]] {
+        try names.indices.map { j in
+            var q = p
+            let h = names[j] == "zoom" ? 1e-5 : max(1e-6, 1e-4 * abs(p[j]))
+            q[j] += h
+            let r1 = residuals(try model(q)).res
+            return zip(r1, r0).map { ($0 - $1) / h }
+        }
+    }
+
+    /// Runs the refinement.
+    public func run() throws -> RefinementResult {
+        var p: [Double] = names.map { n in
+            let v = values([])
+            return n.hasPrefix("uiso") ? options.uiso : v[n]!
+        }
+        // Zoom scan to land in the right basin.
+        if let zi = names.firstIndex(of: "zoom"), options.zoomScan > 0 {
+            var best = (cost: Double.infinity, zoom: p[zi])
+            let n = Int((2 * options.zoomScan / 0.005).rounded())
+            for k in 0...n {
+                var q = p
+                q[zi] = options.zoom * (1 - options.zoomScan + Double(k) * 0.005)
+                q = clamp(q)
+                let c = PDFRefinement.cost(residuals(try model(q)).res)
+                if c < best.cost { best = (c, q[zi]) }
+            }
+            p[zi] = best.zoom
+        }
+        var current = residuals(try model(p)).res
+        var cost = PDFRefinement.cost(current)
+        var lambda = 1e-3
+        var iterations = 0
+        if !names.isEmpty {
+            outer: while iterations < options.maxIterations {
+                iterations += 1
+                let J = try jacobian(p, current)
+                let m = current.count, n = names.count
+                let diag = (0..<n).map { j in max(J[j].reduce(0) { $0 + $1 * $1 }, 1e-30) }
+                var improved = false
+                for _ in 0..<12 {
+                    // Augmented least squares [J; sqrt(λ D)] δ = [−r; 0] (LAPACK dgels).
+                    var a = [Double](repeating: 0, count: (m + n) * n)
+                    for j in 0..<n {
+                        for i in 0..<m { a[j * (m + n) + i] = J[j][i] }
+                        a[j * (m + n) + m + j] = (lambda * diag[j]).squareRoot()
+                    }
+                    let b = current.map { -$0 } + [Double](repeating: 0, count: n)
+                    let delta = try LinearAlgebra.leastSquares(a, rows: m + n, columns: n, b)
+                    let trial = clamp(zip(p, delta).map { $0 + $1 })
+                    let r = residuals(try model(trial)).res
+                    let c = PDFRefinement.cost(r)
+                    if c < cost {
+                        let rel = (cost - c) / max(cost, 1e-300)
+                        p = trial; current = r; cost = c
+                        lambda = max(lambda / 3, 1e-12)
+                        improved = true
+                        if rel < 1e-10 { break outer }
+                        break
+                    }
+                    lambda *= 4
+                }
+                if !improved { break }
+            }
+        }
+        return try finish(p, iterations: iterations)
+    }
+
+    func finish(_ p: [Double], iterations: Int) throws -> RefinementResult {
+        let gc = try model(p)
+        let (scale, res) = residuals(gc)
+        let gcalc = gc.map { $0 * scale }
+        let obs = indices.map { data.y[$0] }
+        var num = 0.0, den = 0.0, numU = 0.0, denU = 0.0
+        for k in obs.indices {
+            let d = obs[k] - gcalc[k]
+            num += weights[k] * d * d; den += weights[k] * obs[k] * obs[k]
+            numU += d * d; denU += obs[k] * obs[k]
+        }
+        let chi2 = PDFRefinement.cost(res)
+        let freeScale = options.free.contains("scale")
+        let nFree = names.count + (freeScale ? 1 : 0)
+        let dof = max(1, obs.count - nFree)
+        // Covariance of all free parameters (scale last), scaled by reduced χ².
+        var sigmas = [Double?](repeating: nil, count: nFree)
+        if nFree > 0 {
+            var cols = try jacobianAtFixedScale(p, scale: scale, res: res)
+            if freeScale { cols.append(indices.enumerated().map { k, _ in -weights[k].squareRoot() * gc[k] }) }
+            var jtj = [Double](repeating: 0, count: nFree * nFree)
+            for a in 0..<nFree { for b in 0..<nFree {
+                var s = 0.0
+                for i in cols[a].indices { s += cols[a][i] * cols[b][i] }
+                jtj[a + b * nFree] = s
+            } }
+            if let inv = try? LinearAlgebra.inverseSPD(jtj, size: nFree) {
+                let red = chi2 / Double(dof)
+                for a in 0..<nFree { sigmas[a] = (max(0, inv[a + a * nFree]) * red).squareRoot() }
+            }
+        }
+        let v = values(p)
+        var params = [RefinedParameter(name: "scale", value: scale, uncertainty: freeScale ? sigmas[nFree - 1] : nil, free: freeScale)]
+        var list = ["zoom"] + (options.uisoPerElement ? elements.map { "uiso_\($0.symbol)" } : ["uiso"]) + ["delta1", "delta2", "qdamp", "qbroad"]
+        list.removeAll { $0 == "delta1" && !options.free.contains("delta1") && options.delta1 == 0 }
+        for n in list {
+            let i = names.firstIndex(of: n)
+            params.append(RefinedParameter(name: n, value: v[n]!, uncertainty: i.flatMap { sigmas[$0] }, free: i != nil))
+        }
+        let mo = obs.reduce(0, +) / Double(obs.count), mc = gcalc.reduce(0, +) / Double(obs.count)
+        var sxy = 0.0, sxx = 0.0, syy = 0.0
+        for k in obs.indices { sxy += (obs[k] - mo) * (gcalc[k] - mc); sxx += (obs[k] - mo) * (obs[k] - mo); syy += (gcalc[k] - mc) * (gcalc[k] - mc) }
+        return RefinementResult(
+            model: structure.title, data: data.path, formula: structure.formula, parameters: params,
+            rw: (num / den).squareRoot(), rwUnweighted: (numU / denU).squareRoot(),
+            pearson: sxy / max((sxx * syy).squareRoot(), 1e-300), chi2: chi2, reducedChi2: chi2 / Double(dof),
+            points: obs.count, freeParameters: nFree, iterations: iterations, weighted: data.dy != nil,
+            rmin: data.x[indices.lowerBound], rmax: data.x[indices.upperBound - 1],
+            qmin: base.settings.qmin, qmax: base.settings.qmax,
+            r: indices.map { data.x[$0] }, gObserved: obs, gCalculated: gcalc)
+    }
+
+    /// ∂res/∂p at fixed scale (for the covariance, where scale is its own column).
+    func jacobianAtFixedScale(_ p: [Double], scale: Double, res: [Double]) throws -> [[Double]] {
+        try names.indices.map { j in
+            var q = p
+            let h = names[j] == "zoom" ? 1e-5 : max(1e-6, 1e-4 * abs(p[j]))
+            q[j] += h
+            let g1 = try model(q)
+            return indices.enumerated().map { k, i in
+                let r1 = weights[k].squareRoot() * (data.y[i] - scale * g1[k])
+                return (r1 - res[k]) / h
+            }
+        }
+    }
+}
