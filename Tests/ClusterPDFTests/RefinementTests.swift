@@ -1,0 +1,109 @@
+import XCTest
+@testable import ClusterPDF
+
+final class RefinementTests: XCTestCase {
+    var repoRoot: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+    }
+
+    /// Synthetic data from a known structure and parameters (exact Debye sum, plus noise) are
+    /// recovered within their uncertainties from starting values 20 % off.
+    func testRecoversKnownParameters() throws {
+        let model = try TetrahedronBuilder.build(cation: Element(symbol: "Cd")!, anion: Element(symbol: "Se")!, size: 6)
+        let truth = (scale: 0.8, zoom: 1.02, uiso: 0.008, delta2: 1.5)
+        var s = ScatteringSettings()
+        s.qmin = 1; s.qmax = 20; s.qdamp = 0.04; s.delta2 = truth.delta2
+        s.displacements = DisplacementSettings(all: truth.uiso)
+        s.rmin = 1.5; s.rmax = 20; s.rstep = 0.01
+        s.mode = .exact
+        let g = try DebyeCalculator(structure: model.scaled(by: truth.zoom), settings: s).pairDistributionFunction()
+        let sigma = 0.01 * g.y.map(abs).max()!
+        var rng = SplitMix64(seed: 42)
+        var text = "qmin = 1\nqmax = 20\n#### start data\n#L r G dr dG\n"
+        for (r, v) in zip(g.x, g.y) { text += "\(r) \(truth.scale * v + sigma * rng.gaussian()) 0 \(sigma)\n" }
+        let data = try MeasuredCurveReader.parse(text: text, file: "synthetic.gr")
+        var o = RefinementOptions()
+        o.qdamp = 0.04
+        o.zoom = truth.zoom * 1.2; o.uiso = truth.uiso * 1.2; o.delta2 = truth.delta2 * 0.8
+        let result = try PDFRefinement(structure: model, data: data, options: o).run()
+        XCTAssertTrue(result.weighted)
+        for (name, value) in [("scale", truth.scale), ("zoom", truth.zoom), ("uiso", truth.uiso), ("delta2", truth.delta2)] {
+            let v = result.value(name)!, u = result.uncertainty(name)!
+            XCTAssertEqual(v, value, accuracy: 3 * u, "\(name): \(v) ± \(u), truth \(value)")
+            XCTAssertLessThan(u, 0.05 * value, "\(name) must be well determined")
+        }
+        XCTAssertEqual(result.reducedChi2, 1, accuracy: 0.15, "noise model consistent")
+        // A correct model leaves only the noise: Rw ≈ sqrt(N σ² / Σ Gobs²).
+        let noiseRw = (Double(result.points) * sigma * sigma / result.gObserved.reduce(0) { $0 + $1 * $1 }).squareRoot()
+        XCTAssertEqual(result.rw, noiseRw, accuracy: 0.1 * noiseRw)
+    }
+
+    /// The measured bulk CdSe curve: a wurtzite cluster beats a zincblende one by a wide margin,
+    /// and the refined Cd–Se bond is 2.62–2.64 Å.
+    func testMeasuredBulkCdSePrefersWurtzite() throws {
+        let data = try MeasuredCurveReader.read(path: fixture("measured/CdSe-bulk.gr"))
+        XCTAssertEqual(data.headerNumber("qmax"), 19)
+        var o = RefinementOptions()
+        o.rmin = 1.5; o.rmax = 20
+        var rw = [String: Double]()
+        for family in ["zincblende", "wurtzite"] {
+            let model = try StructureReader.read(path: repoRoot + "/Structures/CdSe-\(family)-R15.xyz").structure
+            let r = try PDFRefinement(structure: model, data: data, options: o).run()
+            rw[family] = r.rw
+            let bond = StructureTransforms.meanCationAnionBond(model)! * r.value("zoom")!
+            XCTAssertEqual(bond, 2.63, accuracy: 0.01, "\(family) refined Cd–Se bond")
+        }
+        XCTAssertLessThan(rw["wurtzite"]!, 0.38)
+        XCTAssertGreaterThan(rw["zincblende"]!, 0.55)
+        XCTAssertGreaterThan(rw["zincblende"]! - rw["wurtzite"]!, 0.2)
+    }
+
+    /// Rw from the fit file agrees with an independent computation (Scripts/check-rw.py).
+    func testRwAgreesWithIndependentScript() throws {
+        let python = ["/usr/bin/python3", "/usr/local/bin/python3"].first { FileManager.default.isExecutableFile(atPath: $0) }
+        try XCTSkipIf(python == nil, "python3 not installed")
+        let out = temporaryDirectory() + "/fit.gr"
+        let r = try runCLI(["fit", repoRoot + "/Structures/CdSe-wurtzite-R10.xyz", fixture("measured/CdSe-bulk.gr"), "--rmin", "1.5", "--rmax", "20", "-o", out, "--plot", out + ".svg"])
+        XCTAssertEqual(r.status, 0, r.err)
+        XCTAssertTrue(r.out.contains("Rw"))
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: python!)
+        p.arguments = [repoRoot + "/Scripts/check-rw.py", out]
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        try p.run(); p.waitUntilExit()
+        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        var values = [String: Double]()
+        for line in text.split(separator: "\n") {
+            let kv = line.split(separator: "=").map { $0.trimmingCharacters(in: .whitespaces) }
+            if kv.count == 2 { values[kv[0]] = Double(kv[1]) }
+        }
+        XCTAssertNotNil(values["Rw_independent"])
+        XCTAssertEqual(values["Rw_independent"]!, values["Rw_reported"]!, accuracy: 1e-3)
+        let svg = try String(contentsOfFile: out + ".svg", encoding: .utf8)
+        XCTAssertTrue(svg.contains("<svg") && svg.contains("Rw = ") && svg.contains("<circle"))
+    }
+
+    func testBadDataAndNoPartialOutput() throws {
+        assertInputError(try MeasuredCurveReader.parse(text: "1 2\n2 x\n", file: "d.gr"), contains: ["d.gr:2", "expected numbers"])
+        assertInputError(try MeasuredCurveReader.parse(text: "1 2\n2 nan\n", file: "d.gr"), contains: ["d.gr:2", "NaN"])
+        assertInputError(try MeasuredCurveReader.parse(text: "1 2\n2 3 4\n", file: "d.gr"), contains: ["d.gr:2", "columns"])
+        assertInputError(try MeasuredCurveReader.parse(text: "1 2\n0.5 3\n", file: "d.gr"), contains: ["d.gr:2", "does not increase"])
+        assertInputError(try MeasuredCurveReader.parse(text: "# only a header\n", file: "d.gr"), contains: ["no data"])
+        let plain = try MeasuredCurveReader.parse(text: "# r G dG\n1 2 0.1\n2 3 0.1\n3 4 0.1\n", file: "p.dat")
+        XCTAssertEqual(plain.dy!, [0.1, 0.1, 0.1])
+        // The CLI: a garbled data file gives a clear error, exit 1 and no output file.
+        let dir = temporaryDirectory()
+        let bad = writeTemporary("qmin = 1\n#### start data\n1.0 0.5\n1.01 garbage\n", name: "bad.gr")
+        let r = try runCLI(["fit", repoRoot + "/Structures/Cd35Se20.xyz", bad, "-o", dir + "/fit.gr"])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.err.contains("bad.gr:4"), r.err)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/fit.gr"))
+        let crystal = try runCLI(["fit", repoRoot + "/Structures/CdSe-zincblende.cif", fixture("measured/CdSe-bulk.gr")])
+        XCTAssertEqual(crystal.status, 1)
+        XCTAssertTrue(crystal.err.contains("periodic crystal"), crystal.err)
+        let unknown = try runCLI(["fit", repoRoot + "/Structures/Cd35Se20.xyz", fixture("measured/CdSe-bulk.gr"), "--free", "scale,bogus"])
+        XCTAssertEqual(unknown.status, 1)
+        XCTAssertTrue(unknown.err.contains("unknown parameter 'bogus'"), unknown.err)
+    }
+}
