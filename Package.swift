@@ -6,6 +6,7 @@ let package = Package(
     products: [
         .library(name: "ClusterPDF", targets: ["ClusterPDF"]),
         .executable(name: "clusterpdf", targets: ["ClusterPDFCLI"]),
+        .executable(name: "clusterpdf-bench", targets: ["ClusterPDFBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -15,8 +16,7 @@ let package = Package(
         .systemLibrary(name: "CLinearAlgebra", path: "Sources/CLinearAlgebra"),
         .target(
             name: "ClusterPDF",
-            dependencies: ["CLinearAlgebra"],
-            swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+            dependencies: ["CLinearAlgebra"]
         ),
         .executableTarget(
             name: "ClusterPDFCLI",
@@ -24,6 +24,10 @@ let package = Package(
                 "ClusterPDF",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
+        ),
+        .executableTarget(
+            name: "ClusterPDFBench",
+            dependencies: ["ClusterPDF"]
         ),
         .testTarget(
             name: "ClusterPDFTests",

@@ -187,22 +187,14 @@ public struct PDFRefinement {
 
     /// Runs the refinement.
     public func run() throws -> RefinementResult {
-        var p: [Double] = names.map { n in
-            let v = values([])
-            return n.hasPrefix("uiso") ? options.uiso : v[n]!
-        }
-        // Zoom scan to land in the right basin.
+        let start: [String: Double] = ["zoom": options.zoom, "delta1": options.delta1, "delta2": options.delta2,
+                                       "qdamp": options.qdamp, "qbroad": options.qbroad]
+        var p: [Double] = names.map { $0.hasPrefix("uiso") ? options.uiso : start[$0]! }
+        // Zoom scan to land in the right basin: one model at the starting zoom z0 on a wide r grid,
+        // then G_z(r) ≈ G_z0(r·z0/z) (a uniform expansion stretches G; the closed-form scale absorbs
+        // the amplitude), so every trial zoom costs an interpolation, not a Debye sum.
         if let zi = names.firstIndex(of: "zoom"), options.zoomScan > 0 {
-            var best = (cost: Double.infinity, zoom: p[zi])
-            let n = Int((2 * options.zoomScan / 0.005).rounded())
-            for k in 0...n {
-                var q = p
-                q[zi] = options.zoom * (1 - options.zoomScan + Double(k) * 0.005)
-                q = clamp(q)
-                let c = PDFRefinement.cost(residuals(try model(q)).res)
-                if c < best.cost { best = (c, q[zi]) }
-            }
-            p[zi] = best.zoom
+            p[zi] = try scanZoom(p, index: zi)
         }
         var current = residuals(try model(p)).res
         var cost = PDFRefinement.cost(current)
@@ -223,7 +215,8 @@ public struct PDFRefinement {
                         a[j * (m + n) + m + j] = (lambda * diag[j]).squareRoot()
                     }
                     let b = current.map { -$0 } + [Double](repeating: 0, count: n)
-                    let delta = try LinearAlgebra.leastSquares(a, rows: m + n, columns: n, b)
+                    guard let delta = try? LinearAlgebra.leastSquares(a, rows: m + n, columns: n, b),
+                          delta.allSatisfy({ $0.isFinite }) else { lambda *= 4; continue }
                     let trial = clamp(zip(p, delta).map { $0 + $1 })
                     let r = residuals(try model(trial)).res
                     let c = PDFRefinement.cost(r)
@@ -241,6 +234,36 @@ public struct PDFRefinement {
             }
         }
         return try finish(p, iterations: iterations)
+    }
+
+    func scanZoom(_ p: [Double], index zi: Int) throws -> Double {
+        let z0 = p[zi]
+        let lo = max(RefinementOptions.bounds["zoom"]!.lowerBound, options.zoom * (1 - options.zoomScan))
+        let hi = min(RefinementOptions.bounds["zoom"]!.upperBound, options.zoom * (1 + options.zoomScan))
+        let v = values(p)
+        var s = base.settings
+        s.delta1 = v["delta1"]!; s.delta2 = v["delta2"]!; s.qdamp = v["qdamp"]!; s.qbroad = v["qbroad"]!
+        let rFirst = data.x[indices.lowerBound], rLast = data.x[indices.upperBound - 1]
+        s.rmin = max(0, rFirst * z0 / hi - 0.05); s.rmax = rLast * z0 / lo + 0.05
+        s.rstep = min(base.settings.rstep, 0.01)
+        let kinds = base.kinds.withUiso(Dictionary(uniqueKeysWithValues: elements.map { ($0, v["uiso_\($0.symbol)"]!) }))
+        let calc = try DebyeCalculator(reusing: base, settings: s, kinds: kinds, histogram: base.histogram!.scaled(by: z0))
+        let g = calc.pairDistributionFunction().y
+        let rg = calc.rGrid
+        var best = (cost: Double.infinity, zoom: z0)
+        var z = lo
+        while z <= hi + 1e-12 {
+            let gc = indices.map { i -> Double in
+                let t = (data.x[i] * z0 / z - rg.start) / rg.step
+                let k = max(0, min(rg.count - 2, Int(t)))
+                let u = t - Double(k)
+                return g[k] * (1 - u) + g[k + 1] * u
+            }
+            let c = PDFRefinement.cost(residuals(gc).res)
+            if c < best.cost { best = (c, z) }
+            z += 0.002
+        }
+        return best.zoom
     }
 
     func finish(_ p: [Double], iterations: Int) throws -> RefinementResult {

@@ -90,6 +90,10 @@ public struct SVGPlot: Sendable {
             }
         }
         s += "</g>\n"
+        if !series.isEmpty {
+            s += String(format: "<rect x=\"%.1f\" y=\"%.1f\" width=\"196\" height=\"%.1f\" fill=\"white\" fill-opacity=\"0.85\" stroke=\"#ccc\"/>\n",
+                        ml + pw - 180, mt + 4, Double(series.count) * 18 + 6)
+        }
         for (i, se) in series.enumerated() {
             let Y = mt + 16 + Double(i) * 18, X = ml + pw - 170
             if se.style == .circles {

@@ -1,0 +1,83 @@
+import ClusterPDF
+import Dispatch
+import Foundation
+
+// ClusterPDF benchmarks: warm-up, repeated runs, median and spread (min–max), on this machine.
+// Usage: clusterpdf-bench [case …]   cases: histogram, simulate, fit, eval, all (default: all but 1M)
+//        clusterpdf-bench histogram-1M   (the 10^6-atom pair loop; minutes)
+
+func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
+
+/// Median and range of `repeats` timed runs after one warm-up.
+func measure(_ name: String, repeats: Int = 5, warmup: Bool = true, extra: (Double) -> String = { _ in "" }, _ body: () throws -> Void) rethrows {
+    if warmup { try body() }
+    var t = [Double]()
+    for _ in 0..<repeats { let s = now(); try body(); t.append(now() - s) }
+    t.sort()
+    let med = t[t.count / 2]
+    print(String(format: "%-44@ median %9.4f s  (min %.4f, max %.4f, n=%d) %@", name as NSString, med, t.first!, t.last!, repeats, extra(med) as NSString))
+}
+
+let cd = Element(symbol: "Cd")!, se = Element(symbol: "Se")!
+let zb = try CrystalBuilder.zincblende(cation: cd, anion: se)
+/// Zincblende CdSe spheres of the sizes the peers were timed at (633, 4,001, 16,527, 76,611 atoms).
+func sphere(atoms target: Int) throws -> Structure {
+    // Radius for the target count (density 8 atoms per a³), then nudge to the nearest shell.
+    var r = pow(Double(target) * 3 / (4 * Double.pi) * pow(6.077, 3) / 8, 1.0 / 3)
+    var s = try ClusterCarver.carve(zb, radius: r)
+    for _ in 0..<30 where s.count != target {
+        r *= pow(Double(target) / Double(s.count), 1.0 / 3)
+        s = try ClusterCarver.carve(zb, radius: r)
+    }
+    return s
+}
+
+let args = Set(CommandLine.arguments.dropFirst())
+func wants(_ c: String) -> Bool { args.isEmpty || args.contains(c) || args.contains("all") }
+let cores = ProcessInfo.processInfo.activeProcessorCount
+print("ClusterPDF \(ClusterPDFVersion.string) benchmarks, \(cores) cores")
+
+if wants("histogram") || args.contains("histogram-1M") {
+    let sizes = args.contains("histogram-1M") ? [1_000_000] : [633, 4_001, 16_527, 76_611]
+    for n in sizes {
+        let s = try sphere(atoms: n)
+        let kinds = AtomKinds(structure: s, displacements: DisplacementSettings())
+        let pairs = Double(s.count) * Double(s.count - 1) / 2
+        try measure("pair histogram \(s.count) atoms", repeats: n > 20_000 ? 3 : 5, extra: { t in
+            String(format: "%.3g pairs/s/core", pairs / t / Double(cores))
+        }) { _ = PairHistogram(kinds: kinds, binWidth: 1e-3, threads: cores) }
+    }
+}
+
+if wants("simulate") {
+    for n in [633, 4_001, 16_527, 76_611] {
+        let s = try sphere(atoms: n)
+        var settings = ScatteringSettings()
+        settings.qmax = 25; settings.qstep = 0.01
+        try measure("G(r) + I(Q) \(s.count) atoms", repeats: n > 20_000 ? 3 : 5) {
+            let c = try DebyeCalculator(structure: s, settings: settings)
+            _ = c.pairDistributionFunction()
+            _ = c.structureFactorAndIntensity()
+        }
+    }
+}
+
+if wants("fit") || wants("eval") {
+    let model = try TetrahedronBuilder.build(cation: cd, anion: se, size: 6)
+    var settings = ScatteringSettings()
+    settings.qmin = 1; settings.qmax = 20; settings.qdamp = 0.04; settings.delta2 = 1.5
+    settings.displacements = DisplacementSettings(all: 0.008)
+    settings.rmin = 1; settings.rmax = 20.99; settings.rstep = 0.01  // 2,000 points
+    let g = try DebyeCalculator(structure: model.scaled(by: 1.02), settings: settings).pairDistributionFunction()
+    var rng = SplitMix64(seed: 1)
+    var text = "qmin = 1\nqmax = 20\n#### start data\n"
+    for (r, v) in zip(g.x, g.y) { text += "\(r) \(0.8 * v + 0.01 * rng.gaussian())\n" }
+    let data = try MeasuredCurveReader.parse(text: text, file: "bench.gr")
+    var o = RefinementOptions()
+    o.zoom = 1.0
+    let refinement = try PDFRefinement(structure: model, data: data, options: o)
+    var last: RefinementResult?
+    try measure("fit Cd56Se35 vs \(data.x.count) points", extra: { _ in
+        last.map { String(format: "Rw %.4f, %d iterations", $0.rw, $0.iterations) } ?? ""
+    }) { last = try refinement.run() }
+}
