@@ -123,7 +123,7 @@ public struct PDFRefinement {
         s.rstep = uniform ? step : min(0.01, step)
         let baseCalc = try DebyeCalculator(structure: structure, settings: s)
         // A fixed integration grid, fine enough for any zoom within bounds.
-        s.qIntegrationStep = min(0.01, 0.25 / (baseCalc.maximumPairDistance * 1.5 + s.rmax))
+        s.qIntegrationStep = min(0.01, 0.5 / (baseCalc.maximumPairDistance * 1.5 + s.rmax))
         base = try DebyeCalculator(reusing: baseCalc, settings: s)
     }
 

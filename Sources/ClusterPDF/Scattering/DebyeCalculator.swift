@@ -14,9 +14,10 @@ import Foundation
 /// factor (X-rays) or b_c (neutrons). There is no −4πρ₀r term: the cluster is finite.
 ///
 /// The G(r) integral runs from exactly Qmin to Qmax on a uniform grid of n intervals with
-/// 4th-order Gregory end corrections; the step is at most 0.25 / (r_pair,max + r_max), so the
-/// fastest oscillation of the integrand is sampled at least 25 times per period (converged to
-/// ~1e-6 relative; tested against a grid twice as fine).
+/// 4th-order Gregory end corrections; the step is at most 0.5 / (r_pair,max + r_max) (and 0.01),
+/// so the fastest oscillation of the integrand is sampled at least 12 times per period. Measured:
+/// the golden G(r) are reproduced to < 5e-7 of their maximum (2× coarser: 1.4e-5), and the test
+/// suite checks the result against a 4× finer trapezoid sum.
 public struct DebyeCalculator: Sendable {
     public let structure: Structure
     public let settings: ScatteringSettings
@@ -203,7 +204,7 @@ public struct DebyeCalculator: Sendable {
     public var integrationGrid: (grid: UniformGrid, weights: [Double]) {
         let s = settings
         let omega = maximumPairDistance + s.rmax
-        let hMax = s.qIntegrationStep ?? min(0.01, 0.25 / max(omega, 1))
+        let hMax = s.qIntegrationStep ?? min(0.01, 0.5 / max(omega, 1))
         let n = max(16, Int(((s.qmax - s.qmin) / hMax).rounded(.up)))
         let h = (s.qmax - s.qmin) / Double(n)
         let grid = UniformGrid(start: s.qmin, step: h, count: n + 1)

@@ -70,7 +70,7 @@ public struct ScatteringSettings: Sendable, Hashable {
     /// Step of the Q grid on which I(Q), S(Q), F(Q) are reported (Å⁻¹). The G(r) integral uses its
     /// own grid, fine enough to converge (see `DebyeCalculator`).
     public var qstep = 0.01
-    /// Step of the G(r) integration grid (Å⁻¹); nil chooses 0.25/(r_pair,max + rmax), at most 0.01.
+    /// Step of the G(r) integration grid (Å⁻¹); nil chooses 0.5/(r_pair,max + rmax), at most 0.01.
     public var qIntegrationStep: Double?
     /// Gaussian damping of G(r): exp(−(qdamp·r)²/2) (Å⁻¹).
     public var qdamp = 0.0
