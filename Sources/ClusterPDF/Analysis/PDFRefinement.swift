@@ -137,23 +137,44 @@ public struct PDFRefinement {
         return v
     }
 
-    /// Model G(r) (unscaled) at the fit points.
-    func model(_ p: [Double]) throws -> [Double] {
+    /// The calculator for one parameter vector (shares the base histogram, re-weighted).
+    func calculator(_ p: [Double]) throws -> DebyeCalculator {
         let v = values(p)
         var s = base.settings
         s.delta1 = v["delta1"]!; s.delta2 = v["delta2"]!; s.qdamp = v["qdamp"]!; s.qbroad = v["qbroad"]!
         let kinds = base.kinds.withUiso(Dictionary(uniqueKeysWithValues: elements.map { ($0, v["uiso_\($0.symbol)"]!) }))
-        let calc = try DebyeCalculator(reusing: base, settings: s, kinds: kinds, histogram: base.histogram!.scaled(by: v["zoom"]!))
-        let g = calc.pairDistributionFunction()
-        if uniform { return Array(g.y.prefix(indices.count)) }
-        // Linear interpolation onto irregular data points.
-        let rg = calc.rGrid
-        return indices.map { i in
-            let t = (data.x[i] - rg.start) / rg.step
-            let k = max(0, min(rg.count - 2, Int(t)))
-            let u = t - Double(k)
-            return g.y[k] * (1 - u) + g.y[k + 1] * u
+        return try DebyeCalculator(reusing: base, settings: s, kinds: kinds, histogram: base.histogram!.scaled(by: v["zoom"]!))
+    }
+
+    /// Model G(r) (unscaled) at the fit points.
+    func model(_ p: [Double]) throws -> [Double] { try models([p])[0] }
+
+    /// Model G(r) at the fit points for several parameter vectors, sharing one sine transform.
+    func models(_ ps: [[Double]]) throws -> [[Double]] {
+        let calcs = try ps.map { try calculator($0) }
+        let rg = calcs[0].rGrid
+        return DebyeCalculator.pairDistributionFunctions(calcs).map { g in
+            if uniform { return Array(g.prefix(indices.count)) }
+            // Linear interpolation onto irregular data points.
+            return indices.map { i in
+                let t = (data.x[i] - rg.start) / rg.step
+                let k = max(0, min(rg.count - 2, Int(t)))
+                let u = t - Double(k)
+                return g[k] * (1 - u) + g[k + 1] * u
+            }
         }
+    }
+
+    /// Finite-difference steps of the nonlinear parameters.
+    func steps(_ p: [Double]) -> [Double] {
+        names.indices.map { j in names[j] == "zoom" ? 1e-5 : max(1e-6, 1e-4 * abs(p[j])) }
+    }
+
+    /// The perturbed models G(p + h_j e_j), one per free nonlinear parameter, in one batch.
+    func perturbedModels(_ p: [Double]) throws -> (models: [[Double]], steps: [Double]) {
+        let h = steps(p)
+        let ps = names.indices.map { j -> [Double] in var q = p; q[j] += h[j]; return q }
+        return (try models(ps), h)
     }
 
     /// Closed-form scale and weighted residuals sqrt(w)(Gobs − s·Gcalc).
@@ -176,13 +197,8 @@ public struct PDFRefinement {
     }
 
     func jacobian(_ p: [Double], _ r0: [Double]) throws -> [[Double]] {
-        try names.indices.map { j in
-            var q = p
-            let h = names[j] == "zoom" ? 1e-5 : max(1e-6, 1e-4 * abs(p[j]))
-            q[j] += h
-            let r1 = residuals(try model(q)).res
-            return zip(r1, r0).map { ($0 - $1) / h }
-        }
+        let (ms, h) = try perturbedModels(p)
+        return names.indices.map { j in zip(residuals(ms[j]).res, r0).map { ($0 - $1) / h[j] } }
     }
 
     /// Runs the refinement.
@@ -320,14 +336,11 @@ public struct PDFRefinement {
 
     /// ∂res/∂p at fixed scale (for the covariance, where scale is its own column).
     func jacobianAtFixedScale(_ p: [Double], scale: Double, res: [Double]) throws -> [[Double]] {
-        try names.indices.map { j in
-            var q = p
-            let h = names[j] == "zoom" ? 1e-5 : max(1e-6, 1e-4 * abs(p[j]))
-            q[j] += h
-            let g1 = try model(q)
-            return indices.enumerated().map { k, i in
-                let r1 = weights[k].squareRoot() * (data.y[i] - scale * g1[k])
-                return (r1 - res[k]) / h
+        let (ms, h) = try perturbedModels(p)
+        return names.indices.map { j in
+            indices.enumerated().map { k, i in
+                let r1 = weights[k].squareRoot() * (data.y[i] - scale * ms[j][k])
+                return (r1 - res[k]) / h[j]
             }
         }
     }

@@ -1,4 +1,7 @@
 import CLinearAlgebra
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Thin, typed wrappers over the system BLAS/LAPACK (column-major storage throughout).
 public enum LinearAlgebra {
@@ -8,10 +11,21 @@ public enum LinearAlgebra {
         public var description: String { "\(routine) failed (info = \(info))" }
     }
 
+    /// ClusterPDF parallelises with Dispatch itself. When the system BLAS is OpenBLAS (pthread
+    /// build), its own threads are turned off once, so calls from our workers do not oversubscribe
+    /// the cores. (OpenBLAS's *serial* build is not safe for concurrent calls: do not install it.)
+    static let singleThreaded: Void = {
+        typealias SetThreads = @convention(c) (Int32) -> Void
+        if let handle = dlopen(nil, RTLD_NOW), let sym = dlsym(handle, "openblas_set_num_threads") {
+            unsafeBitCast(sym, to: SetThreads.self)(1)
+        }
+    }()
+
     /// y ← A·x for a column-major m×n matrix A (BLAS dgemv).
     public static func multiply(_ a: UnsafePointer<Double>, rows m: Int, columns n: Int,
                                 _ x: UnsafePointer<Double>, into y: UnsafeMutablePointer<Double>, accumulate: Bool = false) {
         guard m > 0, n > 0 else { return }
+        _ = singleThreaded
         var mm = Int32(m), nn = Int32(n), lda = Int32(m), inc: Int32 = 1
         var alpha = 1.0, beta = accumulate ? 1.0 : 0.0
         var t = CChar(UInt8(ascii: "N"))
@@ -22,6 +36,7 @@ public enum LinearAlgebra {
     public static func multiplyTransposed(_ a: UnsafePointer<Double>, rows m: Int, columns n: Int,
                                           _ x: UnsafePointer<Double>, into y: UnsafeMutablePointer<Double>, accumulate: Bool = false) {
         guard m > 0, n > 0 else { return }
+        _ = singleThreaded
         var mm = Int32(m), nn = Int32(n), lda = Int32(m), inc: Int32 = 1
         var alpha = 1.0, beta = accumulate ? 1.0 : 0.0
         var t = CChar(UInt8(ascii: "T"))
@@ -36,6 +51,18 @@ public enum LinearAlgebra {
         var alpha = 1.0, beta = accumulate ? 1.0 : 0.0
         var t = CChar(UInt8(ascii: "N"))
         dgemm_(&t, &t, &mm, &nn, &kk, &alpha, a, &mm, b, &kk, &beta, c, &mm)
+    }
+
+    /// General C ← op(A)·op(B) + β·C, column-major with explicit leading dimensions (BLAS dgemm).
+    public static func gemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
+                            _ a: UnsafePointer<Double>, lda: Int, _ b: UnsafePointer<Double>, ldb: Int,
+                            beta: Double, _ c: UnsafeMutablePointer<Double>, ldc: Int) {
+        guard m > 0, n > 0, k > 0 else { return }
+        _ = singleThreaded
+        var mm = Int32(m), nn = Int32(n), kk = Int32(k), la = Int32(lda), lb = Int32(ldb), lc = Int32(ldc)
+        var alpha = 1.0, bb = beta
+        var ta = CChar(UInt8(ascii: transposeA ? "T" : "N")), tb = CChar(UInt8(ascii: transposeB ? "T" : "N"))
+        dgemm_(&ta, &tb, &mm, &nn, &kk, &alpha, a, &la, b, &lb, &bb, c, &lc)
     }
 
     /// Least-squares solution of min ‖A·x − b‖ for a column-major m×n matrix (m ≥ n), LAPACK dgels.
