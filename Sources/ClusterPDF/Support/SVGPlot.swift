@@ -17,6 +17,8 @@ public struct SVGPlot: Sendable {
     public var xLabel: String
     public var yLabel: String
     public var series: [Series]
+    /// Element id prefix, unique per plot when several share one HTML page.
+    public var identifier = "plot"
     public var width = 800.0
     public var height = 500.0
 
@@ -75,7 +77,7 @@ public struct SVGPlot: Sendable {
         s += String(format: "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"none\" stroke=\"black\"/>\n", ml, mt, pw, ph)
         s += "<text x=\"\(ml + pw / 2)\" y=\"\(height - 15)\" text-anchor=\"middle\">\(SVGPlot.escape(xLabel))</text>\n"
         s += "<text transform=\"translate(20,\(mt + ph / 2)) rotate(-90)\" text-anchor=\"middle\">\(SVGPlot.escape(yLabel))</text>\n"
-        s += "<defs><clipPath id=\"plotarea\"><rect x=\"\(ml)\" y=\"\(mt)\" width=\"\(pw)\" height=\"\(ph)\"/></clipPath></defs>\n<g clip-path=\"url(#plotarea)\">\n"
+        s += "<defs><clipPath id=\"\(identifier)-area\"><rect x=\"\(ml)\" y=\"\(mt)\" width=\"\(pw)\" height=\"\(ph)\"/></clipPath></defs>\n<g clip-path=\"url(#\(identifier)-area)\">\n"
         for se in series {
             switch se.style {
             case .circles:
@@ -90,12 +92,14 @@ public struct SVGPlot: Sendable {
             }
         }
         s += "</g>\n"
+        // Legend box sized to its longest label (≈ 7 px per character at 13 px).
+        let legendWidth = min(pw - 10, 44 + 7.0 * Double(series.map(\.label.count).max() ?? 0))
         if !series.isEmpty {
-            s += String(format: "<rect x=\"%.1f\" y=\"%.1f\" width=\"196\" height=\"%.1f\" fill=\"white\" fill-opacity=\"0.85\" stroke=\"#ccc\"/>\n",
-                        ml + pw - 180, mt + 4, Double(series.count) * 18 + 6)
+            s += String(format: "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"white\" fill-opacity=\"0.85\" stroke=\"#ccc\"/>\n",
+                        ml + pw - legendWidth - 6, mt + 4, legendWidth, Double(series.count) * 18 + 6)
         }
         for (i, se) in series.enumerated() {
-            let Y = mt + 16 + Double(i) * 18, X = ml + pw - 170
+            let Y = mt + 16 + Double(i) * 18, X = ml + pw - legendWidth
             if se.style == .circles {
                 s += String(format: "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"none\" stroke=\"%@\"/>\n", X + 12, Y - 4, se.color)
             } else {

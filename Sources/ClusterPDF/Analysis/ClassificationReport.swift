@@ -1,0 +1,132 @@
+import Foundation
+
+/// Text, CSV, plots and the HTML report of classifications.
+public enum ClassificationReport {
+    public static func text(_ c: Classification) -> String {
+        var o = "curve:    \(c.curve)\nverdict:  \(c.verdict)\n"
+        o += String(format: "best:     %@ (Rw %.4f)\n", c.bestModel, c.bestRw)
+        for cls in ["zincblende-like", "pseudo-wurtzite"] {
+            if let s = c.bestByClass[cls] { o += String(format: "best %-16@ %@  Rw %.4f\n", cls as NSString, s.model, s.rw) }
+        }
+        if let m = c.margin { o += String(format: "margin:   ΔRw = %.4f (zincblende-like − pseudo-wurtzite; ambiguous below %.3f)\n", m, c.thresholds.ambiguousMargin) }
+        o += "\nmodel                            family            Rw       zoom     uiso     delta2\n"
+        for s in c.scores {
+            o += s.model.padding(toLength: 32, withPad: " ", startingAt: 0) + " " + s.family.padding(toLength: 16, withPad: " ", startingAt: 0)
+            o += String(format: "  %.4f  %.4f  %.5f  %.3f\n", s.rw, s.zoom, s.uiso, s.delta2)
+        }
+        return o
+    }
+
+    public static let csvHeader = "curve,verdict,best_model,best_rw,best_zincblende_like,rw_zincblende_like,best_pseudo_wurtzite,rw_pseudo_wurtzite,margin"
+
+    public static func csvRow(_ c: Classification) -> String {
+        func q(_ s: String) -> String { s.contains(",") || s.contains("\"") ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s }
+        let zb = c.bestByClass["zincblende-like"], pw = c.bestByClass["pseudo-wurtzite"]
+        return [q(c.curve), c.verdict, q(c.bestModel), String(format: "%.6f", c.bestRw),
+                q(zb?.model ?? ""), zb.map { String(format: "%.6f", $0.rw) } ?? "",
+                q(pw?.model ?? ""), pw.map { String(format: "%.6f", $0.rw) } ?? "",
+                c.margin.map { String(format: "%.6f", $0) } ?? ""].joined(separator: ",")
+    }
+
+    /// The measured curve with the best model of each class and their difference curves.
+    public static func overlay(curve: MeasuredCurve, classification c: Classification, fits: [(String, [Double], [Double])]) -> SVGPlot {
+        let colors = ["zincblende-like": "#d62728", "pseudo-wurtzite": "#2ca02c"]
+        var series = [SVGPlot.Series]()
+        guard let first = fits.first else { return SVGPlot(title: c.curve, xLabel: "r (Å)", yLabel: "G (Å⁻²)", series: []) }
+        let r = first.1
+        let obs = curve.x.indices.filter { curve.x[$0] >= r.first! - 1e-9 && curve.x[$0] <= r.last! + 1e-9 }.map { curve.y[$0] }
+        series.append(SVGPlot.Series(x: r, y: obs, label: "measured", color: "#1f77b4", style: .circles))
+        let lo = obs.min() ?? 0, span = (obs.max() ?? 1) - lo
+        for (i, (cls, rr, g)) in fits.enumerated() {
+            let s = c.bestByClass[cls]
+            series.append(SVGPlot.Series(x: rr, y: g, label: "\(s?.model ?? cls) (Rw \(String(format: "%.3f", s?.rw ?? .nan)))", color: colors[cls] ?? "#9467bd"))
+            let off = lo - span * (0.35 + 0.3 * Double(i))
+            series.append(SVGPlot.Series(x: rr, y: zip(obs, g).map { $0 - $1 + off }, label: "difference, \(cls)", color: colors[cls] ?? "#9467bd", style: .dashed))
+        }
+        let name = (c.curve as NSString).lastPathComponent
+        return SVGPlot(title: "\(name): \(c.verdict)" + (c.margin.map { String(format: ", ΔRw = %.3f", $0) } ?? ""),
+                       xLabel: "r (Å)", yLabel: "G (Å⁻²)", series: series)
+    }
+
+    /// Recomputes the best-of-class model curves of a classification from its recorded parameters.
+    public static func remakeFits(curve: MeasuredCurve, classification c: Classification) throws -> [(String, [Double], [Double])] {
+        var out = [(String, [Double], [Double])]()
+        for cls in ["zincblende-like", "pseudo-wurtzite"] {
+            guard let s = c.bestByClass[cls] else { continue }
+            let m = try ClassifierModel.reload(path: s.path, family: ModelLibrary.Family(rawValue: s.family)!)
+            var o = RefinementOptions()
+            o.rmin = c.rmin; o.rmax = c.rmax; o.qmin = c.qmin; o.qmax = c.qmax
+            o.free = ["scale"]
+            o.zoom = s.zoom; o.uiso = s.uiso; o.delta2 = s.delta2; o.qdamp = s.qdamp; o.zoomScan = 0
+            let r = try PDFRefinement(structure: m.structure, data: curve, options: o).run()
+            out.append((cls, r.r, r.gCalculated))
+        }
+        return out
+    }
+
+    static func escape(_ s: String) -> String {
+        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    }
+
+    /// One self-contained HTML page: a sortable summary table and, per curve, its overlay plot.
+    /// `rows` are classifications (or error messages) in order; `plots` the SVG text per curve.
+    public static func html(title: String, rows: [(curve: String, classification: Classification?, error: String?)], plots: [String: String]) -> String {
+        var h = """
+        <!DOCTYPE html>
+        <html lang="en"><head><meta charset="utf-8"><title>\(escape(title))</title>
+        <style>
+        body { font-family: Helvetica, Arial, sans-serif; margin: 24px; color: #222; }
+        table { border-collapse: collapse; margin-bottom: 24px; }
+        th, td { border: 1px solid #ccc; padding: 4px 10px; text-align: left; font-size: 14px; }
+        th { background: #f0f0f0; cursor: pointer; user-select: none; }
+        th:hover { background: #e0e6f0; }
+        td.num { text-align: right; font-variant-numeric: tabular-nums; }
+        .zincblende-like { color: #b22222; font-weight: bold; }
+        .pseudo-wurtzite { color: #1e7b1e; font-weight: bold; }
+        .ambiguous, .no-match { color: #8a6d00; font-weight: bold; }
+        .error { color: #b00; }
+        .plot { margin: 12px 0 28px 0; }
+        </style></head><body>
+        <h1>\(escape(title))</h1>
+        <p>\(rows.count) curve\(rows.count == 1 ? "" : "s"); generated by ClusterPDF \(ClusterPDFVersion.string). Click a column heading to sort.</p>
+        <table id="summary"><thead><tr><th>curve</th><th>verdict</th><th>best model</th><th>Rw</th><th>ΔRw (zb − pw)</th></tr></thead><tbody>
+
+        """
+        for (i, row) in rows.enumerated() {
+            let name = escape((row.curve as NSString).lastPathComponent)
+            if let c = row.classification {
+                h += "<tr><td><a href=\"#curve\(i)\">\(name)</a></td><td class=\"\(c.verdict)\">\(c.verdict)</td><td>\(escape(c.bestModel))</td>"
+                h += String(format: "<td class=\"num\">%.4f</td><td class=\"num\">%@</td></tr>\n", c.bestRw, c.margin.map { String(format: "%.4f", $0) } ?? "")
+            } else {
+                h += "<tr><td>\(name)</td><td class=\"error\">error</td><td colspan=\"3\" class=\"error\">\(escape(row.error ?? ""))</td></tr>\n"
+            }
+        }
+        h += "</tbody></table>\n"
+        for (i, row) in rows.enumerated() {
+            guard let svg = plots[row.curve] else { continue }
+            h += "<div class=\"plot\" id=\"curve\(i)\"><h3>\(escape((row.curve as NSString).lastPathComponent))</h3>\n\(svg)</div>\n"
+        }
+        h += """
+        <script>
+        document.querySelectorAll('#summary th').forEach(function (th, col) {
+          th.addEventListener('click', function () {
+            var body = th.closest('table').tBodies[0];
+            var rows = Array.from(body.rows);
+            var asc = th.dataset.asc !== 'true';
+            th.dataset.asc = asc;
+            rows.sort(function (a, b) {
+              var x = a.cells[col] ? a.cells[col].textContent : '', y = b.cells[col] ? b.cells[col].textContent : '';
+              var nx = parseFloat(x), ny = parseFloat(y);
+              var c = (!isNaN(nx) && !isNaN(ny)) ? nx - ny : x.localeCompare(y);
+              return asc ? c : -c;
+            });
+            rows.forEach(function (r) { body.appendChild(r); });
+          });
+        });
+        </script>
+        </body></html>
+
+        """
+        return h
+    }
+}
