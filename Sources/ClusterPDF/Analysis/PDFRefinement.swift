@@ -151,6 +151,7 @@ public struct PDFRefinement {
 
     /// Model G(r) at the fit points for several parameter vectors, sharing one sine transform.
     func models(_ ps: [[Double]]) throws -> [[Double]] {
+        guard !ps.isEmpty else { return [] }
         let calcs = try ps.map { try calculator($0) }
         let rg = calcs[0].rGrid
         return DebyeCalculator.pairDistributionFunctions(calcs).map { g in

@@ -103,7 +103,8 @@ public struct SVGPlot: Sendable {
             if se.style == .circles {
                 s += String(format: "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"none\" stroke=\"%@\"/>\n", X + 12, Y - 4, se.color)
             } else {
-                s += String(format: "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%@\" stroke-width=\"2\"/>\n", X, Y - 4, X + 24, Y - 4, se.color)
+                s += String(format: "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%@\" stroke-width=\"2\"%@/>\n", X, Y - 4, X + 24, Y - 4, se.color,
+                            se.style == .dashed ? " stroke-dasharray=\"5,4\"" : "")
             }
             s += String(format: "<text x=\"%.1f\" y=\"%.1f\">%@</text>\n", X + 30, Y, SVGPlot.escape(se.label))
         }

@@ -1,0 +1,86 @@
+import Foundation
+
+/// One curve of a batch, with optional per-curve settings from a manifest.
+public struct BatchItem: Sendable, Hashable, Codable {
+    public var path: String
+    public var rmin: Double?
+    public var rmax: Double?
+    public var qdamp: Double?
+
+    /// Identifies the work item in the output (path plus any per-curve settings), for resuming.
+    public var key: String {
+        var k = path
+        if let v = rmin { k += "|rmin=\(v)" }
+        if let v = rmax { k += "|rmax=\(v)" }
+        if let v = qdamp { k += "|qdamp=\(v)" }
+        return k
+    }
+}
+
+/// Expands batch inputs: data files, directories (every .gr, .fgr or .dat inside, sorted) and
+/// manifests (.csv with a `path` column, or .jsonl with {"path": …} objects; optional rmin, rmax,
+/// qdamp; relative paths are relative to the manifest).
+public enum BatchInputs {
+    public static let dataExtensions: Set<String> = ["gr", "fgr", "dat"]
+
+    public static func expand(_ inputs: [String]) throws -> [BatchItem] {
+        var out = [BatchItem]()
+        let fm = FileManager.default
+        for input in inputs {
+            var isDir: ObjCBool = false
+            guard fm.fileExists(atPath: input, isDirectory: &isDir) else { throw InputError(file: input, "no such file or directory") }
+            let ext = (input as NSString).pathExtension.lowercased()
+            if isDir.boolValue {
+                let names = try fm.contentsOfDirectory(atPath: input).filter { dataExtensions.contains(($0 as NSString).pathExtension.lowercased()) }.sorted()
+                out += names.map { BatchItem(path: (input as NSString).appendingPathComponent($0)) }
+            } else if ext == "csv" {
+                out += try csvManifest(input)
+            } else if ext == "jsonl" || ext == "ndjson" {
+                out += try jsonlManifest(input)
+            } else {
+                out.append(BatchItem(path: input))
+            }
+        }
+        return out
+    }
+
+    static func resolve(_ path: String, manifest: String) -> String {
+        path.hasPrefix("/") ? path : ((manifest as NSString).deletingLastPathComponent as NSString).appendingPathComponent(path)
+    }
+
+    static func csvManifest(_ file: String) throws -> [BatchItem] {
+        let lines = TextFile.lines(try TextFile.read(file)).map { $0.trimmingCharacters(in: .whitespaces) }.enumerated().filter { !$0.element.isEmpty && !$0.element.hasPrefix("#") }
+        guard let header = lines.first else { throw InputError(file: file, "empty manifest") }
+        let cols = header.element.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        guard let pc = cols.firstIndex(of: "path") else { throw InputError(file: file, line: header.offset + 1, "manifest needs a 'path' column") }
+        func num(_ f: [String], _ name: String, _ line: Int) throws -> Double? {
+            guard let c = cols.firstIndex(of: name), c < f.count, !f[c].isEmpty else { return nil }
+            guard let v = parseFinite(f[c]) else { throw InputError(file: file, line: line, item: name, "'\(f[c])' is not a number") }
+            return v
+        }
+        return try lines.dropFirst().map { n, line in
+            let f = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard pc < f.count, !f[pc].isEmpty else { throw InputError(file: file, line: n + 1, "row has no path") }
+            return BatchItem(path: resolve(f[pc], manifest: file), rmin: try num(f, "rmin", n + 1), rmax: try num(f, "rmax", n + 1), qdamp: try num(f, "qdamp", n + 1))
+        }
+    }
+
+    static func jsonlManifest(_ file: String) throws -> [BatchItem] {
+        var out = [BatchItem]()
+        for (n, line) in TextFile.lines(try TextFile.read(file)).enumerated() {
+            let t = line.trimmingCharacters(in: .whitespaces)
+            if t.isEmpty { continue }
+            guard var item = try? JSONDecoder().decode(BatchItem.self, from: Data(t.utf8)) else {
+                throw InputError(file: file, line: n + 1, "not a JSON object with a \"path\"")
+            }
+            item.path = resolve(item.path, manifest: file)
+            out.append(item)
+        }
+        return out
+    }
+
+    /// The deterministic share i of n (1-based): items whose index ≡ i − 1 (mod n).
+    public static func shard(_ items: [BatchItem], index i: Int, of n: Int) -> [BatchItem] {
+        items.enumerated().filter { $0.offset % n == i - 1 }.map(\.element)
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+
+/// One line of a batch output file (JSON lines).
+public struct BatchRecord: Codable, Sendable {
+    public var key: String
+    public var curve: String
+    /// "ok" or "error".
+    public var status: String
+    public var classification: Classification?
+    public var error: String?
+}
+
+/// Progress of a running batch.
+public struct BatchProgress: Sendable {
+    public var done: Int
+    public var total: Int
+    public var elapsed: Double
+}
+
+/// Classifies many curves in parallel (Dispatch), appending one complete JSON line per curve to
+/// the output in input order. A bad curve gives an error record and the run goes on. Curves that
+/// already have a record in the output are skipped, so a killed run resumes where it stopped;
+/// a partly written last line (from a kill) is removed first.
+public struct BatchRunner {
+    public var classifier: Classifier
+    public var jobs: Int
+    public init(classifier: Classifier, jobs: Int) { self.classifier = classifier; self.jobs = max(1, jobs) }
+
+    /// Reads the complete records of an existing output file, truncating a partial last line.
+    public static func existingRecords(_ output: String) throws -> [BatchRecord] {
+        guard FileManager.default.fileExists(atPath: output) else { return [] }
+        guard let data = FileManager.default.contents(atPath: output) else { throw InputError(file: output, "cannot be read") }
+        var complete = data
+        if let last = data.last, last != UInt8(ascii: "\n") {
+            let cut = data.lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? data.startIndex
+            complete = data.prefix(upTo: cut)
+            let h = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
+            try h.truncate(atOffset: UInt64(complete.count))
+            try h.close()
+        }
+        var out = [BatchRecord]()
+        for (n, line) in complete.split(separator: UInt8(ascii: "\n")).enumerated() where !line.isEmpty {
+            guard let r = try? JSONDecoder().decode(BatchRecord.self, from: Data(line)) else {
+                throw InputError(file: output, line: n + 1, "not a ClusterPDF batch record: refusing to append to this file")
+            }
+            out.append(r)
+        }
+        return out
+    }
+
+    static func encode(_ r: BatchRecord) -> Data {
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var d = (try? enc.encode(r)) ?? Data("{\"status\":\"error\"}".utf8)
+        d.append(UInt8(ascii: "\n"))
+        return d
+    }
+
+    /// Processes `items` not yet in `output`; returns (processed now, failed now, skipped).
+    public func run(items: [BatchItem], output: String, progress: ((BatchProgress) -> Void)? = nil) throws -> (processed: Int, failed: Int, skipped: Int) {
+        let done = Set(try BatchRunner.existingRecords(output).map(\.key))
+        let todo = items.filter { !done.contains($0.key) }
+        if !FileManager.default.fileExists(atPath: output) {
+            guard FileManager.default.createFile(atPath: output, contents: nil) else { throw AtomicFile.WriteError(path: output, reason: "cannot create") }
+        }
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
+        try handle.seekToEnd()
+        defer { try? handle.close() }
+
+        let lock = NSLock()
+        var next = 0, flushed = 0, failed = 0
+        var pending = [Int: BatchRecord]()
+        let start = Date()
+        var writeError: Error?
+        DispatchQueue.concurrentPerform(iterations: min(jobs, max(1, todo.count))) { _ in
+            while true {
+                lock.lock()
+                let i = next
+                next += 1
+                lock.unlock()
+                if i >= todo.count { return }
+                let item = todo[i]
+                let record: BatchRecord
+                do {
+                    let curve = try MeasuredCurveReader.read(path: item.path)
+                    var c = classifier
+                    if let v = item.rmin { c.options.rmin = v }
+                    if let v = item.rmax { c.options.rmax = v }
+                    c.options.qdamp = item.qdamp ?? curve.headerNumber("qdamp") ?? c.options.qdamp
+                    let (cls, _) = try c.classify(curve, threads: 1)
+                    record = BatchRecord(key: item.key, curve: item.path, status: "ok", classification: cls, error: nil)
+                } catch {
+                    record = BatchRecord(key: item.key, curve: item.path, status: "error", classification: nil, error: "\(error)")
+                }
+                lock.lock()
+                pending[i] = record
+                if record.status != "ok" { failed += 1 }
+                // Append the completed prefix in input order, one whole line per write.
+                while let r = pending.removeValue(forKey: flushed) {
+                    do { try handle.write(contentsOf: BatchRunner.encode(r)) } catch { writeError = error }
+                    flushed += 1
+                }
+                let p = BatchProgress(done: flushed, total: todo.count, elapsed: Date().timeIntervalSince(start))
+                lock.unlock()
+                progress?(p)
+            }
+        }
+        if let e = writeError { throw e }
+        return (todo.count, failed, items.count - todo.count)
+    }
+}

@@ -1,0 +1,150 @@
+import XCTest
+@testable import ClusterPDF
+
+/// Synthetic measured curves for classifier and batch tests.
+enum SyntheticCurves {
+    static let cd = Element(symbol: "Cd")!, se = Element(symbol: "Se")!
+
+    /// G(r) of `structure` with jitter, Uiso, qdamp and noise, written as a PDFgetX3-style file.
+    static func write(_ structure: Structure, to path: String, seed: UInt64, jitter: Double = 0.03, uiso: Double = 0.01,
+                      qdamp: Double = 0.04, noise: Double = 0.02, rmax: Double = 20) throws {
+        var s = ScatteringSettings()
+        s.qmin = 1; s.qmax = 20; s.qdamp = qdamp; s.rmin = 1.5; s.rmax = rmax; s.rstep = 0.01
+        s.displacements = DisplacementSettings(all: uiso)
+        let jittered = try StructureTransforms.jitter(structure, sigma: jitter, seed: seed)
+        let g = try DebyeCalculator(structure: jittered, settings: s).pairDistributionFunction()
+        let amp = g.y.map(abs).max()!
+        var rng = SplitMix64(seed: seed &* 7919)
+        var text = "composition = Cd Se\nqmin = 1\nqmax = 20\nqdamp = \(qdamp)\n\n#### start data\n#S 1\n#L r G\n"
+        for (r, v) in zip(g.x, g.y) { text += String(format: "%.4f %.8e\n", r, v + noise * amp * rng.gaussian()) }
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+    }
+
+    /// A small two-family library: the Cd35Se20 tetrahedron and a 6 Å wurtzite sphere.
+    static func smallModels() throws -> [ClassifierModel] {
+        [ClassifierModel(name: "Cd35Se20", path: "builtin:Cd35Se20.xyz", family: .zincblendeLike, structure: try TetrahedronBuilder.build(cation: cd, anion: se, size: 5)),
+         ClassifierModel(name: "wz-R6", path: "builtin:CdSe-wurtzite-R6.xyz", family: .wurtziteLike,
+                         structure: try ClusterCarver.carve(CrystalBuilder.wurtzite(cation: cd, anion: se), radius: 6))]
+    }
+
+    /// `count` curves alternating between the two small models; every 20th file is corrupted.
+    static func directory(count: Int) throws -> (dir: String, bad: Set<String>) {
+        let dir = temporaryDirectory()
+        let models = try smallModels()
+        var bad = Set<String>()
+        for i in 0..<count {
+            let path = dir + String(format: "/curve-%04d.gr", i)
+            if i % 20 == 7 {
+                try "qmin = 1\n#### start data\n1.5 0.1\n1.51 0.2\n1.52 nan\n".write(toFile: path, atomically: true, encoding: .utf8)
+                bad.insert(path)
+            } else {
+                try write(models[i % 2].structure, to: path, seed: UInt64(i + 1), rmax: 12)
+            }
+        }
+        return (dir, bad)
+    }
+}
+
+final class BatchTests: XCTestCase {
+    func classifier() throws -> Classifier {
+        var o = Classifier.defaultOptions
+        o.rmax = 12
+        return Classifier(models: try SyntheticCurves.smallModels(), options: o)
+    }
+
+    func testBatchFaultIsolationOrderAndDeterminism() throws {
+        let (dir, bad) = try SyntheticCurves.directory(count: 40)
+        let items = try BatchInputs.expand([dir])
+        XCTAssertEqual(items.count, 40)
+        let out1 = temporaryDirectory() + "/a.jsonl", out2 = temporaryDirectory() + "/b.jsonl"
+        let r1 = try BatchRunner(classifier: classifier(), jobs: 1).run(items: items, output: out1)
+        let r2 = try BatchRunner(classifier: classifier(), jobs: 3).run(items: items, output: out2)
+        XCTAssertEqual(r1.failed, bad.count)
+        XCTAssertEqual(r2.failed, bad.count)
+        XCTAssertEqual(try String(contentsOfFile: out1, encoding: .utf8), try String(contentsOfFile: out2, encoding: .utf8), "same results whatever --jobs is")
+        let records = try BatchRunner.existingRecords(out1)
+        XCTAssertEqual(records.map(\.curve), items.map(\.path), "input order")
+        XCTAssertEqual(Set(records.filter { $0.status == "error" }.map(\.curve)), bad)
+        for r in records where r.status == "error" { XCTAssertTrue(r.error!.contains(":5:"), r.error!) }
+        // Synthetic curves of each family are classified correctly.
+        for (i, r) in records.enumerated() where r.status == "ok" {
+            XCTAssertEqual(r.classification!.verdict, i % 2 == 0 ? "zincblende-like" : "pseudo-wurtzite", r.curve)
+        }
+        // Re-running skips everything.
+        let again = try BatchRunner(classifier: classifier(), jobs: 2).run(items: items, output: out1)
+        XCTAssertEqual(again.processed, 0)
+        XCTAssertEqual(again.skipped, 40)
+    }
+
+    /// A run interrupted mid-line resumes to the same file as an uninterrupted run.
+    func testResumeAfterPartialWrite() throws {
+        let (dir, _) = try SyntheticCurves.directory(count: 20)
+        let items = try BatchInputs.expand([dir])
+        let clean = temporaryDirectory() + "/clean.jsonl"
+        _ = try BatchRunner(classifier: classifier(), jobs: 2).run(items: items, output: clean)
+        let text = try String(contentsOfFile: clean, encoding: .utf8)
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let partial = temporaryDirectory() + "/partial.jsonl"
+        try (lines.prefix(7).joined(separator: "\n") + "\n" + lines[7].prefix(50)).write(toFile: partial, atomically: true, encoding: .utf8)
+        let r = try BatchRunner(classifier: classifier(), jobs: 2).run(items: items, output: partial)
+        XCTAssertEqual(r.skipped, 7)
+        XCTAssertEqual(try String(contentsOfFile: partial, encoding: .utf8), text)
+    }
+
+    func testShardsPartitionInputs() throws {
+        let items = (0..<10).map { BatchItem(path: "c\($0).gr") }
+        let shards = (1...3).map { BatchInputs.shard(items, index: $0, of: 3) }
+        XCTAssertEqual(shards.map(\.count), [4, 3, 3])
+        XCTAssertEqual(Set(shards.flatMap { $0 }), Set(items))
+    }
+
+    func testManifests() throws {
+        let dir = temporaryDirectory()
+        try "path,rmin,rmax\na.gr,2,15\n/abs/b.gr,,\n".write(toFile: dir + "/m.csv", atomically: true, encoding: .utf8)
+        let csv = try BatchInputs.expand([dir + "/m.csv"])
+        XCTAssertEqual(csv.map(\.path), [dir + "/a.gr", "/abs/b.gr"])
+        XCTAssertEqual(csv[0].rmin, 2); XCTAssertEqual(csv[0].rmax, 15); XCTAssertNil(csv[1].rmin)
+        try "{\"path\": \"x.gr\", \"qdamp\": 0.03}\n\n".write(toFile: dir + "/m.jsonl", atomically: true, encoding: .utf8)
+        let jl = try BatchInputs.expand([dir + "/m.jsonl"])
+        XCTAssertEqual(jl.first?.qdamp, 0.03)
+        try "path\nok.gr\n".write(toFile: dir + "/bad.csv", atomically: true, encoding: .utf8)
+        try "rmin\n1\n".write(toFile: dir + "/nopath.csv", atomically: true, encoding: .utf8)
+        assertInputError(try BatchInputs.expand([dir + "/nopath.csv"]), contains: ["nopath.csv:1", "path"])
+        assertInputError(try BatchInputs.expand([dir + "/missing"]), contains: ["no such file"])
+    }
+
+    /// The real thing: the CLI killed halfway (SIGKILL) and run again gives the clean result.
+    func testCLIKillAndResume() throws {
+        let (dir, bad) = try SyntheticCurves.directory(count: 40)
+        let lib = temporaryDirectory() + "/lib"
+        for m in try SyntheticCurves.smallModels() {
+            let f = temporaryDirectory() + "/\(m.name).xyz"
+            try XYZWriter.string(m.structure).write(toFile: f, atomically: true, encoding: .utf8)
+            try ModelLibrary.add(file: f, family: m.family, directory: lib)
+        }
+        let args = ["batch", dir, "--library", lib, "--rmax", "12", "--jobs", "2", "--output"]
+        let clean = temporaryDirectory() + "/clean.jsonl"
+        let c = try runCLI(args + [clean])
+        XCTAssertEqual(c.status, Int32(bad.count), c.err)
+        let killed = temporaryDirectory() + "/killed.jsonl"
+        let p = Process()
+        p.executableURL = executableURL
+        p.arguments = args + [killed]
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        // Wait until some results are written, then kill -9.
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline {
+            let n = (try? String(contentsOfFile: killed, encoding: .utf8))?.filter { $0 == "\n" }.count ?? 0
+            if n >= 10 { break }
+            usleep(20_000)
+        }
+        kill(p.processIdentifier, SIGKILL)
+        p.waitUntilExit()
+        let before = (try String(contentsOfFile: killed, encoding: .utf8)).filter { $0 == "\n" }.count
+        XCTAssertLessThan(before, 40, "the run was killed before the end")
+        let resumed = try runCLI(args + [killed])
+        XCTAssertEqual(resumed.status, Int32(bad.count), resumed.err)
+        XCTAssertEqual(try String(contentsOfFile: killed, encoding: .utf8), try String(contentsOfFile: clean, encoding: .utf8))
+    }
+}
