@@ -189,10 +189,14 @@ public struct PDFRefinement {
 
     static func cost(_ r: [Double]) -> Double { r.reduce(0) { $0 + $1 * $1 } }
 
+    /// Bounds of nonlinear parameter j.
+    func bound(_ j: Int) -> ClosedRange<Double> {
+        RefinementOptions.bounds[names[j].hasPrefix("uiso") ? "uiso" : names[j]]!
+    }
+
     func clamp(_ p: [Double]) -> [Double] {
         p.enumerated().map { i, v in
-            let key = names[i].hasPrefix("uiso") ? "uiso" : names[i]
-            let b = RefinementOptions.bounds[key]!
+            let b = bound(i)
             return min(max(v, b.lowerBound), b.upperBound)
         }
     }
@@ -221,28 +225,43 @@ public struct PDFRefinement {
             outer: while iterations < options.maxIterations {
                 iterations += 1
                 let J = try jacobian(p, current)
-                let m = current.count, n = names.count
-                let diag = (0..<n).map { j in max(J[j].reduce(0) { $0 + $1 * $1 }, 1e-30) }
+                let m = current.count
+                // Active set: a parameter at a bound whose descent direction points outward is
+                // held there for this step (projected Levenberg–Marquardt).
+                let gradient = names.indices.map { j in zip(J[j], current).reduce(0) { $0 + $1.0 * $1.1 } }
+                let free = names.indices.filter { j in
+                    let b = bound(j)
+                    let atLow = p[j] <= b.lowerBound + 1e-12 && gradient[j] > 0
+                    let atHigh = p[j] >= b.upperBound - 1e-12 && gradient[j] < 0
+                    return !(atLow || atHigh)
+                }
+                if free.isEmpty { break }
+                let n = free.count
+                let diag = free.map { j in max(J[j].reduce(0) { $0 + $1 * $1 }, 1e-30) }
                 var improved = false
                 for _ in 0..<12 {
                     // Augmented least squares [J; sqrt(λ D)] δ = [−r; 0] (LAPACK dgels).
                     var a = [Double](repeating: 0, count: (m + n) * n)
-                    for j in 0..<n {
-                        for i in 0..<m { a[j * (m + n) + i] = J[j][i] }
-                        a[j * (m + n) + m + j] = (lambda * diag[j]).squareRoot()
+                    for (c, j) in free.enumerated() {
+                        for i in 0..<m { a[c * (m + n) + i] = J[j][i] }
+                        a[c * (m + n) + m + c] = (lambda * diag[c]).squareRoot()
                     }
                     let b = current.map { -$0 } + [Double](repeating: 0, count: n)
                     guard let delta = try? LinearAlgebra.leastSquares(a, rows: m + n, columns: n, b),
                           delta.allSatisfy({ $0.isFinite }) else { lambda *= 4; continue }
-                    let trial = clamp(zip(p, delta).map { $0 + $1 })
+                    var step = p
+                    for (c, j) in free.enumerated() { step[j] += delta[c] }
+                    let trial = clamp(step)
                     let r = residuals(try model(trial)).res
                     let c = PDFRefinement.cost(r)
                     if c < cost {
                         let rel = (cost - c) / max(cost, 1e-300)
+                        let moved = names.indices.map { abs(trial[$0] - p[$0]) / max(abs(p[$0]), 1e-3) }.max() ?? 0
                         p = trial; current = r; cost = c
                         lambda = max(lambda / 3, 1e-12)
                         improved = true
-                        if rel < 1e-10 { break outer }
+                        // Converged: the cost no longer falls, or the parameters no longer move.
+                        if rel < 1e-8 || moved < 1e-7 { break outer }
                         break
                     }
                     lambda *= 4
