@@ -29,7 +29,7 @@ public struct ClassificationThresholds: Codable, Sendable, Hashable {
         self.ambiguousMargin = ambiguousMargin; self.noMatchRw = noMatchRw
     }
     /// Values set by `Scripts/calibrate-classifier` (README, "Classifier calibration").
-    public static let calibrated = ClassificationThresholds(ambiguousMargin: 0.03, noMatchRw: 0.70)
+    public static let calibrated = ClassificationThresholds(ambiguousMargin: 0.02, noMatchRw: 0.59)
 }
 
 /// The refined agreement of one model with one curve.

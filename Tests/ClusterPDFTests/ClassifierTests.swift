@@ -1,0 +1,79 @@
+import XCTest
+@testable import ClusterPDF
+
+final class ClassifierTests: XCTestCase {
+    var repoRoot: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+    }
+
+    /// The measured bulk CdSe curve is pseudo-wurtzite (wurtzite-like) with a clear margin.
+    func testMeasuredBulkIsPseudoWurtzite() throws {
+        let models = try ClassifierModel.load(ModelLibrary.load(directory: repoRoot + "/Structures"))
+        let curve = try MeasuredCurveReader.read(path: fixture("measured/CdSe-bulk.gr"))
+        let (c, fits) = try Classifier(models: models).classify(curve, threads: 2)
+        XCTAssertEqual(c.verdict, "pseudo-wurtzite")
+        XCTAssertGreaterThan(c.margin!, 0.2)
+        XCTAssertEqual(c.bestByClass["pseudo-wurtzite"]!.family, "wurtzite-like")
+        XCTAssertFalse(c.scores.contains { $0.formula == "In35P20" }, "composition filter: only Cd–Se models")
+        XCTAssertEqual(fits.count, c.scores.count)
+        XCTAssertEqual(zip(c.scores, c.scores.dropFirst()).allSatisfy { $0.rw <= $1.rw }, true, "ranked by Rw")
+    }
+
+    /// Held-apart synthetic curves of both families and a non-semiconductor probe.
+    func testSyntheticHeldApartAndNoMatch() throws {
+        let all = try BuiltinModels.all()
+        var rng = SplitMix64(seed: 11)
+        for name in ["Cd56Se35.xyz", "CdSe-wurtzite-R8.xyz"] {
+            let held = all.first { $0.name == name }!
+            let rest = all.filter { $0.name != name }
+            let curve = try ClassifierCalibration.simulate(held.structure, rng: &rng)
+            var o = Classifier.defaultOptions
+            o.qdamp = curve.headerNumber("qdamp")!
+            let (c, _) = try Classifier(models: rest, options: o).classify(curve, threads: 2)
+            XCTAssertEqual(c.verdict, held.family.verdictClass, name)
+        }
+        let probe = try ClassifierCalibration.probes(rng: &rng)[0].1
+        let au = try ClassifierCalibration.simulate(probe, rng: &rng)
+        let (c, _) = try Classifier(models: all).classify(au, threads: 2)
+        XCTAssertEqual(c.verdict, "no-match", "gold is neither family (best Rw \(c.bestRw))")
+    }
+
+    func testCompositionFilter() throws {
+        XCTAssertEqual(Classifier.elements(inComposition: "Cd Se"), Set([Element(symbol: "Cd")!, Element(symbol: "Se")!]))
+        XCTAssertEqual(Classifier.elements(inComposition: "In1.0P1.0"), Set([Element(symbol: "In")!, Element(symbol: "P")!]))
+        let curve = MeasuredCurve(path: "zn.gr", x: [1, 2, 3], y: [0, 1, 0], dy: nil, header: ["composition": "Zn S"], columnNames: [])
+        assertInputError(try Classifier(models: try BuiltinModels.all()).candidates(for: curve), contains: ["zn.gr", "no model", "S Zn"])
+    }
+
+    func testHomology() throws {
+        let cdse = try TetrahedronBuilder.build(cation: Element(symbol: "Cd")!, anion: Element(symbol: "Se")!, size: 5)
+        let inp = try StructureTransforms.swap(cdse, map: StructureTransforms.parseMap("Cd=In,Se=P"))
+        let same = try Homology.compare(cdse, inp)
+        XCTAssertTrue(same.homologous)
+        XCTAssertEqual(same.mapping, ["In": "Cd", "P": "Se"])
+        XCTAssertGreaterThan(same.pearson, 0.999)
+        XCTAssertLessThan(same.rw, 0.01)
+        let wz = try ClusterCarver.carve(CrystalBuilder.wurtzite(cation: Element(symbol: "Cd")!, anion: Element(symbol: "Se")!), radius: 7)
+        XCTAssertEqual(Double(wz.count), Double(cdse.count), accuracy: 15, "clusters of about the same size")
+        let different = try Homology.compare(cdse, wz)
+        XCTAssertFalse(different.homologous)
+        XCTAssertLessThan(different.coordinationOverlap["anion"]!, 0.7)
+        // The CLI prints the verdict.
+        let r = try runCLI(["homology", repoRoot + "/Structures/Cd35Se20.xyz", repoRoot + "/Structures/In35P20.xyz"])
+        XCTAssertEqual(r.status, 0, r.err)
+        XCTAssertTrue(r.out.contains("verdict:   homologous"), r.out)
+    }
+
+    func testClassifyCLIReportAndErrors() throws {
+        let dir = temporaryDirectory()
+        let bad = writeTemporary("1 2\n", name: "short.gr")
+        let r = try runCLI(["classify", fixture("measured/CdSe-bulk.gr"), bad, "--csv", "--report", dir + "/r.html", "--plot", dir + "/plots"])
+        XCTAssertEqual(r.status, 1, "one curve failed")
+        XCTAssertTrue(r.err.contains("short.gr"), r.err)
+        XCTAssertTrue(r.out.hasPrefix(ClassificationReport.csvHeader), r.out)
+        XCTAssertTrue(r.out.contains("CdSe-bulk.gr,pseudo-wurtzite,CdSe-wurtzite-R15.xyz"), r.out)
+        let html = try String(contentsOfFile: dir + "/r.html", encoding: .utf8)
+        XCTAssertTrue(html.contains("<svg") && html.contains("pseudo-wurtzite") && html.contains("short.gr") && !html.contains("src=\"http"))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: dir + "/plots/CdSe-bulk.svg"))
+    }
+}
