@@ -32,6 +32,15 @@ func sphere(atoms target: Int) throws -> Structure {
     return s
 }
 
+// `clusterpdf-bench spheres DIR`: write the benchmark spheres as XYZ (for Scripts/bench-peers).
+if CommandLine.arguments.count == 3, CommandLine.arguments[1] == "spheres" {
+    for n in [633, 4_001, 16_527, 76_611] {
+        let s = try sphere(atoms: n)
+        try XYZWriter.string(s).write(toFile: CommandLine.arguments[2] + "/CdSe-zb-\(s.count).xyz", atomically: true, encoding: .utf8)
+    }
+    exit(0)
+}
+
 let args = Set(CommandLine.arguments.dropFirst())
 func wants(_ c: String) -> Bool { args.isEmpty || args.contains(c) || args.contains("all") }
 let cores = ProcessInfo.processInfo.activeProcessorCount

@@ -92,6 +92,8 @@ struct Simulate: ParsableCommand {
     var output: String?
     @Option(help: "Also write an SVG plot to this file.")
     var plot: String?
+    @Option(help: "With --function gr: also write I(Q) (0…qmax by qstep) to this file, from the same pair histogram.")
+    var iqOutput: String?
 
     func run() throws {
         let (text, svg) = try reportingErrors { () -> (String, String?) in
@@ -168,6 +170,11 @@ struct Simulate: ParsableCommand {
                 (xLabel, yLabel, title) = ("2θ (degrees)", "I (a.u.)", "Powder pattern of \(loaded.structure.formula), λ = \(p.wavelength) Å")
             }
             let text = CurveWriter.string(curve, header: header)
+            if let path = iqOutput {
+                guard function == .gr else { throw ValidationError("--iq-output goes with --function gr") }
+                let iq = calc.structureFactorAndIntensity().i
+                try AtomicFile.write(CurveWriter.string(iq, header: header.filter { !["function", "definition", "rmin", "rmax", "rstep"].contains($0.0) } + [("function", "iq"), ("qstep", "\(settings.qstep)")]), to: path)
+            }
             var svg: String?
             if plot != nil {
                 let colors = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd"]

@@ -23,4 +23,58 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(t.status, 1)
         XCTAssertTrue(t.err.contains("t.xyz:4"), t.err)
     }
+
+    func testSimulateOutputsAndErrors() throws {
+        let dir = temporaryDirectory()
+        let tet = fixture("golden/Cd35Se20-tetrahedron.xyz")
+        let r = try runCLI(["simulate", tet, "--qmax", "20", "--rmax", "10", "-o", dir + "/t.gr", "--iq-output", dir + "/t.iq", "--plot", dir + "/t.svg", "--partial", "Cd-Se"])
+        XCTAssertEqual(r.status, 0, r.err)
+        let gr = try MeasuredCurveReader.read(path: dir + "/t.gr")
+        XCTAssertEqual(gr.header["formula"], "Cd35Se20")
+        XCTAssertEqual(gr.header["qmax"], "20.0")
+        XCTAssertEqual(gr.columnNames, ["r(A)", "G(A^-2)", "G_Cd-Se(A^-2)"])
+        XCTAssertEqual(gr.x.last!, 10, accuracy: 1e-9)
+        let iq = try MeasuredCurveReader.read(path: dir + "/t.iq")
+        XCTAssertEqual(iq.header["function"], "iq")
+        XCTAssertTrue(try String(contentsOfFile: dir + "/t.svg", encoding: .utf8).contains("</svg>"))
+        for f in ["fq", "sq", "iq", "rdf", "xrd"] {
+            let o = try runCLI(["simulate", tet, "--function", f, "-o", dir + "/x.\(f)"])
+            XCTAssertEqual(o.status, 0, "\(f): \(o.err)")
+            XCTAssertGreaterThan(try MeasuredCurveReader.read(path: dir + "/x.\(f)").x.count, 100)
+        }
+        // A crystal is refused with a hint; bad settings are refused; nothing is written.
+        let c = try runCLI(["simulate", fixture("CdSe-Zincblende.cif"), "-o", dir + "/c.gr"])
+        XCTAssertEqual(c.status, 1)
+        XCTAssertTrue(c.err.contains("build sphere"), c.err)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/c.gr"))
+        let q = try runCLI(["simulate", tet, "--qmin", "5", "--qmax", "2", "-o", dir + "/q.gr"])
+        XCTAssertEqual(q.status, 1)
+        XCTAssertTrue(q.err.contains("qmax"), q.err)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/q.gr"))
+        let p = try runCLI(["simulate", tet, "--partial", "Cd-Xx"])
+        XCTAssertEqual(p.status, 1)
+        XCTAssertTrue(p.err.contains("Cd-Xx"), p.err)
+        let nodir = try runCLI(["simulate", tet, "-o", dir + "/missing/dir/t.gr"])
+        XCTAssertEqual(nodir.status, 1)
+        XCTAssertTrue(nodir.err.contains("does not exist"), nodir.err)
+    }
+
+    func testBuildCommandsAndErrors() throws {
+        let dir = temporaryDirectory()
+        let t = try runCLI(["build", "tetrahedron", "--size", "5", "-o", dir + "/t.cif"])
+        XCTAssertEqual(t.status, 0, t.err)
+        XCTAssertEqual(try StructureReader.read(path: dir + "/t.cif").structure.formula, "Cd35Se20")
+        let bad = try runCLI(["build", "tetrahedron", "--size", "1"])
+        XCTAssertEqual(bad.status, 1)
+        XCTAssertTrue(bad.err.contains("size"), bad.err)
+        let el = try runCLI(["build", "crystal", "--structure", "zincblende", "--cation", "Qq"])
+        XCTAssertEqual(el.status, 1)
+        XCTAssertTrue(el.err.contains("unknown element 'Qq'"), el.err)
+        let noa = try runCLI(["build", "crystal", "--structure", "zincblende", "--cation", "Au", "--anion", "Se"])
+        XCTAssertEqual(noa.status, 1)
+        XCTAssertTrue(noa.err.contains("give --a"), noa.err)
+        let cluster = try runCLI(["build", "sphere", fixture("golden/CdSe-dimer.xyz"), "--radius", "5"])
+        XCTAssertEqual(cluster.status, 1)
+        XCTAssertTrue(cluster.err.contains("no lattice"), cluster.err)
+    }
 }

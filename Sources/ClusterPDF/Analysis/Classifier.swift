@@ -121,21 +121,46 @@ public struct Classifier: Sendable {
         return use
     }
 
-    /// Classifies one curve, fitting the models on `threads` Dispatch workers.
-    public func classify(_ curve: MeasuredCurve, threads: Int = 1) throws -> (Classification, [RefinementResult]) {
-        let use = try candidates(for: curve)
-        guard !use.isEmpty else { throw SettingsError.invalid("the model library is empty") }
-        var o = options
-        o.threads = 1
-        let results = SharedBuffer<RefinementResult?>(repeating: nil, count: use.count)
-        let errors = SharedBuffer<String?>(repeating: nil, count: use.count)
-        ParallelBlocks.run(blocks: use.count, threads: threads) { i, _ in
-            do { results.pointer[i] = try PDFRefinement(structure: use[i].structure, data: curve, options: o).run() } catch {
-                errors.pointer[i] = "\(error)"
+    /// Models whose screened Rw is within this of their class's best are refined to convergence.
+    public static let screeningWindow = 0.05
+
+    /// Refines `models[i]` for each index on `threads` workers.
+    func refine(_ use: [ClassifierModel], _ which: [Int], curve: MeasuredCurve, options o: RefinementOptions, threads: Int) throws -> [Int: RefinementResult] {
+        let results = SharedBuffer<RefinementResult?>(repeating: nil, count: which.count)
+        let errors = SharedBuffer<String?>(repeating: nil, count: which.count)
+        ParallelBlocks.run(blocks: which.count, threads: threads) { k, _ in
+            do { results.pointer[k] = try PDFRefinement(structure: use[which[k]].structure, data: curve, options: o).run() } catch {
+                errors.pointer[k] = "\(error)"
             }
         }
         if let e = errors.array.compactMap({ $0 }).first { throw SettingsError.invalid(e) }
-        let fits = results.array.map { $0! }
+        return Dictionary(uniqueKeysWithValues: zip(which, results.array.map { $0! }))
+    }
+
+    /// Classifies one curve, fitting the models on `threads` Dispatch workers.
+    ///
+    /// Two stages: every model is screened with three Levenberg–Marquardt iterations; then the
+    /// models within `screeningWindow` of their class's best screened Rw are refined to
+    /// convergence. Verdict and margin come from converged fits; the other models' Rw are the
+    /// screened values (upper bounds).
+    public func classify(_ curve: MeasuredCurve, threads: Int = 1) throws -> (Classification, [RefinementResult]) {
+        let use = try candidates(for: curve)
+        guard !use.isEmpty else { throw SettingsError.invalid("the model library is empty") }
+        var screen = options
+        screen.threads = 1
+        screen.maxIterations = min(3, options.maxIterations)
+        screen.uncertainties = false
+        var fitsByIndex = try refine(use, Array(use.indices), curve: curve, options: screen, threads: threads)
+        var classBest = [String: Double]()
+        for (i, r) in fitsByIndex { classBest[use[i].family.verdictClass] = min(classBest[use[i].family.verdictClass] ?? .infinity, r.rw) }
+        let finalists = use.indices.filter { fitsByIndex[$0]!.rw <= classBest[use[$0].family.verdictClass]! + Classifier.screeningWindow }
+        var full = options
+        full.threads = 1
+        full.uncertainties = false
+        for (i, r) in try refine(use, finalists, curve: curve, options: full, threads: threads) where r.rw <= fitsByIndex[i]!.rw {
+            fitsByIndex[i] = r
+        }
+        let fits = use.indices.map { fitsByIndex[$0]! }
         var scores = zip(use, fits).map { m, r in
             ModelScore(model: m.name, path: m.path, family: m.family.rawValue, formula: m.structure.formula, rw: r.rw,
                        scale: r.value("scale")!, zoom: r.value("zoom")!, uiso: r.value("uiso")!, delta2: r.value("delta2")!, qdamp: r.value("qdamp")!)

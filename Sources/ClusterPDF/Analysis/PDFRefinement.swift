@@ -24,6 +24,8 @@ public struct RefinementOptions: Sendable {
     /// Before least squares, scan zoom over start·(1 ± zoomScan) to find the right basin (0 turns it off).
     public var zoomScan = 0.25
     public var maxIterations = 100
+    /// Compute standard uncertainties (one more Jacobian at the end).
+    public var uncertainties = true
     public var threads = ProcessInfo.processInfo.activeProcessorCount
     public init() {}
 
@@ -319,7 +321,7 @@ public struct PDFRefinement {
         let dof = max(1, obs.count - nFree)
         // Covariance of all free parameters (scale last), scaled by reduced χ².
         var sigmas = [Double?](repeating: nil, count: nFree)
-        if nFree > 0 {
+        if nFree > 0, options.uncertainties {
             var cols = try jacobianAtFixedScale(p, scale: scale, res: res)
             if freeScale { cols.append(indices.enumerated().map { k, _ in -weights[k].squareRoot() * gc[k] }) }
             var jtj = [Double](repeating: 0, count: nFree * nFree)
