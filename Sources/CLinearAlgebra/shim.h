@@ -13,18 +13,9 @@ void dgemm_(const char *transa, const char *transb, const int *m, const int *n,
             const double *b, const int *ldb, const double *beta, double *c,
             const int *ldc);
 
-double ddot_(const int *n, const double *x, const int *incx, const double *y,
-             const int *incy);
-
 void dgels_(const char *trans, const int *m, const int *n, const int *nrhs,
             double *a, const int *lda, double *b, const int *ldb, double *work,
             const int *lwork, int *info);
-
-void dsyev_(const char *jobz, const char *uplo, const int *n, double *a,
-            const int *lda, double *w, double *work, const int *lwork, int *info);
-
-void dgesv_(const int *n, const int *nrhs, double *a, const int *lda, int *ipiv,
-            double *b, const int *ldb, int *info);
 
 void dpotrf_(const char *uplo, const int *n, double *a, const int *lda, int *info);
 void dpotri_(const char *uplo, const int *n, double *a, const int *lda, int *info);

@@ -24,33 +24,23 @@ public enum LinearAlgebra {
     /// y ← A·x for a column-major m×n matrix A (BLAS dgemv).
     public static func multiply(_ a: UnsafePointer<Double>, rows m: Int, columns n: Int,
                                 _ x: UnsafePointer<Double>, into y: UnsafeMutablePointer<Double>, accumulate: Bool = false) {
-        guard m > 0, n > 0 else { return }
-        _ = singleThreaded
-        var mm = Int32(m), nn = Int32(n), lda = Int32(m), inc: Int32 = 1
-        var alpha = 1.0, beta = accumulate ? 1.0 : 0.0
-        var t = CChar(UInt8(ascii: "N"))
-        dgemv_(&t, &mm, &nn, &alpha, a, &lda, x, &inc, &beta, y, &inc)
+        gemv(transpose: false, a, rows: m, columns: n, x, y, accumulate)
     }
 
     /// y ← Aᵀ·x for a column-major m×n matrix A (BLAS dgemv, transposed).
     public static func multiplyTransposed(_ a: UnsafePointer<Double>, rows m: Int, columns n: Int,
                                           _ x: UnsafePointer<Double>, into y: UnsafeMutablePointer<Double>, accumulate: Bool = false) {
+        gemv(transpose: true, a, rows: m, columns: n, x, y, accumulate)
+    }
+
+    static func gemv(transpose: Bool, _ a: UnsafePointer<Double>, rows m: Int, columns n: Int,
+                     _ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>, _ accumulate: Bool) {
         guard m > 0, n > 0 else { return }
         _ = singleThreaded
         var mm = Int32(m), nn = Int32(n), lda = Int32(m), inc: Int32 = 1
         var alpha = 1.0, beta = accumulate ? 1.0 : 0.0
-        var t = CChar(UInt8(ascii: "T"))
+        var t = CChar(UInt8(ascii: transpose ? "T" : "N"))
         dgemv_(&t, &mm, &nn, &alpha, a, &lda, x, &inc, &beta, y, &inc)
-    }
-
-    /// C ← A·B (+ C when accumulating), A m×k, B k×n, column-major (BLAS dgemm).
-    public static func matrixMultiply(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, into c: UnsafeMutablePointer<Double>,
-                                      m: Int, n: Int, k: Int, accumulate: Bool = false) {
-        guard m > 0, n > 0, k > 0 else { return }
-        var mm = Int32(m), nn = Int32(n), kk = Int32(k)
-        var alpha = 1.0, beta = accumulate ? 1.0 : 0.0
-        var t = CChar(UInt8(ascii: "N"))
-        dgemm_(&t, &t, &mm, &nn, &kk, &alpha, a, &mm, b, &kk, &beta, c, &mm)
     }
 
     /// General C ← op(A)·op(B) + β·C, column-major with explicit leading dimensions (BLAS dgemm).
@@ -79,16 +69,6 @@ public enum LinearAlgebra {
         dgels_(&t, &mm, &nn, &nrhs, &A, &lda, &B, &ldb, &work, &lwork, &info)
         guard info == 0 else { throw Failure(routine: "dgels", info: info) }
         return Array(B.prefix(n))
-    }
-
-    /// Solves the symmetric positive-definite system A·x = b (LAPACK dgesv on a copy).
-    public static func solve(_ a: [Double], size n: Int, _ b: [Double]) throws -> [Double] {
-        var A = a, B = b
-        var nn = Int32(n), nrhs: Int32 = 1, info: Int32 = 0
-        var ipiv = [Int32](repeating: 0, count: n)
-        dgesv_(&nn, &nrhs, &A, &nn, &ipiv, &B, &nn, &info)
-        guard info == 0 else { throw Failure(routine: "dgesv", info: info) }
-        return B
     }
 
     /// Inverse of a symmetric positive-definite matrix (LAPACK dpotrf + dpotri), full storage.
