@@ -52,7 +52,7 @@ if wants("histogram") || args.contains("histogram-1M") {
         let s = try sphere(atoms: n)
         let kinds = AtomKinds(structure: s, displacements: DisplacementSettings())
         let pairs = Double(s.count) * Double(s.count - 1) / 2
-        try measure("pair histogram \(s.count) atoms", repeats: n > 20_000 ? 3 : 5, extra: { t in
+        try measure("pair histogram \(s.count) atoms", repeats: n >= 1_000_000 ? 1 : (n > 20_000 ? 3 : 5), warmup: n < 1_000_000, extra: { t in
             String(format: "%.3g pairs/s/core", pairs / t / Double(cores))
         }) { _ = PairHistogram(kinds: kinds, binWidth: 1e-3, threads: cores) }
     }
@@ -89,4 +89,20 @@ if wants("fit") || wants("eval") {
     try measure("fit Cd56Se35 vs \(data.x.count) points", extra: { _ in
         last.map { String(format: "Rw %.4f, %d iterations", $0.rw, $0.iterations) } ?? ""
     }) { last = try refinement.run() }
+}
+
+if wants("classify") {
+    // One synthetic wurtzite-like curve (2,000 points) against the built-in default library.
+    let models = try BuiltinModels.all()
+    let truth = try ClusterCarver.carve(CrystalBuilder.wurtzite(cation: cd, anion: se), radius: 9)
+    var settings = ScatteringSettings()
+    settings.qmin = 1; settings.qmax = 20; settings.qdamp = 0.04
+    settings.displacements = DisplacementSettings(all: 0.01)
+    settings.rmin = 1.5; settings.rmax = 21.49; settings.rstep = 0.01
+    let g = try DebyeCalculator(structure: StructureTransforms.jitter(truth, sigma: 0.04, seed: 5), settings: settings).pairDistributionFunction()
+    let curve = MeasuredCurve(path: "bench", x: g.x, y: g.y, dy: nil, header: ["qmin": "1", "qmax": "20"], columnNames: [])
+    var verdict = ""
+    try measure("classify 1 curve vs \(models.count) models", repeats: 3, extra: { _ in verdict }) {
+        verdict = try Classifier(models: models).classify(curve, threads: cores).0.verdict
+    }
 }

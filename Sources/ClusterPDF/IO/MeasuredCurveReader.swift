@@ -12,6 +12,10 @@ public struct MeasuredCurve: Sendable {
     /// Column names from a `#L` line, if any.
     public var columnNames: [String]
 
+    public init(path: String, x: [Double], y: [Double], dy: [Double]? = nil, header: [String: String] = [:], columnNames: [String] = []) {
+        self.path = path; self.x = x; self.y = y; self.dy = dy; self.header = header; self.columnNames = columnNames
+    }
+
     /// A numeric header value (e.g. "qmax").
     public func headerNumber(_ key: String) -> Double? { header[key.lowercased()].flatMap { parseFinite($0.split(separator: " ").first ?? "") } }
 }
