@@ -86,6 +86,8 @@ public struct PDFRefinement {
     let base: DebyeCalculator
     let indices: Range<Int>
     let uniform: Bool
+    /// The model grid is the data grid (no interpolation).
+    let direct: Bool
     let weights: [Double]
     /// Names of the nonlinear parameters in vector order.
     let names: [String]
@@ -121,11 +123,20 @@ public struct PDFRefinement {
         s.binWidth = 1e-4
         s.threads = options.threads
         s.displacements = DisplacementSettings(perElement: Dictionary(uniqueKeysWithValues: elements.map { ($0, options.uiso) }))
-        s.rmin = data.x[i0]; s.rmax = data.x[i1]
-        s.rstep = uniform ? step : min(0.01, step)
+        // The model is computed on its own uniform grid, step h = min(0.02, 0.4/Qmax) Å (G(r) is
+        // band-limited to Qmax, so cubic interpolation onto the data points errs by about
+        // (Qmax·h)⁴/384 ≤ 2e-4 of the amplitude), or directly on uniform data at least that coarse.
+        let h = min(0.02, 0.4 / s.qmax)
+        direct = uniform && step >= h - 1e-9
+        if direct {
+            s.rmin = data.x[i0]; s.rmax = data.x[i1]; s.rstep = step
+        } else {
+            s.rmin = max(0, data.x[i0] - 2 * h); s.rmax = data.x[i1] + 2 * h; s.rstep = h
+        }
         let baseCalc = try DebyeCalculator(structure: structure, settings: s)
-        // A fixed integration grid, fine enough for any zoom within bounds.
-        s.qIntegrationStep = min(0.01, 0.5 / (baseCalc.maximumPairDistance * 1.5 + s.rmax))
+        // A fixed integration grid, fine enough for any zoom within bounds: step 1/(1.5·D + rmax)
+        // (12 samples per period of the fastest term; golden curves reproduced to ~1e-5).
+        s.qIntegrationStep = min(0.01, 1.0 / (baseCalc.maximumPairDistance * 1.5 + s.rmax))
         base = try DebyeCalculator(reusing: baseCalc, settings: s)
     }
 
@@ -157,13 +168,14 @@ public struct PDFRefinement {
         let calcs = try ps.map { try calculator($0) }
         let rg = calcs[0].rGrid
         return DebyeCalculator.pairDistributionFunctions(calcs).map { g in
-            if uniform { return Array(g.prefix(indices.count)) }
-            // Linear interpolation onto irregular data points.
+            if direct { return Array(g.prefix(indices.count)) }
+            // Cubic (Catmull–Rom) interpolation onto the data points.
             return indices.map { i in
                 let t = (data.x[i] - rg.start) / rg.step
-                let k = max(0, min(rg.count - 2, Int(t)))
+                let k = max(1, min(rg.count - 3, Int(t)))
                 let u = t - Double(k)
-                return g[k] * (1 - u) + g[k + 1] * u
+                let p0 = g[k - 1], p1 = g[k], p2 = g[k + 1], p3 = g[k + 2]
+                return 0.5 * (2 * p1 + (-p0 + p2) * u + (2 * p0 - 5 * p1 + 4 * p2 - p3) * u * u + (-p0 + 3 * p1 - 3 * p2 + p3) * u * u * u)
             }
         }
     }
