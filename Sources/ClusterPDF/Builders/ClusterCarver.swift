@@ -91,21 +91,21 @@ public enum ClusterCarver {
         }
     }
 
-    /// Removes the least-bonded, outermost atoms of the element in excess until the ratio matches.
+    /// Removes the least-bonded, outermost atoms of the element in excess, one at a time (bonds are
+    /// recounted after each removal), until the ratio matches.
     static func trimToStoichiometry(_ s: Structure, target: [Element: Int], bonds: BondCriterion) -> Structure {
         let els = target.keys.sorted()
         guard els.count == 2, let t0 = target[els[0]], let t1 = target[els[1]], t0 > 0, t1 > 0 else { return s }
         var out = s
+        let c0 = s.composition
+        // The element in excess is fixed at the start; only it is trimmed, while it stays in excess
+        // (so a ratio the counts cannot meet exactly stops just below it instead of oscillating).
+        let excess = (c0[els[0]] ?? 0) * t1 > (c0[els[1]] ?? 0) * t0 ? els[0] : els[1]
+        let other = excess == els[0] ? els[1] : els[0]
+        let tExcess = excess == els[0] ? t0 : t1, tOther = excess == els[0] ? t1 : t0
         while true {
             let comp = out.composition
-            let n0 = comp[els[0]] ?? 0, n1 = comp[els[1]] ?? 0
-            // Compare n0/n1 with t0/t1.
-            let excess: Element
-            if n0 * t1 > n1 * t0 { excess = els[0] } else if n0 * t1 < n1 * t0 { excess = els[1] } else { break }
-            let keep0 = excess == els[0] ? (n1 * t0) / t1 : n0
-            let keep1 = excess == els[1] ? (n0 * t1) / t0 : n1
-            let removeCount = (excess == els[0] ? n0 - keep0 : n1 - keep1)
-            guard removeCount > 0 else { break }
+            guard (comp[excess] ?? 0) * tOther > (comp[other] ?? 0) * tExcess else { break }
             let stats = StructureStatistics(structure: out, criterion: bonds)
             let candidates = out.atoms.indices.filter { out.atoms[$0].element == excess }.sorted { i, j in
                 let ci = stats.neighbors[i].count, cj = stats.neighbors[j].count
@@ -115,9 +115,8 @@ public enum ClusterCarver {
                 return i > j
             }
             // Remove one at a time so coordination is re-evaluated (neighbours lose bonds).
-            let drop = candidates[0]
+            guard let drop = candidates.first else { break }
             out.atoms.remove(at: drop)
-            _ = removeCount
         }
         return out
     }
