@@ -45,7 +45,7 @@ public enum XYZReader {
     }
 
     static func parseAtom(_ line: Substring, header: ExtendedXYZHeader, file: String, line ln: Int) throws -> Atom {
-        let f = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+        let f = TextFile.fields(line)
         let need = max(header.speciesColumn, header.positionColumn + 2) + 1
         guard f.count >= need else {
             throw InputError(file: file, line: ln, "expected 'element x y z', found \(f.count) field\(f.count == 1 ? "" : "s") (is the atom count right?)")
