@@ -107,3 +107,25 @@ final class RefinementTests: XCTestCase {
         XCTAssertTrue(unknown.err.contains("unknown parameter 'bogus'"), unknown.err)
     }
 }
+
+final class MeasuredCurveAxisTests: XCTestCase {
+    func testAxisDetection() throws {
+        let two = "# PDFgetX3-style\n#L 2theta I\n10 5\n10.02 6\n"
+        XCTAssertEqual(try MeasuredCurveReader.parse(text: two, file: "a.dat").axis, .twoTheta)
+        XCTAssertEqual(try MeasuredCurveReader.parse(text: "#L Q(A^-1) I\n1 2\n2 3\n", file: "a.xy").axis, .q)
+        XCTAssertEqual(try MeasuredCurveReader.parse(text: "1 2\n2 3\n", file: "a.xye").axis, .twoTheta)
+        XCTAssertEqual(try MeasuredCurveReader.parse(text: "1 2\n2 3\n", file: "a.fq").axis, .q)
+        XCTAssertEqual(try MeasuredCurveReader.parse(text: "1 2\n2 3\n", file: "a.fgr").axis, .r)
+        XCTAssertNil(try MeasuredCurveReader.parse(text: "1 2\n2 3\n", file: "a.dat").axis)
+        XCTAssertEqual(try MeasuredCurveReader.read(path: fixture("measured/CdSe-bulk.gr")).axis, .r)
+        let xy = writeTemporary("1 2\n2 3\n", name: "p.xy")
+        XCTAssertEqual(try MeasuredCurveReader.read(path: xy, axis: .q).axis, .q, "an explicit axis wins")
+        // PDFgui .fgr: '#' header, four columns r, G, dr, dG.
+        let fgr = try MeasuredCurveReader.parse(text: "# PDFgui fit\n##### start data\n#L r(Å) G(Å^-2) dr(Å) dG(Å^-2)\n1.0 0.5 0 0.01\n1.01 0.6 0 0.02\n", file: "f.fgr")
+        XCTAssertEqual(fgr.dy!, [0.01, 0.02])
+        XCTAssertEqual(fgr.axis, .r)
+        let model = try TetrahedronBuilder.build(cation: Element(symbol: "Cd")!, anion: Element(symbol: "Se")!, size: 5)
+        let iq = try MeasuredCurveReader.parse(text: (0..<50).map { "\(1 + Double($0) * 0.1) 1" }.joined(separator: "\n"), file: "x.iq")
+        assertInputError(try PDFRefinement(structure: model, data: iq), contains: ["x.iq", "not r"])
+    }
+}

@@ -97,6 +97,9 @@ public struct PDFRefinement {
         for f in options.free where !RefinementOptions.knownParameters.contains(f) {
             throw SettingsError.invalid("unknown parameter '\(f)' in --free; known: \(RefinementOptions.knownParameters.sorted().joined(separator: ", "))")
         }
+        if let axis = data.axis, axis != .r {
+            throw InputError(file: data.path, "its first column is \(axis == .q ? "Q" : "2θ"), not r: refinements need a G(r) curve")
+        }
         self.structure = structure
         self.data = data
         self.options = options

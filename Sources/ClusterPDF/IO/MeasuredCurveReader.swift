@@ -1,5 +1,33 @@
 import Foundation
 
+/// What the first column of a data file is.
+public enum CurveAxis: String, Sendable, Codable, CaseIterable {
+    /// r in Å (G(r) files).
+    case r
+    /// Q in Å⁻¹ (I(Q), S(Q), F(Q) files, or powder patterns on a Q axis).
+    case q
+    /// 2θ in degrees (laboratory powder patterns).
+    case twoTheta = "2theta"
+
+    /// The axis implied by a file: a column name on the `#L` line or a header key (`xaxis`,
+    /// `axis`, `x`), else the extension (.gr/.fgr → r; .iq/.sq/.fq → Q; .xy/.xye/.chi → 2θ unless
+    /// the header says Q). Returns nil when nothing tells.
+    public static func detect(path: String, header: [String: String], columnNames: [String]) -> CurveAxis? {
+        let hints = ([columnNames.first ?? ""] + ["xaxis", "axis", "x", "xunit", "xunits"].compactMap { header[$0] }).map { $0.lowercased() }
+        for h in hints where !h.isEmpty {
+            if h.contains("2theta") || h.contains("2θ") || h.contains("tth") || h.contains("two_theta") || h.contains("twotheta") { return .twoTheta }
+            if h.hasPrefix("q") || h.contains("q(") || h.contains("a^-1") || h.contains("nm^-1") { return .q }
+            if h.hasPrefix("r") || h.contains("r(") { return .r }
+        }
+        switch (path as NSString).pathExtension.lowercased() {
+        case "gr", "fgr": return .r
+        case "iq", "sq", "fq": return .q
+        case "xy", "xye", "chi": return .twoTheta
+        default: return nil
+        }
+    }
+}
+
 /// A curve read from a data file: columns (x, y[, dx, dy] or x, y, dy) and header values.
 public struct MeasuredCurve: Sendable {
     public var path: String
@@ -11,6 +39,9 @@ public struct MeasuredCurve: Sendable {
     public var header: [String: String]
     /// Column names from a `#L` line, if any.
     public var columnNames: [String]
+    /// What x is (r, Q or 2θ), from `MeasuredCurveReader.read(path:axis:)`'s argument or detected.
+    public var axis: CurveAxis? { explicitAxis ?? CurveAxis.detect(path: path, header: header, columnNames: columnNames) }
+    var explicitAxis: CurveAxis?
 
     public init(path: String, x: [Double], y: [Double], dy: [Double]? = nil, header: [String: String] = [:], columnNames: [String] = []) {
         self.path = path; self.x = x; self.y = y; self.dy = dy; self.header = header; self.columnNames = columnNames
@@ -23,8 +54,11 @@ public struct MeasuredCurve: Sendable {
 /// Reads measured curves: PDFgetX3/xPDFsuite `.gr` (header, `#### start data`, `#S`, `#L`),
 /// PDFgui `.fgr`, `.fq`/`.sq`/`.iq`, `.xy`/`.xye`/`.chi` and plain 2–4 column text with `#` comments.
 public enum MeasuredCurveReader {
-    public static func read(path: String) throws -> MeasuredCurve {
-        try parse(text: TextFile.read(path), file: path)
+    /// Reads a data file; `axis` states what the first column is (default: detected, see `CurveAxis`).
+    public static func read(path: String, axis: CurveAxis? = nil) throws -> MeasuredCurve {
+        var c = try parse(text: TextFile.read(path), file: path)
+        c.explicitAxis = axis
+        return c
     }
 
     public static func parse(text: String, file: String) throws -> MeasuredCurve {
