@@ -153,7 +153,10 @@ struct Simulate: ParsableCommand {
             case .xrd:
                 var p = PowderSettings()
                 p.wavelength = wavelength ?? anode.kAlpha1
-                if kalpha2 { p.secondWavelength = wavelength == nil ? anode.kAlpha2 : nil }
+                if kalpha2 {
+                    guard wavelength == nil else { throw ValidationError("--kalpha2 takes the doublet of --anode; it cannot be combined with --wavelength") }
+                    p.secondWavelength = anode.kAlpha2
+                }
                 p.monochromatorAngle = monochromator
                 p.fwhm = fwhm
                 if let c = caglioti {
