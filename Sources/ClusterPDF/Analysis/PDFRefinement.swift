@@ -173,13 +173,7 @@ public struct PDFRefinement {
         return DebyeCalculator.pairDistributionFunctions(calcs).map { g in
             if direct { return Array(g.prefix(indices.count)) }
             // Cubic (Catmull–Rom) interpolation onto the data points.
-            return indices.map { i in
-                let t = (data.x[i] - rg.start) / rg.step
-                let k = max(1, min(rg.count - 3, Int(t)))
-                let u = t - Double(k)
-                let p0 = g[k - 1], p1 = g[k], p2 = g[k + 1], p3 = g[k + 2]
-                return 0.5 * (2 * p1 + (-p0 + p2) * u + (2 * p0 - 5 * p1 + 4 * p2 - p3) * u * u + (-p0 + 3 * p1 - 3 * p2 + p3) * u * u * u)
-            }
+            return indices.map { rg.interpolateCubic(g, at: data.x[$0]) }
         }
     }
 

@@ -225,9 +225,7 @@ public struct DebyeCalculator: Sendable {
         var labels = ["r(A)", "G(A^-2)"]
         for only in [nil] + partials.map(Optional.some) {
             var f = reducedStructureFunction(grid: qg, sums: sums, onlyPair: only)
-            if settings.lorch {
-                for k in f.indices { let x = Double.pi * qg[k] / settings.qmax; f[k] *= x == 0 ? 1 : sin(x) / x }
-            }
+            applyLorch(&f, grid: qg)
             columns.append(sineTransform(f, qGrid: qg, weights: qw))
             if let p = only { labels.append("G_\(p)(A^-2)") }
         }
@@ -239,6 +237,12 @@ public struct DebyeCalculator: Sendable {
         var g = DebyeCalculator.sineTransformMany([f], qGrid: qGrid, weights: weights, rGrid: rGrid, threads: settings.threads)[0]
         damp(&g)
         return g
+    }
+
+    /// Multiplies F(Q) by the Lorch window sin(πQ/Qmax)/(πQ/Qmax) when `settings.lorch` is on.
+    func applyLorch(_ f: inout [Double], grid: UniformGrid) {
+        guard settings.lorch else { return }
+        for k in f.indices { let x = Double.pi * grid[k] / settings.qmax; f[k] *= x == 0 ? 1 : sin(x) / x }
     }
 
     /// Multiplies by exp(−(qdamp·r)²/2).
@@ -308,9 +312,7 @@ public struct DebyeCalculator: Sendable {
         let fs = calcs.map { c -> [Double] in
             precondition(c.integrationGrid.grid == qg && c.rGrid == first.rGrid, "batched calculators must share grids")
             var f = c.reducedStructureFunction(grid: qg, sums: c.pairSums(on: qg))
-            if c.settings.lorch {
-                for k in f.indices { let x = Double.pi * qg[k] / c.settings.qmax; f[k] *= x == 0 ? 1 : sin(x) / x }
-            }
+            c.applyLorch(&f, grid: qg)
             return f
         }
         var gs = sineTransformMany(fs, qGrid: qg, weights: qw, rGrid: first.rGrid, threads: first.settings.threads)

@@ -74,14 +74,7 @@ public struct PowderPattern {
         let start = max(0, qLo - 2 * dq)
         let qg = UniformGrid(from: start, through: qHi + 3 * dq, step: dq)
         let iq = calculator.structureFactorAndIntensity(grid: qg).i.y
-        func interp(_ q: Double) -> Double {
-            let t = (q - qg.start) / dq
-            let k = max(1, min(qg.count - 3, Int(t)))
-            let u = t - Double(k)
-            let p0 = iq[k - 1], p1 = iq[k], p2 = iq[k + 1], p3 = iq[k + 2]
-            // Catmull–Rom.
-            return 0.5 * ((2 * p1) + (-p0 + p2) * u + (2 * p0 - 5 * p1 + 4 * p2 - p3) * u * u + (-p0 + 3 * p1 - 3 * p2 + p3) * u * u * u)
-        }
+        func interp(_ q: Double) -> Double { qg.interpolateCubic(iq, at: q) }
         let c2m = powder.monochromatorAngle.map { pow(cos($0 * Double.pi / 180), 2) } ?? 1
         var y = grid2t.values.map { tth -> Double in
             let c2 = pow(cos(tth * Double.pi / 180), 2)

@@ -18,6 +18,15 @@ public struct UniformGrid: Sendable, Hashable {
     public subscript(k: Int) -> Double { start + Double(k) * step }
     public var values: [Double] { (0..<count).map { self[$0] } }
     public var last: Double { self[count - 1] }
+
+    /// Cubic (Catmull–Rom) interpolation of values `y` on this grid at `x` (clamped to the grid).
+    public func interpolateCubic(_ y: [Double], at x: Double) -> Double {
+        let t = (x - start) / step
+        let k = Swift.max(1, Swift.min(count - 3, Int(t)))
+        let u = t - Double(k)
+        let p0 = y[k - 1], p1 = y[k], p2 = y[k + 1], p3 = y[k + 2]
+        return 0.5 * (2 * p1 + (-p0 + p2) * u + (2 * p0 - 5 * p1 + 4 * p2 - p3) * u * u + (-p0 + 3 * p1 - 3 * p2 + p3) * u * u * u)
+    }
 }
 
 /// A computed curve with its grid, units and parameters.
