@@ -73,12 +73,12 @@ final class EngineTests: XCTestCase {
             let hist = try DebyeCalculator(structure: structure, settings: s)
             let grid = UniformGrid(start: 0.5, step: 0.05, count: 490)
             let fe = exact.reducedStructureFunction(grid: grid).y, fh = hist.reducedStructureFunction(grid: grid).y
-            // Bound: each pair term sin(Qr)/r moves by at most (Q w)²/8·(1 + 2/(Q r) + 2/(Q r)²)/r;
-            // summed with weights: |ΔF| ≤ B(Q) = (Qw)²/8·(1 + 2/(Q rmin) + 2/(Q rmin)²) · Σ|2 f f|/(r N<f>²).
-            let rmin = 2.5
+            // Bound: each pair term sin(Qr)/r moves by at most (Q w)²/8·(1 + 2/(Q r) + 2/(Q r)²)/r
+            // from binning and Q ε (1 + 1/(Q r))/r from Float32 distances (HistogramErrorBound.swift).
+            let rmin = 2.5, dmax = hist.histogram!.maximumDistance
             for k in 0..<grid.count {
                 let q = grid[k]
-                let bound = DebyeCalculator.histogramErrorBound(q: q, binWidth: w, rmin: rmin) * exact.absoluteTermSum(q: q)
+                let bound = DebyeCalculator.histogramErrorBound(q: q, binWidth: w, rmin: rmin, maxDistance: dmax) * exact.absoluteTermSum(q: q)
                 XCTAssertLessThanOrEqual(abs(fe[k] - fh[k]), bound, "Q = \(q), w = \(w)")
             }
             let maxErr = zip(fe, fh).map { abs($0 - $1) }.max()!

@@ -1,8 +1,11 @@
 import Dispatch
+import Synchronization
 
-/// Runs `blocks` independent work items on `threads` workers (Dispatch). Worker t takes blocks
-/// t, t+T, t+2T, …; a block's result never depends on which worker ran it, so callers that keep
-/// per-block (or integer) accumulators get bit-identical results for any thread count.
+/// Runs `blocks` independent work items on up to `threads` Dispatch workers. Workers take the
+/// next unclaimed block from a shared counter, so a worker that starts late (or runs on a busy
+/// core) simply takes fewer blocks. Which worker runs a block varies from run to run: callers keep
+/// per-block results, or per-worker integer accumulators, so that results are bit-identical for
+/// any thread count and any schedule.
 enum ParallelBlocks {
     static func run(blocks: Int, threads: Int, _ body: (_ block: Int, _ worker: Int) -> Void) {
         let t = max(1, min(threads, blocks))
@@ -10,10 +13,14 @@ enum ParallelBlocks {
             for b in 0..<blocks { body(b, 0) }
             return
         }
+        let next = Atomic<Int>(0)
         withoutActuallyEscaping(body) { body in
             DispatchQueue.concurrentPerform(iterations: t) { w in
-                var b = w
-                while b < blocks { body(b, w); b += t }
+                while true {
+                    let b = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                    if b >= blocks { break }
+                    body(b, w)
+                }
             }
         }
     }
