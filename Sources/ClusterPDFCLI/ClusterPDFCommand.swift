@@ -10,6 +10,12 @@ struct ClusterPDFCommand: ParsableCommand {
         version: ClusterPDFVersion.string,
         subcommands: [Info.self, Simulate.self, Build.self, Library.self, Fit.self, Classify.self, Batch.self, HomologyCommand.self, Calibrate.self]
     )
+
+    static func main() {
+        // Stop OpenBLAS's own threads before any work: they would busy-wait on our cores.
+        LinearAlgebra.useSingleThreadedBLAS()
+        main(nil)
+    }
 }
 
 /// Options naming a structure file and how to read it.

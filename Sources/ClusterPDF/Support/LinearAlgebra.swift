@@ -14,12 +14,21 @@ public enum LinearAlgebra {
     /// ClusterPDF parallelises with Dispatch itself. When the system BLAS is OpenBLAS (pthread
     /// build), its own threads are turned off once, so calls from our workers do not oversubscribe
     /// the cores. (OpenBLAS's *serial* build is not safe for concurrent calls: do not install it.)
+    /// OpenBLAS starts its worker threads when it is loaded, and they busy-wait for about 0.1 s
+    /// before they sleep; they are also shut down here, so they stop competing with our workers.
+    /// Runs at the first BLAS call; `useSingleThreadedBLAS()` runs it earlier (the CLI does, at start).
     static let singleThreaded: Void = {
         typealias SetThreads = @convention(c) (Int32) -> Void
-        if let handle = dlopen(nil, RTLD_NOW), let sym = dlsym(handle, "openblas_set_num_threads") {
+        typealias Shutdown = @convention(c) () -> Int32
+        guard let handle = dlopen(nil, RTLD_NOW) else { return }
+        if let sym = dlsym(handle, "openblas_set_num_threads") {
             unsafeBitCast(sym, to: SetThreads.self)(1)
+            if let stop = dlsym(handle, "blas_thread_shutdown_") { _ = unsafeBitCast(stop, to: Shutdown.self)() }
         }
     }()
+
+    /// Makes the system BLAS single-threaded now (see `singleThreaded`); idempotent.
+    public static func useSingleThreadedBLAS() { _ = singleThreaded }
 
     /// y ← A·x for a column-major m×n matrix A (BLAS dgemv).
     public static func multiply(_ a: UnsafePointer<Double>, rows m: Int, columns n: Int,
