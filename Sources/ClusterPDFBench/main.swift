@@ -100,6 +100,9 @@ if wants("fit") || wants("eval") {
     try measure("fit Cd56Se35 vs \(data.x.count) points", extra: { _ in
         last.map { String(format: "Rw %.4f, %d iterations", $0.rw, $0.iterations) } ?? ""
     }) { last = try refinement.run() }
+    o.threads = 1
+    let serial = try PDFRefinement(structure: model, data: data, options: o)
+    try measure("  same, 1 thread") { _ = try serial.run() }
 }
 
 if wants("classify") {

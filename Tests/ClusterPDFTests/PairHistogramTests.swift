@@ -53,3 +53,26 @@ final class PairHistogramTests: XCTestCase {
         }
     }
 }
+
+/// The cached sine matrix of refinements gives the G(r) of the tile-by-tile transform.
+final class SineMatrixTests: XCTestCase {
+    func testCachedMatrixMatchesOnTheFlyTransform() throws {
+        let s = try StructureReader.read(path: fixture("golden/CdSe-wurtzite-sphere-R9.xyz")).structure
+        var settings = ScatteringSettings()
+        settings.rmin = 0.5; settings.rmax = 12; settings.rstep = 0.013
+        let c = try DebyeCalculator(structure: s, settings: settings)
+        let (qg, _) = c.integrationGrid
+        XCTAssertGreaterThan(qg.count, 256, "more than one Q tile, so both paths tile differently")
+        XCTAssertGreaterThan(c.rGrid.count, SineMatrix.rTile)
+        let direct = DebyeCalculator.pairDistributionFunctions([c, c])
+        let cached = DebyeCalculator.pairDistributionFunctions([c, c], matrix: SineMatrix(qGrid: qg, rGrid: c.rGrid))
+        let gmax = direct[0].map(abs).max()!
+        for m in 0..<2 {
+            let err = zip(direct[m], cached[m]).map { abs($0 - $1) }.max()!
+            XCTAssertLessThan(err / gmax, 1e-12)
+        }
+        // And one F alone (the dgemv path).
+        let single = DebyeCalculator.pairDistributionFunctions([c], matrix: SineMatrix(qGrid: qg, rGrid: c.rGrid))[0]
+        XCTAssertLessThan(zip(direct[0], single).map { abs($0 - $1) }.max()! / gmax, 1e-12)
+    }
+}

@@ -92,6 +92,10 @@ public struct PDFRefinement {
     /// Names of the nonlinear parameters in vector order.
     let names: [String]
     let elements: [Element]
+    /// F(Q) prefactors of each kind pair on the (fixed) integration grid.
+    let prefactors: [[Double]]
+    /// sin(Q r) on the integration and model grids, shared by every model evaluation.
+    let sineMatrix: SineMatrix
 
     public init(structure: Structure, data: MeasuredCurve, options: RefinementOptions = RefinementOptions()) throws {
         for f in options.free where !RefinementOptions.knownParameters.contains(f) {
@@ -141,6 +145,8 @@ public struct PDFRefinement {
         // (12 samples per period of the fastest term; golden curves reproduced to ~1e-5).
         s.qIntegrationStep = min(0.01, 1.0 / (baseCalc.maximumPairDistance * 1.5 + s.rmax))
         base = try DebyeCalculator(reusing: baseCalc, settings: s)
+        prefactors = base.pairPrefactors(grid: base.integrationGrid.grid)
+        sineMatrix = SineMatrix(qGrid: base.integrationGrid.grid, rGrid: base.rGrid)
     }
 
     /// Parameter values of the nonlinear vector with fixed ones filled in.
@@ -170,7 +176,7 @@ public struct PDFRefinement {
         guard !ps.isEmpty else { return [] }
         let calcs = try ps.map { try calculator($0) }
         let rg = calcs[0].rGrid
-        return DebyeCalculator.pairDistributionFunctions(calcs).map { g in
+        return DebyeCalculator.pairDistributionFunctions(calcs, prefactors: prefactors, matrix: sineMatrix).map { g in
             if direct { return Array(g.prefix(indices.count)) }
             // Cubic (Catmull–Rom) interpolation onto the data points.
             return indices.map { rg.interpolateCubic(g, at: data.x[$0]) }
@@ -292,21 +298,35 @@ public struct PDFRefinement {
         s.delta1 = v["delta1"]!; s.delta2 = v["delta2"]!; s.qdamp = v["qdamp"]!; s.qbroad = v["qbroad"]!
         let rFirst = data.x[indices.lowerBound], rLast = data.x[indices.upperBound - 1]
         s.rmin = max(0, rFirst * z0 / hi - 0.05); s.rmax = rLast * z0 / lo + 0.05
-        s.rstep = min(base.settings.rstep, 0.01)
+        s.rstep = min(base.settings.rstep, 0.02)
         let kinds = base.kinds.withUiso(Dictionary(uniqueKeysWithValues: elements.map { ($0, v["uiso_\($0.symbol)"]!) }))
         let calc = try DebyeCalculator(reusing: base, settings: s, kinds: kinds, histogram: base.histogram!.scaled(by: z0))
         let g = calc.pairDistributionFunction().y
         let rg = calc.rGrid
+        // The scan only has to find the basin: every data point closer than 0.03 Å to the last
+        // one used is skipped (peaks are ≥ 0.1 Å wide), and G between grid points is linear.
+        var use = [Int]()
+        for i in indices where use.isEmpty || data.x[i] - data.x[use.last!] >= 0.03 - 1e-9 { use.append(i) }
+        let r = use.map { data.x[$0] }, y = use.map { data.y[$0] }
+        let w = use.map { weights[$0 - indices.lowerBound] }
+        var gc = [Double](repeating: 0, count: use.count)
         var best = (cost: Double.infinity, zoom: z0)
         var z = lo
         while z <= hi + 1e-12 {
-            let gc = indices.map { i -> Double in
-                let t = (data.x[i] * z0 / z - rg.start) / rg.step
-                let k = max(0, min(rg.count - 2, Int(t)))
-                let u = t - Double(k)
-                return g[k] * (1 - u) + g[k + 1] * u
+            let stretch = z0 / z
+            for k in use.indices {
+                let t = (r[k] * stretch - rg.start) / rg.step
+                let j = max(0, min(rg.count - 2, Int(t)))
+                let u = t - Double(j)
+                gc[k] = g[j] * (1 - u) + g[j + 1] * u
             }
-            let c = PDFRefinement.cost(residuals(gc).res)
+            // Cost at the best scale: Σw y² − (Σw y g)² / Σw g².
+            var syy = 0.0, sxy = 0.0, sxx = 0.0
+            for k in use.indices { syy += w[k] * y[k] * y[k]; sxy += w[k] * y[k] * gc[k]; sxx += w[k] * gc[k] * gc[k] }
+            let fixedScale = options.scale ?? 1
+            let c = options.free.contains("scale")
+                ? syy - (sxx > 0 ? sxy * sxy / sxx : 0)
+                : syy - 2 * fixedScale * sxy + fixedScale * fixedScale * sxx
             if c < best.cost { best = (c, z) }
             z += 0.002
         }

@@ -33,20 +33,21 @@ public enum LinearAlgebra {
     /// y ← A·x for a column-major m×n matrix A (BLAS dgemv).
     public static func multiply(_ a: UnsafePointer<Double>, rows m: Int, columns n: Int,
                                 _ x: UnsafePointer<Double>, into y: UnsafeMutablePointer<Double>, accumulate: Bool = false) {
-        gemv(transpose: false, a, rows: m, columns: n, x, y, accumulate)
+        gemv(transpose: false, a, rows: m, columns: n, leading: m, x, y, accumulate)
     }
 
-    /// y ← Aᵀ·x for a column-major m×n matrix A (BLAS dgemv, transposed).
-    public static func multiplyTransposed(_ a: UnsafePointer<Double>, rows m: Int, columns n: Int,
+    /// y ← Aᵀ·x for a column-major m×n matrix A with leading dimension `leading` (default m)
+    /// (BLAS dgemv, transposed).
+    public static func multiplyTransposed(_ a: UnsafePointer<Double>, rows m: Int, columns n: Int, leading: Int? = nil,
                                           _ x: UnsafePointer<Double>, into y: UnsafeMutablePointer<Double>, accumulate: Bool = false) {
-        gemv(transpose: true, a, rows: m, columns: n, x, y, accumulate)
+        gemv(transpose: true, a, rows: m, columns: n, leading: leading ?? m, x, y, accumulate)
     }
 
-    static func gemv(transpose: Bool, _ a: UnsafePointer<Double>, rows m: Int, columns n: Int,
+    static func gemv(transpose: Bool, _ a: UnsafePointer<Double>, rows m: Int, columns n: Int, leading: Int,
                      _ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>, _ accumulate: Bool) {
         guard m > 0, n > 0 else { return }
         _ = singleThreaded
-        var mm = Int32(m), nn = Int32(n), lda = Int32(m), inc: Int32 = 1
+        var mm = Int32(m), nn = Int32(n), lda = Int32(leading), inc: Int32 = 1
         var alpha = 1.0, beta = accumulate ? 1.0 : 0.0
         var t = CChar(UInt8(ascii: transpose ? "T" : "N"))
         dgemv_(&t, &mm, &nn, &alpha, a, &lda, x, &inc, &beta, y, &inc)
