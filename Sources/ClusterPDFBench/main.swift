@@ -46,12 +46,6 @@ func wants(_ c: String) -> Bool { args.isEmpty || args.contains(c) || args.conta
 let cores = ProcessInfo.processInfo.activeProcessorCount
 print("ClusterPDF \(ClusterPDFVersion.string) benchmarks, \(cores) cores")
 
-if args.contains("probe") {
-    let s = try sphere(atoms: 4_001)
-    let kinds = AtomKinds(structure: s, displacements: DisplacementSettings())
-    for _ in 0..<300 { _ = PairHistogram(kinds: kinds, binWidth: 1e-3, threads: cores) }
-    exit(0)
-}
 if wants("histogram") || args.contains("histogram-1M") {
     let sizes = args.contains("histogram-1M") ? [1_000_000] : [633, 4_001, 16_527, 76_611]
     for n in sizes {

@@ -69,22 +69,25 @@ public enum MeasuredCurveReader {
         var columns: Int?
         var inData = false
         for (n, raw) in lines.enumerated() {
-            let line = raw.trimmingCharacters(in: .whitespaces)
-            if line.isEmpty { continue }
-            if line.hasPrefix("#") || line.hasPrefix("!") || line.hasPrefix("//") || line.hasPrefix("[") {
+            // Data rows (first non-blank byte a digit, sign or point) take a fast path on UTF-8
+            // bytes; comment and header lines the general one.
+            guard let first = raw.utf8.first(where: { $0 != 32 && $0 != 9 }) else { continue }
+            let numeric = (48...57).contains(first) || first == 45 || first == 43 || first == 46
+            let line = numeric ? raw : Substring(raw.trimmingCharacters(in: .whitespaces))
+            if !numeric, line.hasPrefix("#") || line.hasPrefix("!") || line.hasPrefix("//") || line.hasPrefix("[") {
                 let body = line.drop(while: { $0 == "#" || $0 == "!" || $0 == "/" }).trimmingCharacters(in: .whitespaces)
                 if line.lowercased().hasPrefix("#### start data") { inData = true; continue }
                 if body.hasPrefix("L ") { names = body.dropFirst(2).split(separator: " ").map(String.init) }
                 if let eq = body.firstIndex(of: "=") { storeHeader(body, eq, &header) }
                 continue
             }
-            let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "," })
+            let fields = line.utf8.split(whereSeparator: { $0 == 32 || $0 == 9 || $0 == 44 }).map { Substring($0) }
             let nums = fields.map { Double($0) }
             if nums.contains(where: { $0 == nil }) {
                 // Before the data, `key = value` header lines without '#' (PDFgetX3) are allowed.
                 if x.isEmpty, !inData, let eq = line.firstIndex(of: "=") { storeHeader(line, eq, &header); continue }
                 if x.isEmpty, !inData, fields.first.map({ Double($0) == nil }) == true { continue }  // free header text
-                throw InputError(file: file, line: n + 1, "expected numbers, found '\(line.prefix(50))'")
+                throw InputError(file: file, line: n + 1, "expected numbers, found '\(line.trimmingCharacters(in: .whitespaces).prefix(50))'")
             }
             let v = nums.map { $0! }
             guard v.count >= 2 else { throw InputError(file: file, line: n + 1, "need at least two columns (x, y), found \(v.count)") }
