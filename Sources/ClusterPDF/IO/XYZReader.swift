@@ -26,12 +26,13 @@ public enum XYZReader {
             let ext = try ExtendedXYZHeader(comment: comment, file: file, line: i + 2)
             var atoms = [Atom]()
             atoms.reserveCapacity(n)
+            var labels = [Substring: (element: Element, charge: Int)]()  // labels repeat: parse each once
             for k in 0..<n {
                 let ln = i + 2 + k
-                guard ln < lines.count, !lines[ln].trimmingCharacters(in: .whitespaces).isEmpty else {
+                guard ln < lines.count, lines[ln].utf8.contains(where: { $0 != 32 && $0 != 9 }) else {
                     throw InputError(file: file, line: ln + 1, "file ends after \(k) of \(n) atoms (truncated, or the atom count is wrong)")
                 }
-                atoms.append(try parseAtom(lines[ln], header: ext, file: file, line: ln + 1))
+                atoms.append(try parseAtom(lines[ln], header: ext, file: file, line: ln + 1, labels: &labels))
             }
             var s = Structure(title: ext.title, atoms: atoms)
             if let vectors = ext.latticeVectors {
@@ -44,16 +45,21 @@ public enum XYZReader {
         return frames
     }
 
-    static func parseAtom(_ line: Substring, header: ExtendedXYZHeader, file: String, line ln: Int) throws -> Atom {
+    static func parseAtom(_ line: Substring, header: ExtendedXYZHeader, file: String, line ln: Int,
+                          labels: inout [Substring: (element: Element, charge: Int)]) throws -> Atom {
         let f = TextFile.fields(line)
         let need = max(header.speciesColumn, header.positionColumn + 2) + 1
         guard f.count >= need else {
             throw InputError(file: file, line: ln, "expected 'element x y z', found \(f.count) field\(f.count == 1 ? "" : "s") (is the atom count right?)")
         }
-        let sym = String(f[header.speciesColumn])
+        let field = f[header.speciesColumn]
+        let sym = String(field)
         let parsed: (element: Element, charge: Int)?
-        if let z = Int(sym) { parsed = Element(atomicNumber: z).map { ($0, 0) } } else { parsed = Element.parseLabel(sym) }
+        if let known = labels[field] { parsed = known } else if let z = Int(sym) {
+            parsed = Element(atomicNumber: z).map { ($0, 0) }
+        } else { parsed = Element.parseLabel(sym) }
         guard let (el, charge) = parsed else { throw InputError(file: file, line: ln, "unknown element '\(sym)'") }
+        labels[field] = (el, charge)
         var p = SIMD3<Double>()
         for c in 0..<3 {
             let t = f[header.positionColumn + c]
