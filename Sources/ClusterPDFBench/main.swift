@@ -3,8 +3,11 @@ import Dispatch
 import Foundation
 
 // ClusterPDF benchmarks: warm-up, repeated runs, median and spread (min–max), on this machine.
-// Usage: clusterpdf-bench [case …]   cases: histogram, simulate, fit, eval, all (default: all but 1M)
-//        clusterpdf-bench histogram-1M   (the 10^6-atom pair loop; minutes)
+// Usage: clusterpdf-bench [case …]   cases: histogram, simulate, fit, classify, all
+//                                    (default: all but the long ones below)
+//        clusterpdf-bench histogram-1M   the 10^6-atom pair loop, then G(r) and I(Q) from it; minutes
+//        clusterpdf-bench batch          1,000 curves (50 corrupted) written to a temporary folder,
+//                                        classified with `cores` jobs; about two minutes
 
 func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
 
@@ -46,13 +49,29 @@ func wants(_ c: String) -> Bool { args.isEmpty || args.contains(c) || args.conta
 let cores = ProcessInfo.processInfo.activeProcessorCount
 print("ClusterPDF \(ClusterPDFVersion.string) benchmarks, \(cores) cores")
 
-if wants("histogram") || args.contains("histogram-1M") {
-    let sizes = args.contains("histogram-1M") ? [1_000_000] : [633, 4_001, 16_527, 76_611]
+if args.contains("histogram-1M") {
+    // One run: the histogram (inside the calculator), then G(r) and I(Q) from it.
+    let s = try sphere(atoms: 1_000_000)
+    var settings = ScatteringSettings()
+    settings.qmax = 25; settings.qstep = 0.01
+    let pairs = Double(s.count) * Double(s.count - 1) / 2
+    var t = now()
+    let c = try DebyeCalculator(structure: s, settings: settings)
+    let th = now() - t
+    print(String(format: "pair histogram %d atoms: %.1f s, %.3g pairs/s/core", s.count, th, pairs / th / Double(cores)))
+    t = now()
+    _ = c.pairDistributionFunction()
+    _ = c.structureFactorAndIntensity()
+    print(String(format: "  then G(r) + I(Q): %.1f s (%d distance bins)", now() - t, c.histogram!.distances.map(\.count).reduce(0, +)))
+}
+
+if wants("histogram") {
+    let sizes = [633, 4_001, 16_527, 76_611]
     for n in sizes {
         let s = try sphere(atoms: n)
         let kinds = AtomKinds(structure: s, displacements: DisplacementSettings())
         let pairs = Double(s.count) * Double(s.count - 1) / 2
-        try measure("pair histogram \(s.count) atoms", repeats: n >= 1_000_000 ? 1 : (n > 20_000 ? 3 : 5), warmup: n < 1_000_000, extra: { t in
+        try measure("pair histogram \(s.count) atoms", repeats: n > 20_000 ? 3 : 5, extra: { t in
             String(format: "%.3g pairs/s/core", pairs / t / Double(cores))
         }) { _ = PairHistogram(kinds: kinds, binWidth: 1e-3, threads: cores) }
         if n < 20_000 {
@@ -113,4 +132,36 @@ if wants("classify") {
     try measure("classify 1 curve vs \(models.count) models", repeats: 3, extra: { _ in verdict }) {
         verdict = try Classifier(models: models).classify(curve, threads: cores).0.verdict
     }
+}
+
+if args.contains("batch") {
+    // 1,000 curves like Scripts/batch-acceptance's: four models, jittered (σ 0.04 Å), 1 in 20 corrupted.
+    let dir = NSTemporaryDirectory() + "clusterpdf-bench-batch-\(ProcessInfo.processInfo.processIdentifier)"
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let models = try BuiltinModels.all()
+    let sources = ["Cd35Se20.xyz", "Cd56Se35.xyz", "CdSe-wurtzite-R7.xyz", "CdSe-wurtzite-R8.xyz"].map { name in
+        models.first { $0.name == name }!.structure
+    }
+    var settings = ScatteringSettings()
+    settings.qmin = 1; settings.qmax = 20; settings.qdamp = 0.04
+    settings.displacements = DisplacementSettings(all: 0.01)
+    settings.rmin = 1.5; settings.rmax = 20; settings.rstep = 0.01
+    var t = now()
+    var items = [BatchItem]()
+    for i in 0..<1_000 {
+        let path = dir + String(format: "/c%04d.gr", i)
+        if i % 20 == 13 {
+            try "qmin = 1\n#### start data\n1.5 0.1\n1.51 nan\n".write(toFile: path, atomically: true, encoding: .utf8)
+        } else {
+            let s = try StructureTransforms.jitter(sources[i % 4], sigma: 0.04, seed: UInt64(i + 1))
+            let g = try DebyeCalculator(structure: s, settings: settings).pairDistributionFunction()
+            try AtomicFile.write(CurveWriter.string(g, header: [("composition", "Cd Se"), ("qmin", "1"), ("qmax", "20")]), to: path)
+        }
+        items.append(BatchItem(path: path))
+    }
+    print(String(format: "batch: 1,000 curves written in %.1f s", now() - t))
+    t = now()
+    let result = try BatchRunner(classifier: Classifier(models: models), jobs: cores).run(items: items, output: dir + "/out.jsonl")
+    print(String(format: "batch of 1,000 curves (%d failed) vs %d models, %d jobs: %.1f s", result.failed, models.count, cores, now() - t))
 }

@@ -7,6 +7,10 @@ public struct BatchItem: Sendable, Hashable, Codable {
     public var rmax: Double?
     public var qdamp: Double?
 
+    public init(path: String, rmin: Double? = nil, rmax: Double? = nil, qdamp: Double? = nil) {
+        self.path = path; self.rmin = rmin; self.rmax = rmax; self.qdamp = qdamp
+    }
+
     /// Identifies the work item in the output (path plus any per-curve settings), for resuming.
     public var key: String {
         var k = path
