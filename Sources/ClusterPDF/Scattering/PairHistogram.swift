@@ -39,8 +39,9 @@ public struct PairHistogram: Sendable {
     ///
     /// Distances are computed in tiles (32 rows × 512 partners, both compact on a Morton curve).
     /// Within a tile coordinates are taken relative to the tile's first row atom in Float64 and
-    /// then rounded to Float32, so the distance error is about 2⁻²³ × (r + tile extent): below
-    /// 1e-5 Å at r = 100 Å, far under the bin width.
+    /// then rounded to Float32, so each distance is within 2⁻²¹·D of the exact one (D the largest
+    /// pair distance; 5e-5 Å at D = 100 Å, typically far less), well under the bin width. The
+    /// error bound of histogram mode includes this term (`DebyeCalculator.histogramErrorBound`).
     public init(kinds: AtomKinds, binWidth: Double, threads: Int) {
         self.init(kinds: kinds, binWidth: binWidth, threads: threads, tuning: Tuning())
     }
