@@ -95,7 +95,7 @@ if wants("simulate") {
     }
 }
 
-if wants("fit") || wants("eval") {
+if wants("fit") {
     let model = try TetrahedronBuilder.build(cation: cd, anion: se, size: 6)
     var settings = ScatteringSettings()
     settings.qmin = 1; settings.qmax = 20; settings.qdamp = 0.04; settings.delta2 = 1.5

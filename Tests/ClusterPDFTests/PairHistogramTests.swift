@@ -35,7 +35,7 @@ final class PairHistogramTests: XCTestCase {
             var t = PairHistogram.Tuning()
             t.forceFloat64 = float64
             let h = PairHistogram(kinds: k, binWidth: w, threads: 2, tuning: t)
-            let epsilon = h.maximumDistance * 0x1p-21 + w / (2 * PairHistogram.offsetScale)
+            let epsilon = PairHistogram.distanceError(maxDistance: h.maximumDistance, binWidth: w)
             for (p, (a, b)) in k.pairs.enumerated() {
                 // Direct: the sum of distances of all pairs, and their number.
                 var n = 0.0, sum = 0.0

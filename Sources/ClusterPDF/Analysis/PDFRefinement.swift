@@ -199,11 +199,16 @@ public struct PDFRefinement {
         return (try models(ps), h)
     }
 
+    /// The scale: least squares Σw·Gobs·Gcalc / Σw·Gcalc² when free, else the fixed value.
+    func scale(sumObsCalc sxy: Double, sumCalcSquared syy: Double) -> Double {
+        options.free.contains("scale") ? (syy > 0 ? sxy / syy : 1) : (options.scale ?? 1)
+    }
+
     /// Closed-form scale and weighted residuals sqrt(w)(Gobs − s·Gcalc).
     func residuals(_ gc: [Double]) -> (scale: Double, res: [Double]) {
         var sxy = 0.0, syy = 0.0
         for (k, i) in indices.enumerated() { sxy += weights[k] * data.y[i] * gc[k]; syy += weights[k] * gc[k] * gc[k] }
-        let scale = options.free.contains("scale") ? (syy > 0 ? sxy / syy : 1) : (options.scale ?? 1)
+        let scale = scale(sumObsCalc: sxy, sumCalcSquared: syy)
         let res = indices.enumerated().map { k, i in weights[k].squareRoot() * (data.y[i] - scale * gc[k]) }
         return (scale, res)
     }
@@ -324,13 +329,11 @@ public struct PDFRefinement {
                 let u = t - Double(j)
                 gc[k] = g[j] * (1 - u) + g[j + 1] * u
             }
-            // Cost at the best scale: Σw y² − (Σw y g)² / Σw g².
+            // Cost Σw(y − s·g)² = Σw y² − 2s Σw y g + s² Σw g², at the refinement's scale s.
             var syy = 0.0, sxy = 0.0, sxx = 0.0
             for k in use.indices { syy += w[k] * y[k] * y[k]; sxy += w[k] * y[k] * gc[k]; sxx += w[k] * gc[k] * gc[k] }
-            let fixedScale = options.scale ?? 1
-            let c = options.free.contains("scale")
-                ? syy - (sxx > 0 ? sxy * sxy / sxx : 0)
-                : syy - 2 * fixedScale * sxy + fixedScale * fixedScale * sxx
+            let s = scale(sumObsCalc: sxy, sumCalcSquared: sxx)
+            let c = syy - 2 * s * sxy + s * s * sxx
             if c < best.cost { best = (c, z) }
             z += 0.002
         }

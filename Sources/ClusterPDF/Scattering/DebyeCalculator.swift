@@ -152,9 +152,13 @@ public struct DebyeCalculator: Sendable {
     /// [p][k] on `grid`. It depends on elements, charges and occupancies only (not on U, δ or a
     /// zoom), so refinements compute it once.
     func pairPrefactors(grid: UniformGrid) -> [[Double]] {
-        var out = [[Double]](repeating: [Double](repeating: 0, count: grid.count), count: kinds.pairs.count)
-        for k in 0..<grid.count {
-            let w = weights(at: grid[k])
+        pairPrefactors((0..<grid.count).map { weights(at: grid[$0]) })
+    }
+
+    /// The same from the `weights(at:)` of each Q.
+    func pairPrefactors(_ ws: [(f: [Double], nMeanF2: Double, nMeanSquare: Double)]) -> [[Double]] {
+        var out = [[Double]](repeating: [Double](repeating: 0, count: ws.count), count: kinds.pairs.count)
+        for (k, w) in ws.enumerated() {
             for (p, (a, b)) in kinds.pairs.enumerated() {
                 out[p][k] = 2 * kinds.kinds[a].occupancy * kinds.kinds[b].occupancy * w.f[a] * w.f[b] / w.nMeanF2
             }
@@ -189,11 +193,12 @@ public struct DebyeCalculator: Sendable {
     public func structureFactorAndIntensity(grid: UniformGrid? = nil) -> (s: Curve, i: Curve) {
         let g = grid ?? outputQGrid
         let sums = pairSums(on: g)
-        let f = reducedStructureFunction(grid: g, sums: sums)
+        let ws = (0..<g.count).map { weights(at: g[$0]) }
+        let f = reducedStructureFunction(grid: g, sums: sums, prefactors: pairPrefactors(ws))
         var s = [Double](), inten = [Double]()
         for k in 0..<g.count {
             let q = g[k]
-            let w = weights(at: q)
+            let w = ws[k]
             let sk: Double
             if q == 0 {
                 // Q → 0 limit: sin(Qr)/(Qr) → 1, so I(0) = (Σ occ f)².

@@ -25,7 +25,7 @@ extension DebyeCalculator {
     public static func histogramErrorBound(q: Double, binWidth w: Double, rmin: Double, maxDistance: Double) -> Double {
         let x = q * rmin
         let binning = q * q * w * w / 8 * (1 + 2 / x + 2 / (x * x))
-        let epsilon = maxDistance * 0x1p-21 + w / (2 * PairHistogram.offsetScale)
+        let epsilon = PairHistogram.distanceError(maxDistance: maxDistance, binWidth: w)
         return binning + q * epsilon * (1 + 1 / x)
     }
 

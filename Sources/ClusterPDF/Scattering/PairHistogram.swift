@@ -25,6 +25,12 @@ public struct PairHistogram: Sendable {
     /// with the 2^23 magic number); longer spans use Float64.
     static let floatBinLimit = 1 << 22
 
+    /// Largest error (Å) of a binned distance: 2⁻²¹·D from the Float32 arithmetic (D the largest
+    /// pair distance) plus half a step of the 16-bit offset fixed point.
+    public static func distanceError(maxDistance: Double, binWidth w: Double) -> Double {
+        maxDistance * 0x1p-21 + w / (2 * offsetScale)
+    }
+
     /// Internal knobs, exposed so that tests can drive every code path on small structures.
     struct Tuning {
         /// Pairs each worker should have before a further thread is used.
