@@ -115,6 +115,13 @@ final class RefinementTests: XCTestCase {
         assertInputError(try MeasuredCurveReader.parse(text: "1 2\n2 3 4\n", file: "d.gr"), contains: ["d.gr:2", "columns"])
         assertInputError(try MeasuredCurveReader.parse(text: "1 2\n0.5 3\n", file: "d.gr"), contains: ["d.gr:2", "does not increase"])
         assertInputError(try MeasuredCurveReader.parse(text: "# only a header\n", file: "d.gr"), contains: ["no data"])
+        // Rows on the byte-level fast path: leading blanks, tabs and commas; a garbled row is quoted
+        // without its indentation; a row of dashes before the data is header text.
+        let spaced = try MeasuredCurveReader.parse(text: "-----\n  1\t2\n 2,3\n+3 4\n", file: "s.gr")
+        XCTAssertEqual(spaced.x, [1, 2, 3])
+        XCTAssertEqual(spaced.y, [2, 3, 4])
+        assertInputError(try MeasuredCurveReader.parse(text: "1 2\n  \t2 oops\n", file: "d.gr"), contains: ["d.gr:2", "found '2 oops'"])
+        assertInputError(try MeasuredCurveReader.parse(text: "1 2\n-2.5e\n", file: "d.gr"), contains: ["d.gr:2", "expected numbers"])
         let plain = try MeasuredCurveReader.parse(text: "# r G dG\n1 2 0.1\n2 3 0.1\n3 4 0.1\n", file: "p.dat")
         XCTAssertEqual(plain.dy!, [0.1, 0.1, 0.1])
         // The CLI: a garbled data file gives a clear error, exit 1 and no output file.
@@ -123,6 +130,16 @@ final class RefinementTests: XCTestCase {
         let r = try runCLI(["fit", repoRoot + "/Structures/Cd35Se20.xyz", bad, "-o", dir + "/fit.gr"])
         XCTAssertEqual(r.status, 1)
         XCTAssertTrue(r.err.contains("bad.gr:4"), r.err)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/fit.gr"))
+        // The same for classify and for a structure file cut short inside its atom block.
+        let c = try runCLI(["classify", bad, "--library", repoRoot + "/Structures", "--csv"])
+        XCTAssertEqual(c.status, 1)
+        XCTAssertTrue(c.err.contains("bad.gr:4"), c.err)
+        let cut = writeTemporary("3\ncut\nCd 0 0 0\n\t\nSe 1 1 1\n", name: "cut.xyz")
+        let s = try runCLI(["simulate", cut, "-o", dir + "/cut.gr"])
+        XCTAssertEqual(s.status, 1)
+        XCTAssertTrue(s.err.contains("cut.xyz:4") && s.err.contains("file ends after 1 of 3 atoms"), s.err)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/cut.gr"))
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/fit.gr"))
         let crystal = try runCLI(["fit", repoRoot + "/Structures/CdSe-zincblende.cif", fixture("measured/CdSe-bulk.gr")])
         XCTAssertEqual(crystal.status, 1)

@@ -67,6 +67,12 @@ final class XYZReaderTests: XCTestCase {
         assertInputError(try XYZReader.parseFrames(text: "two\nc\n", file: "t.xyz"), contains: ["t.xyz:1", "expected the atom count"])
         assertInputError(try XYZReader.parseFrames(text: "1\nc\nCd 0 0\n", file: "t.xyz"), contains: ["t.xyz:3", "expected 'element x y z'"])
         assertInputError(try XYZReader.parseFrames(text: "\n\n", file: "t.xyz"), contains: ["no atoms"])
+        // A line of blanks and tabs inside the atom block ends the frame early (byte-level check).
+        assertInputError(try XYZReader.parseFrames(text: "3\nc\nCd 0 0 0\n \t \nSe 1 1 1\n", file: "t.xyz"),
+                         contains: ["t.xyz:4", "file ends after 1 of 3 atoms"])
+        // An unknown label is reported at its first line, whether or not known labels came before.
+        assertInputError(try XYZReader.parseFrames(text: "3\nc\nCd 0 0 0\nCd 1 0 0\nXq 1 1 1\n", file: "t.xyz"),
+                         contains: ["t.xyz:5", "unknown element 'Xq'"])
         assertInputError(try StructureReader.read(path: temporaryDirectory()), contains: ["is a directory"])
         assertInputError(try StructureReader.read(path: "/nonexistent/x.xyz"), contains: ["no such file"])
         let bin = temporaryDirectory() + "/b.xyz"
