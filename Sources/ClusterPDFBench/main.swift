@@ -107,7 +107,7 @@ if wants("fit") {
     for (r, v) in zip(g.x, g.y) { text += "\(r) \(0.8 * v + 0.01 * rng.gaussian())\n" }
     let data = try MeasuredCurveReader.parse(text: text, file: "bench.gr")
     var o = RefinementOptions()
-    o.zoom = 1.0
+    o.overrides = SettingOverrides(rmin: 1, rmax: 21)
     let refinement = try PDFRefinement(structure: model, data: data, options: o)
     var last: RefinementResult?
     try measure("fit Cd56Se35 vs \(data.x.count) points", extra: { _ in
@@ -116,6 +116,16 @@ if wants("fit") {
     o.threads = 1
     let serial = try PDFRefinement(structure: model, data: data, options: o)
     try measure("  same, 1 thread") { _ = try serial.run() }
+    o.globalStarts = 1
+    let oneStart = try PDFRefinement(structure: model, data: data, options: o)
+    try measure("  1 thread, LM from the best grid point only") { _ = try oneStart.run() }
+    o.globalSearch = false
+    let local = try PDFRefinement(structure: model, data: data, options: o)
+    try measure("  1 thread, no global stage (local LM from zoom 1)") { _ = try local.run() }
+    o.maxIterations = 0
+    o.globalSearch = true
+    let grid = try PDFRefinement(structure: model, data: data, options: o)
+    try measure("  1 thread, global stage only (screening)") { _ = try grid.run() }
 }
 
 if wants("classify") {
@@ -128,8 +138,8 @@ if wants("classify") {
     settings.rmin = 1.5; settings.rmax = 21.49; settings.rstep = 0.01
     let g = try DebyeCalculator(structure: StructureTransforms.jitter(truth, sigma: 0.04, seed: 5), settings: settings).pairDistributionFunction()
     let curve = MeasuredCurve(path: "bench", x: g.x, y: g.y, dy: nil, header: ["qmin": "1", "qmax": "20"], columnNames: [])
-    var verdict = ""
-    try measure("classify 1 curve vs \(models.count) models", repeats: 3, extra: { _ in verdict }) {
+    var verdict = Verdict.noMatch
+    try measure("classify 1 curve vs \(models.count) models", repeats: 3, extra: { _ in verdict.rawValue }) {
         verdict = try Classifier(models: models).classify(curve, threads: cores).0.verdict
     }
 }

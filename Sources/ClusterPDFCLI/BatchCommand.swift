@@ -29,7 +29,7 @@ struct Batch: ParsableCommand {
                 items = BatchInputs.shard(items, index: p[0], of: p[1])
             }
             guard jobs >= 1 else { throw ValidationError("--jobs must be ≥ 1") }
-            let runner = BatchRunner(classifier: fit.classifier(models: try library.models(), curve: nil), jobs: jobs)
+            let runner = BatchRunner(classifier: fit.classifier(models: try library.models()), jobs: jobs)
             let tty = isatty(STDERR_FILENO) != 0
             let result = try runner.run(items: items, output: output) { p in
                 guard tty else { return }
@@ -65,7 +65,7 @@ struct Batch: ParsableCommand {
                 let rows = mine.map { (curve: $0.curve, classification: $0.classification, error: $0.error) }
                 try AtomicFile.write(ClassificationReport.html(title: "ClusterPDF batch", rows: rows, plots: plots), to: rep)
             }
-            return mine.filter { $0.status != "ok" }.count
+            return mine.filter { $0.status != .ok }.count
         }
         if failed > 0 { throw ExitCode(Int32(min(failed, 250))) }
     }

@@ -25,18 +25,15 @@ struct LibraryOptions: ParsableArguments {
     }
 }
 
-/// Fit-range options of the classifier.
+/// Settings and thresholds of the classifier.
 struct ClassifyFitOptions: ParsableArguments {
-    @Option(help: "Fit range start (Å).") var rmin: Double = 1.5
-    @Option(help: "Fit range end (Å).") var rmax: Double = 20
-    @Option(help: "qdamp (Å⁻¹) of the data (default: data header 'qdamp', else 0.04).") var qdamp: Double?
+    @OptionGroup var data: DataSettingFlags
     @Option(help: "ΔRw below which the verdict is 'ambiguous'.") var ambiguousMargin: Double = ClassificationThresholds.calibrated.ambiguousMargin
     @Option(help: "Best Rw above which the verdict is 'no-match'.") var noMatchRw: Double = ClassificationThresholds.calibrated.noMatchRw
 
-    func classifier(models: [ClassifierModel], curve: MeasuredCurve?) -> Classifier {
+    func classifier(models: [ClassifierModel]) -> Classifier {
         var o = Classifier.defaultOptions
-        o.rmin = rmin; o.rmax = rmax
-        o.qdamp = qdamp ?? curve?.headerNumber("qdamp") ?? 0.04
+        o.overrides = data.overrides
         return Classifier(models: models, options: o, thresholds: ClassificationThresholds(ambiguousMargin: ambiguousMargin, noMatchRw: noMatchRw))
     }
 }
@@ -63,11 +60,11 @@ struct Classify: ParsableCommand {
             for (n, path) in data.enumerated() {
                 do {
                     let curve = try MeasuredCurveReader.read(path: path)
-                    let (c, fits) = try fit.classifier(models: models, curve: curve).classify(curve, threads: threads)
+                    let (c, fits) = try fit.classifier(models: models).classify(curve, threads: threads)
                     rows.append((path, c, nil))
                     if plot != nil || report != nil {
-                        var chosen = [(String, [Double], [Double])]()
-                        for cls in ["zincblende-like", "pseudo-wurtzite"] {
+                        var chosen = [(Verdict, [Double], [Double])]()
+                        for cls in Verdict.classes {
                             if let s = c.bestByClass[cls], let i = c.scores.firstIndex(where: { $0.model == s.model }) {
                                 chosen.append((cls, fits[i].r, fits[i].gCalculated))
                             }
@@ -83,9 +80,7 @@ struct Classify: ParsableCommand {
                         }
                     }
                     if json {
-                        let enc = JSONEncoder()
-                        enc.outputFormatting = [.prettyPrinted, .sortedKeys]
-                        out.append(String(decoding: try enc.encode(c), as: UTF8.self))
+                        out.append(try JSONOutput.string(c))
                     } else if csv {
                         out.append(ClassificationReport.csvRow(c))
                     } else {

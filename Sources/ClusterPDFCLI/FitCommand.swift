@@ -2,32 +2,58 @@ import ArgumentParser
 import ClusterPDF
 import Foundation
 
-/// Options of a refinement shared by fit and classify.
+extension UncertaintyModel: ExpressibleByArgument {}
+
+/// Data settings shared by fit, classify and batch (nil: from the data header, else `Defaults`).
+struct DataSettingFlags: ParsableArguments {
+    @Option(help: "Fit range start (Å) (default: \(Defaults.fitRange.lowerBound), clipped to the data).") var rmin: Double?
+    @Option(help: "Fit range end (Å) (default: \(Defaults.fitRange.upperBound), clipped to the data).") var rmax: Double?
+    @Option(help: "Qmin of the model (Å⁻¹) (default: data header 'qmin', else \(Defaults.qmin)).") var qmin: Double?
+    @Option(help: "Qmax of the model (Å⁻¹) (default: data header 'qmax', else \(Defaults.qmax)).") var qmax: Double?
+    @Option(help: "qdamp (Å⁻¹), the starting value if freed (default: data header 'qdamp', else \(Defaults.measuredQdamp)).") var qdamp: Double?
+    @Option(help: "qbroad (Å⁻¹), the starting value if freed (default: data header 'qbroad', else \(Defaults.measuredQbroad)).") var qbroad: Double?
+    @Option(help: "Radiation: xray or neutron (default: data header 'mode', else xray).") var radiation: Radiation?
+
+    var overrides: SettingOverrides {
+        SettingOverrides(rmin: rmin, rmax: rmax, qmin: qmin, qmax: qmax, qdamp: qdamp, qbroad: qbroad, radiation: radiation)
+    }
+}
+
+/// Refinement options of fit.
 struct RefinementFlags: ParsableArguments {
-    @Option(help: "Fit range start (Å).") var rmin: Double?
-    @Option(help: "Fit range end (Å).") var rmax: Double?
-    @Option(help: "Free parameters, comma-separated: scale, zoom, uiso, delta1, delta2, qdamp, qbroad.")
+    @OptionGroup var data: DataSettingFlags
+    @Option(help: "Free parameters, comma-separated: scale, zoom, uiso, uiso:<element>, delta1, delta2, qdamp, qbroad.")
     var free: String = "scale,zoom,uiso,delta2"
     @Flag(help: "Refine one Uiso per element (default: one shared).") var uisoPerElement = false
-    @Option(help: "Starting zoom (isotropic expansion).") var zoom: Double = 1
-    @Option(help: "Starting Uiso (Å²).") var uiso: Double = 0.01
-    @Option(help: "Starting δ2 (Å²).") var delta2: Double = 0
-    @Option(help: "qdamp (Å⁻¹), starting value if freed.") var qdamp: Double = 0.04
-    @Option(help: "qbroad (Å⁻¹), starting value if freed.") var qbroad: Double = 0
+    @Option(help: "Starting zoom (used as is only with --no-global-search or when fixed).") var zoom: Double?
+    @Option(help: "Starting Uiso (Å²) (as for --zoom).") var uiso: Double?
+    @Option(help: "Starting δ1 (Å).") var delta1: Double?
+    @Option(help: "Starting δ2 (Å²) (as for --zoom).") var delta2: Double?
     @Option(help: "Fixed scale when scale is not free.") var scale: Double?
-    @Option(help: "Qmin of the model (default: data header qmin, else 1).") var qmin: Double?
-    @Option(help: "Qmax of the model (default: data header qmax, else 25).") var qmax: Double?
-    @Option(help: "Radiation: xray or neutron.") var radiation: Radiation = .xray
-    @Option(help: "Zoom scan half-width before least squares (0 = off).") var zoomScan: Double = 0.25
+    @Option(help: "Bounds replacing the physical defaults: name=lower:upper,… (e.g. uiso=0.001:0.05,zoom=0.9:1.1).") var bounds: String?
+    @Flag(help: "Skip the global stage: one local refinement from the starting values.") var noGlobalSearch = false
+    @Option(help: "Uncertainties: nyquist (corrected for oversampled G(r), default) or plain (independent points).")
+    var uncertainty: UncertaintyModel = .nyquist
     @Option(help: "Worker threads.") var threads: Int?
 
-    func options() -> RefinementOptions {
+    func validate() throws {
+        do {
+            _ = try ParameterName.list(parsing: free)
+            if let b = bounds { _ = try ParameterName.bounds(parsing: b) }
+        } catch { throw ValidationError(error.description) }
+        if let t = threads, t < 1 { throw ValidationError("--threads must be at least 1") }
+    }
+
+    func options() throws -> RefinementOptions {
         var o = RefinementOptions()
-        o.rmin = rmin; o.rmax = rmax
-        o.free = Set(free.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }.filter { !$0.isEmpty })
+        o.overrides = data.overrides
+        o.free = try ParameterName.list(parsing: free)
         o.uisoPerElement = uisoPerElement
-        o.zoom = zoom; o.uiso = uiso; o.delta2 = delta2; o.qdamp = qdamp; o.qbroad = qbroad; o.scale = scale
-        o.qmin = qmin; o.qmax = qmax; o.radiation = radiation; o.zoomScan = zoomScan
+        let starts: [(ParameterName, Double?)] = [(.zoom, zoom), (.uiso, uiso), (.delta1, delta1), (.delta2, delta2), (.scale, scale)]
+        for case let (name, v?) in starts { o.start[name] = v }
+        if let b = bounds { o.bounds = try ParameterName.bounds(parsing: b) }
+        o.globalSearch = !noGlobalSearch
+        o.uncertaintyModel = uncertainty
         if let t = threads { o.threads = t }
         return o
     }
@@ -40,7 +66,7 @@ struct Fit: ParsableCommand {
     @OptionGroup var refinement: RefinementFlags
     @Option(name: .shortAndLong, help: "Write r, Gobs, Gcalc, Gdiff with all parameters to this file.") var output: String?
     @Option(help: "Write the fit figure (SVG).") var plot: String?
-    @Flag(help: "Print the result as JSON.") var json = false
+    @Flag(help: "Print the result as JSON (without the curves).") var json = false
 
     func run() throws {
         try reportingErrors {
@@ -50,14 +76,14 @@ struct Fit: ParsableCommand {
             }
             let curve = try MeasuredCurveReader.read(path: data)
             let result = try PDFRefinement(structure: loaded.structure, data: curve, options: refinement.options()).run()
-            if let o = output { try AtomicFile.write(result.fileText(), to: o) }
-            if let p = plot { try AtomicFile.write(result.plot().render(), to: p) }
+            var files = [(String, String)]()
+            if let o = output { files.append((result.fileText(), o)) }
+            if let p = plot { files.append((result.plot().render(), p)) }
+            try AtomicFile.writeAll(files)
             if json {
                 var r = result
-                r.r = []; r.gObserved = []; r.gCalculated = []
-                let enc = JSONEncoder()
-                enc.outputFormatting = [.prettyPrinted, .sortedKeys]
-                print(String(decoding: try enc.encode(r), as: UTF8.self))
+                r.curves = nil
+                print(try JSONOutput.string(r))
             } else {
                 print(result.table(), terminator: "")
             }

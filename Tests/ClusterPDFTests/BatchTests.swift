@@ -48,7 +48,7 @@ enum SyntheticCurves {
 final class BatchTests: XCTestCase {
     func classifier() throws -> Classifier {
         var o = Classifier.defaultOptions
-        o.rmax = 12
+        o.overrides.rmax = 12
         return Classifier(models: try SyntheticCurves.smallModels(), options: o)
     }
 
@@ -64,11 +64,11 @@ final class BatchTests: XCTestCase {
         XCTAssertEqual(try String(contentsOfFile: out1, encoding: .utf8), try String(contentsOfFile: out2, encoding: .utf8), "same results whatever --jobs is")
         let records = try BatchRunner.existingRecords(out1)
         XCTAssertEqual(records.map(\.curve), items.map(\.path), "input order")
-        XCTAssertEqual(Set(records.filter { $0.status == "error" }.map(\.curve)), bad)
-        for r in records where r.status == "error" { XCTAssertTrue(r.error!.contains(":5:"), r.error!) }
+        XCTAssertEqual(Set(records.filter { $0.status == .error }.map(\.curve)), bad)
+        for r in records where r.status == .error { XCTAssertTrue(r.error!.contains(":5:"), r.error!) }
         // Synthetic curves of each family are classified correctly.
-        for (i, r) in records.enumerated() where r.status == "ok" {
-            XCTAssertEqual(r.classification!.verdict, i % 2 == 0 ? "zincblende-like" : "pseudo-wurtzite", r.curve)
+        for (i, r) in records.enumerated() where r.status == .ok {
+            XCTAssertEqual(r.classification!.verdict, i % 2 == 0 ? .zincblendeLike : .pseudoWurtzite, r.curve)
         }
         // Re-running skips everything.
         let again = try BatchRunner(classifier: classifier(), jobs: 2).run(items: items, output: out1)

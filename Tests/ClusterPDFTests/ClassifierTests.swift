@@ -11,9 +11,9 @@ final class ClassifierTests: XCTestCase {
         let models = try ClassifierModel.load(ModelLibrary.load(directory: repoRoot + "/Structures"))
         let curve = try MeasuredCurveReader.read(path: fixture("measured/CdSe-bulk.gr"))
         let (c, fits) = try Classifier(models: models).classify(curve, threads: 2)
-        XCTAssertEqual(c.verdict, "pseudo-wurtzite")
+        XCTAssertEqual(c.verdict, .pseudoWurtzite)
         XCTAssertGreaterThan(c.margin!, 0.2)
-        XCTAssertEqual(c.bestByClass["pseudo-wurtzite"]!.family, "wurtzite-like")
+        XCTAssertEqual(c.bestByClass[.pseudoWurtzite]!.family, .wurtziteLike)
         XCTAssertFalse(c.scores.contains { $0.formula == "In35P20" }, "composition filter: only Cd–Se models")
         XCTAssertEqual(fits.count, c.scores.count)
         XCTAssertEqual(zip(c.scores, c.scores.dropFirst()).allSatisfy { $0.rw <= $1.rw }, true, "ranked by Rw")
@@ -27,20 +27,19 @@ final class ClassifierTests: XCTestCase {
             let held = all.first { $0.name == name }!
             let rest = all.filter { $0.name != name }
             let curve = try ClassifierCalibration.simulate(held.structure, rng: &rng)
-            var o = Classifier.defaultOptions
-            o.qdamp = curve.headerNumber("qdamp")!
-            let (c, _) = try Classifier(models: rest, options: o).classify(curve, threads: 2)
+            XCTAssertNotNil(curve.headerNumber("qdamp"), "the classifier takes qdamp from the header")
+            let (c, _) = try Classifier(models: rest).classify(curve, threads: 2)
             XCTAssertEqual(c.verdict, held.family.verdictClass, name)
         }
         let probe = try ClassifierCalibration.probes(rng: &rng)[0].1
         let au = try ClassifierCalibration.simulate(probe, rng: &rng)
         let (c, _) = try Classifier(models: all).classify(au, threads: 2)
-        XCTAssertEqual(c.verdict, "no-match", "gold is neither family (best Rw \(c.bestRw))")
+        XCTAssertEqual(c.verdict, .noMatch, "gold is neither family (best Rw \(c.bestRw))")
     }
 
     func testCompositionFilter() throws {
-        XCTAssertEqual(Classifier.elements(inComposition: "Cd Se"), Set([Element(symbol: "Cd")!, Element(symbol: "Se")!]))
-        XCTAssertEqual(Classifier.elements(inComposition: "In1.0P1.0"), Set([Element(symbol: "In")!, Element(symbol: "P")!]))
+        XCTAssertEqual(Composition.elements(in: "Cd Se"), [Element(symbol: "Se")!, Element(symbol: "Cd")!])
+        XCTAssertEqual(Composition.elements(in: "In1.0P1.0"), [Element(symbol: "P")!, Element(symbol: "In")!])
         let curve = MeasuredCurve(path: "zn.gr", x: [1, 2, 3], y: [0, 1, 0], dy: nil, header: ["composition": "Zn S"], columnNames: [])
         assertInputError(try Classifier(models: try BuiltinModels.all()).candidates(for: curve), contains: ["zn.gr", "no model", "S Zn"])
     }

@@ -12,6 +12,8 @@ final class GoldenTests: XCTestCase {
         s.qmax = Double(header["qmax"]!)!
         s.qdamp = Double(header["qdamp"]!)!
         s.delta2 = Double(header["delta2"]!)!
+        s.delta1 = header["delta1"].flatMap(Double.init) ?? 0
+        s.qbroad = header["qbroad"].flatMap(Double.init) ?? 0
         s.rmin = Double(header["rmin"]!)!
         s.rmax = Double(header["rmax"]!)!
         s.rstep = Double(header["rstep"]!)!
@@ -48,4 +50,34 @@ final class GoldenTests: XCTestCase {
     func testTetrahedronQmin0() throws { try check("Cd35Se20-tetrahedron-q0", .xray) }
     func testWurtziteSphere() throws { try check("CdSe-wurtzite-sphere-R9", .xray) }
     func testWurtziteSphereHistogramMode() throws { try check("CdSe-wurtzite-sphere-R9", .xray, mode: .histogram) }
+
+    /// PDFgui's peak-width convention (δ1, δ2 and qbroad all non-zero): G(r) equals libdiffpy's
+    /// DebyePDFCalculator with the "jeong" peak width (the model of PDFgui and diffpy-cmi) to 1e-3
+    /// of the maximum, in exact and histogram modes.
+    func testPDFguiPeakWidthConvention() throws {
+        for name in ["Cd35Se20-tetrahedron-jeong", "CdSe-wurtzite-sphere-R9-jeong"] {
+            let gr = try MeasuredCurveReader.read(path: fixture("golden/\(name).xray.gr"))
+            let xyz = gr.header["structure"]!
+            let structure = try StructureReader.read(path: fixture("golden/\(xyz)")).structure
+            var s = try settings(from: gr.header, radiation: .xray)
+            XCTAssertTrue(s.delta1 > 0 || s.qbroad > 0)
+            for mode in [DebyeMode.exact, .histogram] {
+                s.mode = mode
+                let g = try DebyeCalculator(structure: structure, settings: s).pairDistributionFunction().y
+                XCTAssertEqual(g.count, gr.y.count)
+                let err = zip(g, gr.y).map { abs($0 - $1) }.max()! / gr.y.map(abs).max()!
+                XCTAssertLessThan(err, 1e-3, "\(name) \(mode)")
+                print("PDFgui convention \(name) \(mode): G rel err \(err)")
+            }
+            // The former additive qbroad term, σ² + (qbroad r)², would not match.
+            if s.qbroad > 0 {
+                var additive = s
+                additive.qbroad = 0
+                additive.mode = .exact
+                let g0 = try DebyeCalculator(structure: structure, settings: additive).pairDistributionFunction().y
+                let err0 = zip(g0, gr.y).map { abs($0 - $1) }.max()! / gr.y.map(abs).max()!
+                XCTAssertGreaterThan(err0, 3e-3, "qbroad must matter in \(name)")
+            }
+        }
+    }
 }

@@ -33,6 +33,18 @@ func assertInputError<T>(_ body: @autoclosure () throws -> T, contains fragments
     }
 }
 
+/// Asserts that `body` throws a `RefinementError` whose message contains every fragment.
+func assertRefinementError<T>(_ body: @autoclosure () throws -> T, contains fragments: [String], file: StaticString = #filePath, line: UInt = #line) {
+    do {
+        _ = try body()
+        XCTFail("expected a RefinementError containing \(fragments)", file: file, line: line)
+    } catch let e as RefinementError {
+        for f in fragments { XCTAssertTrue(e.description.contains(f), "'\(e.description)' lacks '\(f)'", file: file, line: line) }
+    } catch {
+        XCTFail("expected RefinementError, got \(type(of: error)): \(error)", file: file, line: line)
+    }
+}
+
 /// The `clusterpdf` executable built next to the test bundle.
 var executableURL: URL {
     var dir = Bundle.module.bundleURL.deletingLastPathComponent()

@@ -83,7 +83,10 @@ public enum Homology {
         let pearson = sab / max((saa * sbb).squareRoot(), 1e-300)
         let data = MeasuredCurve(path: "simulated A", x: ga.x, y: ga.y, dy: nil, header: ["qmin": "1", "qmax": "20"], columnNames: [])
         var o = RefinementOptions()
-        o.free = ["scale", "zoom"]; o.uiso = 0.008; o.qdamp = 0.04; o.zoomScan = 0.05
+        o.free = [.scale, .zoom]
+        o.start = [.uiso: 0.008]
+        o.overrides = SettingOverrides(rmin: s.rmin, rmax: s.rmax, qdamp: 0.04)
+        o.bounds = [.zoom: 0.95...1.05]
         let fit = try PDFRefinement(structure: mapped, data: data, options: o).run()
         let sa = StructureStatistics(structure: a, criterion: bonds), sb = StructureStatistics(structure: mapped, criterion: bonds)
         let cn = ["cation": overlap(coordination(a, stats: sa, cation: true), coordination(mapped, stats: sb, cation: true)),

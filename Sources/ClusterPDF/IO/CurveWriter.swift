@@ -39,7 +39,26 @@ public enum AtomicFile {
         public var description: String { "\(path): cannot write (\(reason))" }
     }
 
+    /// Writes `text` to `path` through a temporary file and a rename.
     public static func write(_ text: String, to path: String) throws {
+        let tmp = try temporaryCopy(text, for: path)
+        try commit(tmp, to: path)
+    }
+
+    /// Writes several files all or nothing: every text goes to its temporary file first, and
+    /// only when all are written are they renamed into place.
+    public static func writeAll(_ files: [(text: String, path: String)]) throws {
+        var temps = [URL]()
+        do {
+            for f in files { temps.append(try temporaryCopy(f.text, for: f.path)) }
+        } catch {
+            for t in temps { try? FileManager.default.removeItem(at: t) }
+            throw error
+        }
+        for (t, f) in zip(temps, files) { try commit(t, to: f.path) }
+    }
+
+    static func temporaryCopy(_ text: String, for path: String) throws -> URL {
         let url = URL(fileURLWithPath: path)
         let dir = url.deletingLastPathComponent()
         var isDir: ObjCBool = false
@@ -52,16 +71,19 @@ public enum AtomicFile {
         let tmp = dir.appendingPathComponent(".\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)")
         do {
             try Data(text.utf8).write(to: tmp)
-            // rename(2) replaces the target atomically.
-            guard rename(tmp.path, url.path) == 0 else {
-                throw WriteError(path: path, reason: String(cString: strerror(errno)))
-            }
-        } catch let e as WriteError {
-            try? FileManager.default.removeItem(at: tmp)
-            throw e
         } catch {
             try? FileManager.default.removeItem(at: tmp)
             throw WriteError(path: path, reason: "\(error.localizedDescription)")
+        }
+        return tmp
+    }
+
+    static func commit(_ tmp: URL, to path: String) throws {
+        // rename(2) replaces the target atomically.
+        guard rename(tmp.path, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            try? FileManager.default.removeItem(at: tmp)
+            throw WriteError(path: path, reason: reason)
         }
     }
 }

@@ -5,7 +5,7 @@ import Foundation
 /// Conventions (N = Σ occupancies, ⟨f⟩ = Σ occ_i f_i / N, ⟨f²⟩ = Σ occ_i f_i² / N, Q in Å⁻¹, r in Å):
 ///
 ///     I(Q) = Σ_i occ_i f_i² + Σ_{i≠j} occ_i occ_j f_i f_j exp(−Q² σ²_ij / 2) sin(Q r_ij) / (Q r_ij)
-///     σ²_ij = (U_i + U_j)(1 − δ1/r_ij − δ2/r_ij²)  (clipped at 0)  + (qbroad · r_ij)²
+///     σ²_ij = (U_i + U_j) · max(0, 1 − δ1/r_ij − δ2/r_ij² + qbroad² r_ij²)   (`PeakWidth`, PDFgui's convention)
 ///     S(Q) = I(Q) / (N⟨f⟩²) − (⟨f²⟩ − ⟨f⟩²) / ⟨f⟩²
 ///     F(Q) = Q [S(Q) − 1]                                    (Å⁻¹)
 ///     G(r) = (2/π) ∫_{Qmin}^{Qmax} F(Q) [L(Q)] sin(Q r) dQ · exp(−(qdamp · r)² / 2)   (Å⁻²)
@@ -80,9 +80,7 @@ public struct DebyeCalculator: Sendable {
 
     /// σ² (Å²) of a pair of kinds at distance r.
     @inline(__always) func sigma2(_ uSum: Double, _ r: Double) -> Double {
-        let s = settings
-        let corr = max(0, 1 - s.delta1 / r - s.delta2 / (r * r))
-        return uSum * corr + s.qbroad * s.qbroad * r * r
+        settings.peakWidth.sigma2(uSum: uSum, r: r)
     }
 
     /// Largest pair distance (Å).

@@ -65,8 +65,8 @@ public enum SettingsError: Error, CustomStringConvertible, Equatable {
 public struct ScatteringSettings: Sendable, Hashable {
     public var radiation: Radiation = .xray
     /// Lower and upper Q of the G(r) transform (Å⁻¹).
-    public var qmin = 1.0
-    public var qmax = 25.0
+    public var qmin = Defaults.qmin
+    public var qmax = Defaults.qmax
     /// Step of the Q grid on which I(Q), S(Q), F(Q) are reported (Å⁻¹). The G(r) integral uses its
     /// own grid, fine enough to converge (see `DebyeCalculator`).
     public var qstep = 0.01
@@ -74,11 +74,17 @@ public struct ScatteringSettings: Sendable, Hashable {
     public var qIntegrationStep: Double?
     /// Gaussian damping of G(r): exp(−(qdamp·r)²/2) (Å⁻¹).
     public var qdamp = 0.0
-    /// Peak broadening growing with r: adds (qbroad·r)² to each pair's σ² (Å⁻¹).
+    /// Peak broadening growing with r (Å⁻¹): the `PeakWidth` factor gains + (qbroad·r)².
     public var qbroad = 0.0
-    /// Correlated-motion sharpening: σ²_ij = (U_i + U_j)(1 − δ1/r − δ2/r²), δ1 in Å, δ2 in Å².
+    /// Correlated-motion sharpening δ1 (Å) of the `PeakWidth` factor 1 − δ1/r − δ2/r² + qbroad²r².
     public var delta1 = 0.0
+    /// Correlated-motion sharpening δ2 (Å²), see `PeakWidth`.
     public var delta2 = 0.0
+    /// The peak-width model made of `delta1`, `delta2` and `qbroad`.
+    public var peakWidth: PeakWidth {
+        get { PeakWidth(delta1: delta1, delta2: delta2, qbroad: qbroad) }
+        set { delta1 = newValue.delta1; delta2 = newValue.delta2; qbroad = newValue.qbroad }
+    }
     public var displacements = DisplacementSettings()
     /// r grid of G(r) (Å).
     public var rmin = 0.0

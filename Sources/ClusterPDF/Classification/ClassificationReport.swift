@@ -5,13 +5,13 @@ public enum ClassificationReport {
     public static func text(_ c: Classification) -> String {
         var o = "curve:    \(c.curve)\nverdict:  \(c.verdict)\n"
         o += String(format: "best:     %@ (Rw %.4f)\n", c.bestModel, c.bestRw)
-        for cls in ["zincblende-like", "pseudo-wurtzite"] {
-            if let s = c.bestByClass[cls] { o += String(format: "best %-16@ %@  Rw %.4f\n", cls as NSString, s.model, s.rw) }
+        for cls in Verdict.classes {
+            if let s = c.bestByClass[cls] { o += String(format: "best %-16@ %@  Rw %.4f\n", cls.rawValue as NSString, s.model, s.rw) }
         }
         if let m = c.margin { o += String(format: "margin:   ΔRw = %.4f (zincblende-like − pseudo-wurtzite; ambiguous below %.3f)\n", m, c.thresholds.ambiguousMargin) }
         o += "\nmodel                            family            Rw       zoom     uiso     delta2\n"
         for s in c.scores {
-            o += s.model.padding(toLength: 32, withPad: " ", startingAt: 0) + " " + s.family.padding(toLength: 16, withPad: " ", startingAt: 0)
+            o += s.model.padding(toLength: 32, withPad: " ", startingAt: 0) + " " + s.family.rawValue.padding(toLength: 16, withPad: " ", startingAt: 0)
             o += String(format: "  %.4f  %.4f  %.5f  %.3f\n", s.rw, s.zoom, s.uiso, s.delta2)
         }
         return o
@@ -21,16 +21,16 @@ public enum ClassificationReport {
 
     public static func csvRow(_ c: Classification) -> String {
         func q(_ s: String) -> String { s.contains(",") || s.contains("\"") ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s }
-        let zb = c.bestByClass["zincblende-like"], pw = c.bestByClass["pseudo-wurtzite"]
-        return [q(c.curve), c.verdict, q(c.bestModel), String(format: "%.6f", c.bestRw),
+        let zb = c.bestByClass[.zincblendeLike], pw = c.bestByClass[.pseudoWurtzite]
+        return [q(c.curve), c.verdict.rawValue, q(c.bestModel), String(format: "%.6f", c.bestRw),
                 q(zb?.model ?? ""), zb.map { String(format: "%.6f", $0.rw) } ?? "",
                 q(pw?.model ?? ""), pw.map { String(format: "%.6f", $0.rw) } ?? "",
                 c.margin.map { String(format: "%.6f", $0) } ?? ""].joined(separator: ",")
     }
 
     /// The measured curve with the best model of each class and their difference curves.
-    public static func overlay(curve: MeasuredCurve, classification c: Classification, fits: [(String, [Double], [Double])]) -> SVGPlot {
-        let colors = ["zincblende-like": "#d62728", "pseudo-wurtzite": "#2ca02c"]
+    public static func overlay(curve: MeasuredCurve, classification c: Classification, fits: [(Verdict, [Double], [Double])]) -> SVGPlot {
+        let colors: [Verdict: String] = [.zincblendeLike: "#d62728", .pseudoWurtzite: "#2ca02c"]
         var series = [SVGPlot.Series]()
         guard let first = fits.first else { return SVGPlot(title: c.curve, xLabel: "r (Å)", yLabel: "G (Å⁻²)", series: []) }
         let r = first.1
@@ -39,9 +39,9 @@ public enum ClassificationReport {
         let lo = obs.min() ?? 0, span = (obs.max() ?? 1) - lo
         for (i, (cls, rr, g)) in fits.enumerated() {
             let s = c.bestByClass[cls]
-            series.append(SVGPlot.Series(x: rr, y: g, label: "\(s?.model ?? cls) (Rw \(String(format: "%.3f", s?.rw ?? .nan)))", color: colors[cls] ?? "#9467bd"))
+            series.append(SVGPlot.Series(x: rr, y: g, label: "\(s?.model ?? cls.rawValue) (Rw \(String(format: "%.3f", s?.rw ?? .nan)))", color: colors[cls] ?? "#9467bd"))
             let off = lo - span * (0.35 + 0.3 * Double(i))
-            series.append(SVGPlot.Series(x: rr, y: zip(obs, g).map { $0 - $1 + off }, label: "difference, \(cls)", color: colors[cls] ?? "#9467bd", style: .dashed))
+            series.append(SVGPlot.Series(x: rr, y: zip(obs, g).map { $0 - $1 + off }, label: "difference, \(cls.rawValue)", color: colors[cls] ?? "#9467bd", style: .dashed))
         }
         let name = (c.curve as NSString).lastPathComponent
         return SVGPlot(title: "\(name): \(c.verdict)" + (c.margin.map { String(format: ", ΔRw = %.3f", $0) } ?? ""),
@@ -49,15 +49,18 @@ public enum ClassificationReport {
     }
 
     /// Recomputes the best-of-class model curves of a classification from its recorded parameters.
-    public static func remakeFits(curve: MeasuredCurve, classification c: Classification) throws -> [(String, [Double], [Double])] {
-        var out = [(String, [Double], [Double])]()
-        for cls in ["zincblende-like", "pseudo-wurtzite"] {
+    public static func remakeFits(curve: MeasuredCurve, classification c: Classification) throws -> [(Verdict, [Double], [Double])] {
+        var out = [(Verdict, [Double], [Double])]()
+        for cls in Verdict.classes {
             guard let s = c.bestByClass[cls] else { continue }
-            let m = try ClassifierModel.reload(path: s.path, family: ModelLibrary.Family(rawValue: s.family)!)
+            let m = try ClassifierModel.reload(path: s.path, family: s.family)
             var o = RefinementOptions()
-            o.rmin = c.rmin; o.rmax = c.rmax; o.qmin = c.qmin; o.qmax = c.qmax
-            o.free = ["scale"]
-            o.zoom = s.zoom; o.uiso = s.uiso; o.delta2 = s.delta2; o.qdamp = s.qdamp; o.zoomScan = 0
+            o.overrides = SettingOverrides(rmin: c.rmin, rmax: c.rmax, qmin: c.qmin, qmax: c.qmax, qdamp: s.qdamp,
+                                           qbroad: c.settings.qbroad.value, radiation: c.settings.radiation.value)
+            o.free = [.scale]
+            o.start = [.zoom: s.zoom, .uiso: s.uiso, .delta2: s.delta2]
+            o.globalSearch = false
+            o.bounds = [.zoom: 0...10, .uiso: 0...10, .delta2: 0...1000]
             let r = try PDFRefinement(structure: m.structure, data: curve, options: o).run()
             out.append((cls, r.r, r.gCalculated))
         }
@@ -95,7 +98,7 @@ public enum ClassificationReport {
         for (i, row) in rows.enumerated() {
             let name = escape((row.curve as NSString).lastPathComponent)
             if let c = row.classification {
-                h += "<tr><td><a href=\"#curve\(i)\">\(name)</a></td><td class=\"\(c.verdict)\">\(c.verdict)</td><td>\(escape(c.bestModel))</td>"
+                h += "<tr><td><a href=\"#curve\(i)\">\(name)</a></td><td class=\"\(c.verdict.rawValue)\">\(c.verdict.rawValue)</td><td>\(escape(c.bestModel))</td>"
                 h += String(format: "<td class=\"num\">%.4f</td><td class=\"num\">%@</td></tr>\n", c.bestRw, c.margin.map { String(format: "%.4f", $0) } ?? "")
             } else {
                 h += "<tr><td>\(name)</td><td class=\"error\">error</td><td colspan=\"3\" class=\"error\">\(escape(row.error ?? ""))</td></tr>\n"

@@ -13,9 +13,9 @@ public struct ClassifierCalibration {
     public struct Sample: Codable, Sendable {
         public var source: String
         /// "zincblende-like", "pseudo-wurtzite" or "none" (probe).
-        public var trueClass: String
+        public var trueClass: Verdict?
         public var bestRw: Double
-        public var bestClass: String
+        public var bestClass: Verdict
         public var margin: Double?
     }
     public struct Outcome: Codable, Sendable {
@@ -70,7 +70,7 @@ public struct ClassifierCalibration {
 
     public func run() throws -> Outcome {
         var rng = SplitMix64(seed: seed)
-        var jobs = [(String, String, MeasuredCurve, [ClassifierModel])]()
+        var jobs = [(String, Verdict?, MeasuredCurve, [ClassifierModel])]()
         for (i, m) in models.enumerated() {
             let others = models.enumerated().filter { $0.offset != i }.map(\.element)
             for _ in 0..<samplesPerModel {
@@ -78,22 +78,21 @@ public struct ClassifierCalibration {
             }
         }
         for (name, s) in try ClassifierCalibration.probes(rng: &rng) {
-            for _ in 0..<samplesPerModel { jobs.append((name, "none", try ClassifierCalibration.simulate(s, rng: &rng), models)) }
+            for _ in 0..<samplesPerModel { jobs.append((name, nil, try ClassifierCalibration.simulate(s, rng: &rng), models)) }
         }
         let results = SharedBuffer<Sample?>(repeating: nil, count: jobs.count)
         let failures = SharedBuffer<String?>(repeating: nil, count: jobs.count)
         ParallelBlocks.run(blocks: jobs.count, threads: threads) { j, _ in
             let (name, cls, curve, lib) = jobs[j]
-            var o = Classifier.defaultOptions
-            o.qdamp = curve.headerNumber("qdamp")!
+            let o = Classifier.defaultOptions  // qdamp, qmin, qmax from the curve's header
             do {
                 let (c, _) = try Classifier(models: lib, options: o, thresholds: ClassificationThresholds(ambiguousMargin: 0, noMatchRw: .infinity)).classify(curve)
-                results.pointer[j] = Sample(source: name, trueClass: cls, bestRw: c.bestRw, bestClass: c.verdict, margin: c.margin)
+                results.pointer[j] = Sample(source: name, trueClass: cls, bestRw: c.bestRw, bestClass: c.bestByClass.min { $0.value.rw < $1.value.rw }?.key ?? c.verdict, margin: c.margin)
             } catch { failures.pointer[j] = "\(error)" }
         }
         if let f = failures.array.compactMap({ $0 }).first { throw SettingsError.invalid("calibration failed: \(f)") }
         let samples = results.array.map { $0! }
-        let genuine = samples.filter { $0.trueClass != "none" }, probes = samples.filter { $0.trueClass == "none" }
+        let genuine = samples.filter { $0.trueClass != nil }, probes = samples.filter { $0.trueClass == nil }
         let wrong = genuine.filter { $0.bestClass != $0.trueClass }
         var margin = max(0.02, (wrong.compactMap { $0.margin.map(abs) }.max() ?? 0) + 0.005)
         margin = (margin * 200).rounded(.up) / 200
@@ -105,11 +104,10 @@ public struct ClassifierCalibration {
         var confusion = [String: [String: Int]]()
         var decided = 0, correct = 0, ambiguous = 0
         for s in samples {
-            let verdict: String
-            if s.bestRw > t.noMatchRw { verdict = "no-match" } else if let m = s.margin, abs(m) < t.ambiguousMargin { verdict = "ambiguous" } else { verdict = s.bestClass }
-            confusion[s.trueClass, default: [:]][verdict, default: 0] += 1
-            if s.trueClass != "none" {
-                if verdict == "ambiguous" { ambiguous += 1 } else { decided += 1; if verdict == s.trueClass { correct += 1 } }
+            let verdict = t.verdict(bestRw: s.bestRw, margin: s.margin, bestClass: s.bestClass)
+            confusion[s.trueClass?.rawValue ?? ClassifierCalibration.noClass, default: [:]][verdict.rawValue, default: 0] += 1
+            if s.trueClass != nil {
+                if verdict == .ambiguous { ambiguous += 1 } else { decided += 1; if verdict == s.trueClass { correct += 1 } }
             }
         }
         return Outcome(thresholds: t, samples: samples, confusion: confusion,
@@ -117,13 +115,16 @@ public struct ClassifierCalibration {
                        fractionAmbiguous: genuine.isEmpty ? 0 : Double(ambiguous) / Double(genuine.count))
     }
 
+    /// Row label of the probes that belong to neither class (Au, amorphous CdSe).
+    public static let noClass = "none"
+
     /// The confusion matrix as a Markdown table.
     public static func table(_ o: Outcome) -> String {
-        let cols = ["zincblende-like", "pseudo-wurtzite", "ambiguous", "no-match"]
+        let cols = Verdict.allCases.map(\.rawValue)
         var s = "| true \\ verdict | " + cols.joined(separator: " | ") + " |\n|---|" + String(repeating: "---|", count: cols.count) + "\n"
-        for row in ["zincblende-like", "pseudo-wurtzite", "none"] {
+        for row in Verdict.classes.map(\.rawValue) + [noClass] {
             guard let r = o.confusion[row] else { continue }
-            s += "| \(row == "none" ? "neither (Au, amorphous)" : row) | " + cols.map { "\(r[$0] ?? 0)" }.joined(separator: " | ") + " |\n"
+            s += "| \(row == noClass ? "neither (Au, amorphous)" : row) | " + cols.map { "\(r[$0] ?? 0)" }.joined(separator: " | ") + " |\n"
         }
         s += String(format: "\nthresholds: ambiguous below ΔRw %.3f, no-match above Rw %.2f; accuracy of decided verdicts %.1f %%, ambiguous %.1f %%\n",
                     o.thresholds.ambiguousMargin, o.thresholds.noMatchRw, 100 * o.accuracyDecided, 100 * o.fractionAmbiguous)

@@ -4,8 +4,10 @@ import Foundation
 public struct BatchRecord: Codable, Sendable {
     public var key: String
     public var curve: String
-    /// "ok" or "error".
-    public var status: String
+    /// Whether the curve was classified.
+    public enum Status: String, Codable, Sendable { case ok, error }
+    /// `ok` or `error`.
+    public var status: Status
     public var classification: Classification?
     public var error: String?
 }
@@ -84,17 +86,17 @@ public struct BatchRunner {
                 do {
                     let curve = try MeasuredCurveReader.read(path: item.path)
                     var c = classifier
-                    if let v = item.rmin { c.options.rmin = v }
-                    if let v = item.rmax { c.options.rmax = v }
-                    c.options.qdamp = item.qdamp ?? curve.headerNumber("qdamp") ?? c.options.qdamp
+                    if let v = item.rmin { c.options.overrides.rmin = v }
+                    if let v = item.rmax { c.options.overrides.rmax = v }
+                    if let v = item.qdamp { c.options.overrides.qdamp = v }
                     let (cls, _) = try c.classify(curve, threads: 1)
-                    record = BatchRecord(key: item.key, curve: item.path, status: "ok", classification: cls, error: nil)
+                    record = BatchRecord(key: item.key, curve: item.path, status: .ok, classification: cls, error: nil)
                 } catch {
-                    record = BatchRecord(key: item.key, curve: item.path, status: "error", classification: nil, error: "\(error)")
+                    record = BatchRecord(key: item.key, curve: item.path, status: .error, classification: nil, error: "\(error)")
                 }
                 lock.lock()
                 pending[i] = record
-                if record.status != "ok" { failed += 1 }
+                if record.status != .ok { failed += 1 }
                 // Append the completed prefix in input order, one whole line per write.
                 while let r = pending.removeValue(forKey: flushed) {
                     do { try handle.write(contentsOf: BatchRunner.encode(r)) } catch { writeError = error }

@@ -10,7 +10,7 @@ public struct ModelLibrary: Codable, Sendable {
         case pseudoWurtzite = "pseudo-wurtzite"
 
         /// The class reported by the classifier: wurtzite-like and pseudo-wurtzite models vote together.
-        public var verdictClass: String { self == .zincblendeLike ? "zincblende-like" : "pseudo-wurtzite" }
+        public var verdictClass: Verdict { self == .zincblendeLike ? .zincblendeLike : .pseudoWurtzite }
     }
 
     public struct Entry: Codable, Sendable, Hashable {

@@ -28,95 +28,120 @@ public struct ClassificationThresholds: Codable, Sendable, Hashable {
     public init(ambiguousMargin: Double, noMatchRw: Double) {
         self.ambiguousMargin = ambiguousMargin; self.noMatchRw = noMatchRw
     }
+    /// The verdict rule: `no-match` above `noMatchRw`, `ambiguous` when |margin| is below
+    /// `ambiguousMargin`, else the class of the best model.
+    public func verdict(bestRw: Double, margin: Double?, bestClass: Verdict) -> Verdict {
+        if !(bestRw <= noMatchRw) { return .noMatch }
+        if let m = margin, abs(m) < ambiguousMargin { return .ambiguous }
+        return bestClass
+    }
+
     /// Values set by `Scripts/calibrate-classifier` (README, "Classifier calibration").
     public static let calibrated = ClassificationThresholds(ambiguousMargin: 0.02, noMatchRw: 0.59)
 }
 
 /// The refined agreement of one model with one curve.
 public struct ModelScore: Codable, Sendable {
+    /// Model name (file name in the library).
     public var model: String
+    /// Where the model was read from.
     public var path: String
-    public var family: String
+    /// The model's structure family.
+    public var family: ModelLibrary.Family
+    /// Model formula.
     public var formula: String
+    /// Rw of the refinement (screened models: of the global stage's best grid point).
     public var rw: Double
+    /// Refined scale.
     public var scale: Double
+    /// Refined zoom.
     public var zoom: Double
+    /// Refined Uiso (Å²); the mean over elements when refined per element.
     public var uiso: Double
+    /// Refined δ2 (Å²).
     public var delta2: Double
+    /// qdamp used (Å⁻¹).
     public var qdamp: Double
+    /// Parameters of this model's refinement that ended on a bound.
+    public var atBound: [ParameterName]
+
+    init(model m: ClassifierModel, result r: RefinementResult) {
+        model = m.name; path = m.path; family = m.family; formula = m.structure.formula
+        rw = r.rw
+        scale = r.value(.scale) ?? 0
+        zoom = r.value(.zoom) ?? 1
+        uiso = r.meanUiso
+        delta2 = r.value(.delta2) ?? 0
+        qdamp = r.value(.qdamp) ?? r.settings.qdamp.value
+        atBound = r.parameters.filter(\.atBound).map(\.name)
+    }
 }
 
 /// The classifier's answer for one curve.
 public struct Classification: Codable, Sendable {
+    /// Path of the curve.
     public var curve: String
-    /// "zincblende-like", "pseudo-wurtzite", "ambiguous" or "no-match".
-    public var verdict: String
+    /// The verdict.
+    public var verdict: Verdict
+    /// Name of the best model.
     public var bestModel: String
+    /// Its Rw.
     public var bestRw: Double
-    /// Best model of each class ("zincblende-like", "pseudo-wurtzite").
-    public var bestByClass: [String: ModelScore]
+    /// Best model of each class (`zincblende-like`, `pseudo-wurtzite`).
+    public var bestByClass: [Verdict: ModelScore]
     /// Rw(best zincblende-like) − Rw(best pseudo-wurtzite): positive favours pseudo-wurtzite.
     public var margin: Double?
+    /// Fit range start (Å).
     public var rmin: Double
+    /// Fit range end (Å).
     public var rmax: Double
+    /// Q range of the models (Å⁻¹).
     public var qmin: Double
+    /// Upper end of the Q range (Å⁻¹).
     public var qmax: Double
+    /// The data settings used, each with its source.
+    public var settings: DataSettings
+    /// The thresholds of the verdict rule.
     public var thresholds: ClassificationThresholds
+    /// Warnings of the best model's refinement (parameters at bounds, …).
+    public var warnings: [RefinementWarning]
     /// Every model, best first.
     public var scores: [ModelScore]
 }
 
 /// Fits a curve against every model and decides its structure family.
 ///
-/// Each model is refined (scale in closed form; zoom, one shared Uiso and δ2 free; qdamp fixed)
-/// over the fit range. Models are ranked by Rw. With the best Rw of each class (wurtzite-like and
-/// pseudo-wurtzite models count as one class), the verdict is:
+/// Each model is refined with the same settings resolution as `fit` (`DataSettings`: options,
+/// then the data header, then `Defaults`; scale, zoom, one Uiso and δ2 free). Models are ranked
+/// by Rw. With the best Rw of each class (wurtzite-like and pseudo-wurtzite models count as one
+/// class), the verdict is:
 ///   * `no-match` if the best Rw exceeds `noMatchRw`;
 ///   * `ambiguous` if |margin| < `ambiguousMargin`, margin = Rw(best zincblende-like) − Rw(best pseudo-wurtzite);
 ///   * otherwise the class of the best model.
 /// When the data header names a composition (PDFgetX3 `composition = Cd Se`), only models with
 /// the same elements are used.
 public struct Classifier: Sendable {
+    /// The candidate models.
     public var models: [ClassifierModel]
+    /// Refinement options of every model (the same as `fit`'s by default).
     public var options: RefinementOptions
+    /// Thresholds of the verdict rule.
     public var thresholds: ClassificationThresholds
 
+    /// A classifier over `models`.
     public init(models: [ClassifierModel], options: RefinementOptions = Classifier.defaultOptions, thresholds: ClassificationThresholds = .calibrated) {
         self.models = models; self.options = options; self.thresholds = thresholds
     }
 
-    /// Fit range 1.5–20 Å, scale/zoom/uiso/δ2 free, qdamp 0.04.
-    public static var defaultOptions: RefinementOptions {
-        var o = RefinementOptions()
-        o.rmin = 1.5; o.rmax = 20
-        o.free = ["scale", "zoom", "uiso", "delta2"]
-        o.zoomScan = 0.1
-        return o
-    }
-
-    /// Elements named by a composition string such as "Cd Se", "CdSe" or "Cd1.0 Se1.0".
-    public static func elements(inComposition text: String) -> Set<Element>? {
-        var out = Set<Element>()
-        var i = text.startIndex
-        while i < text.endIndex {
-            let c = text[i]
-            if c.isUppercase {
-                var sym = String(c)
-                let n = text.index(after: i)
-                if n < text.endIndex, text[n].isLowercase { sym.append(text[n]) }
-                if let e = Element(symbol: sym) { out.insert(e) } else if let e = Element(symbol: String(c)) { out.insert(e) }
-            }
-            i = text.index(after: i)
-        }
-        return out.isEmpty ? nil : out
-    }
+    /// The options of `fit` (`Defaults`): scale, zoom, uiso and δ2 free, global search on.
+    public static var defaultOptions: RefinementOptions { RefinementOptions() }
 
     /// Models usable for `curve` (composition filter).
     public func candidates(for curve: MeasuredCurve) throws -> [ClassifierModel] {
-        guard let comp = curve.header["composition"].flatMap(Classifier.elements(inComposition:)) else { return models }
-        let use = models.filter { Set($0.structure.elements) == comp }
+        guard let comp = curve.header["composition"].flatMap(Composition.elements(in:)) else { return models }
+        let use = models.filter { $0.structure.elements == comp }
         guard !use.isEmpty else {
-            throw InputError(file: curve.path, "no model in the library has the data's elements (\(comp.sorted().map(\.symbol).joined(separator: " ")))")
+            throw InputError(file: curve.path, "no model in the library has the data's elements (\(comp.map(\.symbol).joined(separator: " ")))")
         }
         return use
     }
@@ -134,55 +159,54 @@ public struct Classifier: Sendable {
             }
         }
         if let e = errors.array.compactMap({ $0 }).first { throw SettingsError.invalid(e) }
-        return Dictionary(uniqueKeysWithValues: zip(which, results.array.map { $0! }))
+        var out = [Int: RefinementResult]()
+        for (i, r) in zip(which, results.array) { if let r { out[i] = r } }
+        return out
     }
 
     /// Classifies one curve, fitting the models on `threads` Dispatch workers.
     ///
-    /// Two stages: every model is screened with three Levenberg–Marquardt iterations; then the
-    /// models within `screeningWindow` of their class's best screened Rw are refined to
-    /// convergence. Verdict and margin come from converged fits; the other models' Rw are the
-    /// screened values (upper bounds).
+    /// Two stages: every model is screened by the global stage of its refinement (grid only);
+    /// then the models within `screeningWindow` of their class's best screened Rw are refined to
+    /// convergence (global stage + Levenberg–Marquardt). Verdict and margin come from converged
+    /// fits; the other models' Rw are the screened values (upper bounds).
     public func classify(_ curve: MeasuredCurve, threads: Int = 1) throws -> (Classification, [RefinementResult]) {
         let use = try candidates(for: curve)
         guard !use.isEmpty else { throw SettingsError.invalid("the model library is empty") }
         var screen = options
         screen.threads = 1
-        screen.maxIterations = min(3, options.maxIterations)
+        screen.maxIterations = 0
         screen.uncertainties = false
         var fitsByIndex = try refine(use, Array(use.indices), curve: curve, options: screen, threads: threads)
-        var classBest = [String: Double]()
+        var classBest = [Verdict: Double]()
         for (i, r) in fitsByIndex { classBest[use[i].family.verdictClass] = min(classBest[use[i].family.verdictClass] ?? .infinity, r.rw) }
-        let finalists = use.indices.filter { fitsByIndex[$0]!.rw <= classBest[use[$0].family.verdictClass]! + Classifier.screeningWindow }
+        let finalists = use.indices.filter { i in
+            guard let r = fitsByIndex[i], let b = classBest[use[i].family.verdictClass] else { return false }
+            return r.rw <= b + Classifier.screeningWindow
+        }
         var full = options
         full.threads = 1
         full.uncertainties = false
-        for (i, r) in try refine(use, finalists, curve: curve, options: full, threads: threads) where r.rw <= fitsByIndex[i]!.rw {
+        for (i, r) in try refine(use, finalists, curve: curve, options: full, threads: threads) where r.rw <= fitsByIndex[i]?.rw ?? .infinity {
             fitsByIndex[i] = r
         }
-        let fits = use.indices.map { fitsByIndex[$0]! }
-        var scores = zip(use, fits).map { m, r in
-            ModelScore(model: m.name, path: m.path, family: m.family.rawValue, formula: m.structure.formula, rw: r.rw,
-                       scale: r.value("scale")!, zoom: r.value("zoom")!, uiso: r.value("uiso")!, delta2: r.value("delta2")!, qdamp: r.value("qdamp")!)
+        let indices = use.indices.filter { fitsByIndex[$0] != nil }
+        let order = indices.sorted { a, b in
+            let ra = fitsByIndex[a]?.rw ?? .infinity, rb = fitsByIndex[b]?.rw ?? .infinity
+            return ra < rb || (ra == rb && a < b)
         }
-        let order = scores.indices.sorted { scores[$0].rw < scores[$1].rw || (scores[$0].rw == scores[$1].rw && $0 < $1) }
-        scores = order.map { scores[$0] }
-        let ordered = order.map { fits[$0] }
-        var bestByClass = [String: ModelScore]()
-        for s in scores {
-            let cls = ModelLibrary.Family(rawValue: s.family)!.verdictClass
-            if bestByClass[cls] == nil { bestByClass[cls] = s }
-        }
+        guard let first = order.first, let f = fitsByIndex[first] else { throw SettingsError.invalid("no model could be refined") }
+        let ordered = order.compactMap { fitsByIndex[$0] }
+        let scores = order.compactMap { i in fitsByIndex[i].map { ModelScore(model: use[i], result: $0) } }
+        var bestByClass = [Verdict: ModelScore]()
+        for s in scores where bestByClass[s.family.verdictClass] == nil { bestByClass[s.family.verdictClass] = s }
         let best = scores[0]
         var margin: Double?
-        if let zb = bestByClass["zincblende-like"], let pw = bestByClass["pseudo-wurtzite"] { margin = zb.rw - pw.rw }
-        let verdict: String
-        if best.rw > thresholds.noMatchRw { verdict = "no-match" } else if let m = margin, abs(m) < thresholds.ambiguousMargin {
-            verdict = "ambiguous"
-        } else { verdict = ModelLibrary.Family(rawValue: best.family)!.verdictClass }
-        let f = fits[0]
+        if let zb = bestByClass[.zincblendeLike], let pw = bestByClass[.pseudoWurtzite] { margin = zb.rw - pw.rw }
+        let verdict = thresholds.verdict(bestRw: best.rw, margin: margin, bestClass: best.family.verdictClass)
         return (Classification(curve: curve.path, verdict: verdict, bestModel: best.model, bestRw: best.rw, bestByClass: bestByClass,
-                               margin: margin, rmin: f.rmin, rmax: f.rmax, qmin: f.qmin, qmax: f.qmax, thresholds: thresholds, scores: scores),
+                               margin: margin, rmin: f.rmin, rmax: f.rmax, qmin: f.qmin, qmax: f.qmax, settings: f.settings,
+                               thresholds: thresholds, warnings: f.warnings, scores: scores),
                 ordered)
     }
 }

@@ -1,0 +1,60 @@
+import Foundation
+
+/// Text, file and figure forms of a refinement result.
+extension RefinementResult {
+    /// The readable table printed by `clusterpdf fit`: settings with their sources, parameters
+    /// with uncertainties and bounds, statistics, then the warnings.
+    public func table() -> String {
+        var o = "model:   \(model) (\(formula))\ndata:    \(data)\n"
+        o += String(format: "range:   r = %.3f – %.3f Å, %d points (%.1f independent, oversampling %.1f); Q = %.2f – %.2f Å⁻¹\n",
+                    rmin, rmax, points, effectivePoints, oversampling, qmin, qmax)
+        o += "settings: " + settings.summary.map { "\($0.0) \($0.1)" }.joined(separator: ", ") + "\n"
+        o += "\nparameter        value          uncertainty   bounds\n"
+        for p in parameters {
+            o += p.name.description.padding(toLength: 12, withPad: " ", startingAt: 0)
+            o += String(format: " %14.6g", p.value)
+            let sigma = p.free ? (p.uncertainty.map { String(format: "± %.3g", $0) } ?? "± ?") : "(fixed)"
+            o += "   " + sigma.padding(toLength: 12, withPad: " ", startingAt: 0)
+            if p.free { o += " \(p.lower)…\(ParameterName.format(p.upper)) \(p.name.unit)" + (p.atBound ? "  AT BOUND" : "") }
+            o += "\n"
+        }
+        o += String(format: "\nRw           %.5f%@\n", rw, weighted ? " (weighted by 1/dG²)" : "")
+        if weighted { o += String(format: "Rw (w = 1)   %.5f\n", rwUnweighted) }
+        o += String(format: "Pearson r    %.5f\nchi2         %.6g\nreduced chi2 %.6g\n", pearson, chi2, reducedChi2)
+        o += "free parameters \(freeParameters), iterations \(iterations), starts \(starts), grid points \(gridPoints); "
+        o += "uncertainties: \(uncertaintyModel.rawValue)\n"
+        for w in warnings { o += "warning: \(w.message)\n" }
+        return o
+    }
+
+    /// The fit file: every parameter, setting and warning in the header, then r, Gobs, Gcalc,
+    /// Gdiff (PDFgui's .fgr column order).
+    public func fileText() -> String {
+        var header: [(String, String)] = [("program", "ClusterPDF \(ClusterPDFVersion.string)"), ("model", model), ("formula", formula), ("data", data)]
+        header += settings.summary
+        for p in parameters {
+            let text = p.free ? "\(p.value) +/- \(p.uncertainty.map { "\($0)" } ?? "?")" + (p.atBound ? " (at bound)" : "") : "\(p.value) (fixed)"
+            header.append((p.name.description, text))
+        }
+        header += [("Rw", "\(rw)"), ("Rw_unweighted", "\(rwUnweighted)"), ("pearson", "\(pearson)"), ("chi2", "\(chi2)"),
+                   ("reduced_chi2", "\(reducedChi2)"), ("points", "\(points)"), ("effective_points", "\(effectivePoints)"),
+                   ("free_parameters", "\(freeParameters)"), ("uncertainties", uncertaintyModel.rawValue)]
+        for (i, w) in warnings.enumerated() { header.append(("warning\(i + 1)", w.message)) }
+        let curve = Curve(x: r, columns: [gObserved, gCalculated, zip(gObserved, gCalculated).map { $0 - $1 }],
+                          labels: ["r(A)", "Gobs(A^-2)", "Gcalc(A^-2)", "Gdiff(A^-2)"])
+        return CurveWriter.string(curve, header: header)
+    }
+
+    /// The standard PDF fit figure: data as open circles, fit as a line, difference offset below.
+    public func plot(title: String? = nil) -> SVGPlot {
+        let lo = min(gObserved.min() ?? 0, gCalculated.min() ?? 0)
+        let diff = zip(gObserved, gCalculated).map { $0 - $1 }
+        let offset = lo - (diff.max() ?? 0) - 0.1 * ((gObserved.max() ?? 1) - lo)
+        return SVGPlot(
+            title: title ?? String(format: "%@ vs %@: Rw = %.3f", formula, (data as NSString).lastPathComponent, rw),
+            xLabel: "r (Å)", yLabel: "G (Å⁻²)",
+            series: [SVGPlot.Series(x: r, y: gObserved, label: "Gobs", color: "#1f77b4", style: .circles),
+                     SVGPlot.Series(x: r, y: gCalculated, label: "Gcalc", color: "#d62728"),
+                     SVGPlot.Series(x: r, y: diff.map { $0 + offset }, label: "Gobs − Gcalc (offset)", color: "#2ca02c")])
+    }
+}

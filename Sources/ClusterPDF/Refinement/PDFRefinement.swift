@@ -1,0 +1,184 @@
+import Foundation
+
+/// Refines a cluster model against a measured G(r).
+///
+/// The data settings are resolved once (`DataSettings`: option, then header, then default). The
+/// scale is solved in closed form (within its bounds) at every evaluation; the other free
+/// parameters are found in two stages: a deterministic global stage (`GlobalSearch`: a fixed grid
+/// over zoom, Uiso and δ2 inside their bounds) and bounded Levenberg–Marquardt
+/// (`LevenbergMarquardt`) from its best few points. Statistics and uncertainties come from
+/// `FitStatistics` and `ParameterCovariance` (see `UncertaintyModel`); results at a limit carry
+/// `RefinementWarning`s.
+public struct PDFRefinement: Sendable {
+    /// The model structure.
+    public let structure: Structure
+    /// The measured curve.
+    public let data: MeasuredCurve
+    /// The options as given.
+    public let options: RefinementOptions
+    /// The resolved data settings (fit range clipped to the data points used).
+    public let settings: DataSettings
+    let model: PDFModel
+    let parameters: ParameterSet
+    /// Observed G(r) and weights at the fit points.
+    let observed: [Double]
+    let weights: [Double]
+    let rootWeights: [Double]
+
+    /// Prepares a refinement; throws `RefinementError` (or a reader/settings error) naming the
+    /// option or file at fault.
+    public init(structure: Structure, data: MeasuredCurve, options: RefinementOptions = RefinementOptions()) throws {
+        if let axis = data.axis, axis != .r { throw RefinementError.notPairDistribution(file: data.path, axis: axis) }
+        var s = try DataSettings.resolve(data, overrides: options.overrides)
+        let lo = s.rmin.value, hi = s.rmax.value
+        guard let i0 = data.x.firstIndex(where: { $0 >= lo - 1e-9 }), let i1 = data.x.lastIndex(where: { $0 <= hi + 1e-9 }), i1 >= i0 else {
+            throw RefinementError.emptyRange(rmin: lo, rmax: hi, dataStart: data.x.first ?? 0, dataEnd: data.x.last ?? 0)
+        }
+        s.rmin.value = data.x[i0]; s.rmax.value = data.x[i1]
+        let params = try ParameterSet(options: options, elements: structure.elements, settings: s, formula: structure.formula)
+        let nFree = params.freeIndices.count + (params.scaleIsFree ? 1 : 0)
+        guard i1 - i0 + 1 > max(nFree, 2) else {
+            throw RefinementError.tooFewPoints(points: i1 - i0 + 1, free: nFree, rmin: lo, rmax: hi)
+        }
+        let y = Array(data.y[i0...i1])
+        guard y.contains(where: { $0 != 0 }) else {
+            throw RefinementError.degenerateData(file: data.path, reason: "G(r) is zero everywhere in r = \(lo)…\(hi) Å: there is nothing to fit")
+        }
+        self.structure = structure
+        self.data = data
+        self.options = options
+        settings = s
+        parameters = params
+        observed = y
+        weights = (i0...i1).map { i in data.dy.map { 1 / ($0[i] * $0[i]) } ?? 1 }
+        rootWeights = weights.map { $0.squareRoot() }
+        model = try PDFModel(structure: structure, curve: data, indices: i0..<(i1 + 1), settings: s, threads: options.threads)
+    }
+
+    /// The scale for an unscaled model curve: least squares Σw·Gobs·Gcalc / Σw·Gcalc² within the
+    /// scale's bounds when free, else the fixed value.
+    func scale(for g: [Double]) -> Double {
+        var sxy = 0.0, syy = 0.0
+        for k in g.indices { sxy += weights[k] * observed[k] * g[k]; syy += weights[k] * g[k] * g[k] }
+        return scale(sumObsCalc: sxy, sumCalcSquared: syy)
+    }
+
+    func scale(sumObsCalc sxy: Double, sumCalcSquared syy: Double) -> Double {
+        guard parameters.scaleIsFree else { return parameters.fixedScale }
+        return parameters.all[0].clamped(syy > 0 ? sxy / syy : 0)
+    }
+
+    /// Weighted residuals √w (Gobs − s·Gcalc) at the closed-form scale.
+    func residuals(_ g: [Double]) -> [Double] {
+        let s = scale(for: g)
+        return g.indices.map { rootWeights[$0] * (observed[$0] - s * g[$0]) }
+    }
+
+    /// Residuals of several free-parameter vectors (one batch of model evaluations).
+    func residuals(of vectors: [[Double]]) throws -> [[Double]] {
+        try model.curves(vectors.map(parameters.point)).map(residuals)
+    }
+
+    /// Runs the refinement; `keepCurves` keeps r, Gobs and Gcalc in the result.
+    public func run(keepCurves: Bool = true) throws -> RefinementResult {
+        let lm = LevenbergMarquardt(lower: parameters.lower, upper: parameters.upper, steps: parameters.steps, maxIterations: options.maxIterations)
+        var starts = [parameters.vector]
+        var gridPoints = 0
+        if options.globalSearch, !parameters.freeIndices.isEmpty {
+            let search = try GlobalSearch(refinement: self, topCells: max(1, options.globalStarts)).run()
+            starts = search.best
+            gridPoints = search.gridPoints
+        }
+        // Several starts race: a few iterations each; then the leaders (cost within 5 % of the
+        // best), one per basin, go on to convergence, and the best of them wins (ties: the
+        // earlier start).
+        var outcomes = [LevenbergMarquardt.Outcome]()
+        if starts.count > 1 {
+            var short = lm
+            short.maxIterations = min(lm.maxIterations, LevenbergMarquardt.raceIterations)
+            let raced = try starts.map { start in try short.minimize(from: start) { try residuals(of: $0) } }
+            let leader = raced.map(\.cost).min() ?? .infinity
+            for o in raced.sorted(by: { $0.cost < $1.cost }) where o.cost <= leader * 1.05 {
+                if !outcomes.contains(where: { sameBasin($0.parameters, o.parameters) }) { outcomes.append(o) }
+            }
+        }
+        var best: LevenbergMarquardt.Outcome?
+        for start in outcomes.isEmpty ? starts : outcomes.map(\.parameters) {
+            let outcome = try lm.minimize(from: start) { try residuals(of: $0) }
+            if best == nil || outcome.cost < best!.cost { best = outcome }
+        }
+        guard let b = best else { throw SettingsError.invalid("internal: no refinement start") }
+        return try finish(b.parameters, iterations: b.iterations, starts: starts.count, gridPoints: gridPoints, keepCurves: keepCurves)
+    }
+
+    /// Two free-parameter vectors are in one basin when every parameter differs by at most 2 %
+    /// of its bounds' width (a zoom within 0.006, a Uiso within 0.002 Å², a δ2 within 0.4 Å²).
+    func sameBasin(_ a: [Double], _ b: [Double]) -> Bool {
+        a.indices.allSatisfy { abs(a[$0] - b[$0]) <= 0.02 * min(parameters.upper[$0] - parameters.lower[$0], 1e6) }
+    }
+
+    func finish(_ v: [Double], iterations: Int, starts: Int, gridPoints: Int, keepCurves: Bool) throws -> RefinementResult {
+        let g = try model.curves([parameters.point(v)])[0]
+        let scale = scale(for: g)
+        let gcalc = g.map { $0 * scale }
+        let stats = FitStatistics(observed: observed, calculated: gcalc, weights: weights)
+        var params = parameters.all
+        params[0].value = scale
+        for (k, i) in parameters.freeIndices.enumerated() { params[i].value = v[k] }
+        let nFree = parameters.freeIndices.count + (parameters.scaleIsFree ? 1 : 0)
+        let n = observed.count
+        let k = options.uncertaintyModel == .nyquist ? FitStatistics.oversampling(r: model.r, qmin: settings.qmin.value, qmax: settings.qmax.value) : 1
+        let oversampling = FitStatistics.oversampling(r: model.r, qmin: settings.qmin.value, qmax: settings.qmax.value)
+        var warnings = [RefinementWarning]()
+        if nFree > 0, options.uncertainties {
+            // Columns ∂(√w·res)/∂p at fixed scale, the scale's own column last.
+            let h = parameters.steps(v)
+            let perturbed = try model.curves(parameters.freeIndices.indices.map { j in var q = v; q[j] += h[j]; return parameters.point(q) })
+            var columns = perturbed.enumerated().map { j, gj in gj.indices.map { -rootWeights[$0] * scale * (gj[$0] - g[$0]) / h[j] } }
+            if parameters.scaleIsFree { columns.append(g.indices.map { -rootWeights[$0] * g[$0] }) }
+            let factor = stats.chi2 / Double(max(1, n - nFree)) * k
+            let cov = ParameterCovariance(columns: columns, factor: factor)
+            let order = parameters.freeIndices + (parameters.scaleIsFree ? [0] : [])
+            for (c, i) in order.enumerated() { params[i].uncertainty = cov.sigmas[c] }
+            if cov.singular {
+                warnings.append(RefinementWarning(.nearSingular, "the covariance matrix is singular: the data do not determine every free parameter (\(order.map { "\(params[$0].name)" }.joined(separator: ", "))); uncertainties are not given"))
+            }
+            for (a, b, c) in cov.strongCorrelations {
+                warnings.append(RefinementWarning(.strongCorrelation, parameter: params[order[a]].name,
+                                                  "\(params[order[a]].name) and \(params[order[b]].name) are correlated (ρ = \(String(format: "%.4f", c))): the data determine only a combination of them"))
+            }
+        }
+        for i in params.indices where params[i].free && params[i].isAtBound(params[i].value) {
+            params[i].atBound = true
+            let p = params[i]
+            let side = abs(p.value - p.lower) <= abs(p.value - p.upper) ? "lower" : "upper"
+            let bound = side == "lower" ? p.lower : p.upper
+            warnings.append(RefinementWarning(.atBound, parameter: p.name,
+                                              "\(p.name) = \(String(format: "%.6g", p.value)) \(p.name.unit) is at its \(side) bound \(ParameterName.format(bound)): the data push it outside the physical range, so the model is probably inadequate"))
+        }
+        if !parameters.scaleIsFree {
+            var sxy = 0.0, syy = 0.0
+            for j in g.indices { sxy += weights[j] * observed[j] * g[j]; syy += weights[j] * g[j] * g[j] }
+            let best = syy > 0 ? sxy / syy : 0
+            if best <= 0 || scale / best > 2 || scale / best < 0.5 {
+                warnings.append(RefinementWarning(.scaleFarFromClosedForm, parameter: .scale,
+                                                  "the fixed scale \(String(format: "%.4g", scale)) is far from its least-squares value \(String(format: "%.4g", best))"))
+            }
+        }
+        let effective = Double(n) / oversampling
+        if effective < 2 * Double(nFree) {
+            warnings.append(RefinementWarning(.fewIndependentPoints,
+                                              "only \(String(format: "%.1f", effective)) independent points (Nyquist) for \(nFree) free parameters: widen the fit range"))
+        }
+        if stats.pearson <= 0 {
+            warnings.append(RefinementWarning(.noAgreement, "the model does not correlate with the data (Pearson r = \(String(format: "%.3f", stats.pearson)))"))
+        }
+        return RefinementResult(
+            model: structure.title, data: data.path, formula: structure.formula, parameters: params,
+            rw: stats.rw, rwUnweighted: stats.rwUnweighted, pearson: stats.pearson, chi2: stats.chi2,
+            reducedChi2: stats.chi2 / Double(max(1, n - nFree)), points: n, effectivePoints: effective, oversampling: oversampling,
+            uncertaintyModel: options.uncertaintyModel, freeParameters: nFree, iterations: iterations, starts: starts,
+            gridPoints: gridPoints, weighted: data.dy != nil, settings: settings, warnings: warnings,
+            curves: keepCurves ? FitCurves(r: model.r, gObserved: observed, gCalculated: gcalc) : nil)
+    }
+}

@@ -1,0 +1,25 @@
+/// The one home of ClusterPDF's default settings. Every command and the Swift API take their
+/// defaults from here; a value in the data header overrides a default, and an explicit option
+/// overrides both (see `DataSettings.resolve`).
+public enum Defaults {
+    /// Lower end of the Q range of the G(r) transform (Å⁻¹) when neither an option nor the data
+    /// header gives one.
+    public static let qmin = 1.0
+    /// Upper end of the Q range (Å⁻¹) when neither an option nor the data header gives one.
+    public static let qmax = 25.0
+    /// Instrumental damping qdamp (Å⁻¹) assumed for measured data whose header does not give it
+    /// (a typical rapid-acquisition synchrotron value). Simulations use no damping unless asked.
+    public static let measuredQdamp = 0.04
+    /// Instrumental broadening qbroad (Å⁻¹) of measured data whose header does not give it.
+    public static let measuredQbroad = 0.0
+    /// Radiation of measured data whose header does not say (`mode = xray|neutron`).
+    public static let radiation = Radiation.xray
+    /// Fit range (Å) of `fit`, `classify` and `batch`, clipped to the data: from the first
+    /// interatomic distances to where a 1–3 nm cluster's G(r) has died out.
+    public static let fitRange: ClosedRange<Double> = 1.5...20
+    /// Parameters refined by default.
+    public static let freeParameters: Set<ParameterName> = [.scale, .zoom, .uiso, .delta2]
+    /// Starting (and, when fixed, used) values of the refinable parameters: zoom 1, Uiso 0.01 Å²,
+    /// δ1 0 Å, δ2 0 Å². The scale starts at its closed-form least-squares value.
+    public static let startingValues: [ParameterName: Double] = [.zoom: 1, .uiso: 0.01, .delta1: 0, .delta2: 0]
+}
