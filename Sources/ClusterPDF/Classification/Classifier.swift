@@ -37,7 +37,7 @@ public struct ClassificationThresholds: Codable, Sendable, Hashable {
     }
 
     /// Values set by `Scripts/calibrate-classifier` (README, "Classifier calibration").
-    public static let calibrated = ClassificationThresholds(ambiguousMargin: 0.02, noMatchRw: 0.59)
+    public static let calibrated = ClassificationThresholds(ambiguousMargin: 0.02, noMatchRw: 0.58)
 }
 
 /// The refined agreement of one model with one curve.
