@@ -71,11 +71,11 @@ if wants("histogram") {
         let s = try sphere(atoms: n)
         let kinds = AtomKinds(structure: s, displacements: DisplacementSettings())
         let pairs = Double(s.count) * Double(s.count - 1) / 2
-        try measure("pair histogram \(s.count) atoms", repeats: n > 20_000 ? 3 : 5, extra: { t in
+        measure("pair histogram \(s.count) atoms", repeats: n > 20_000 ? 3 : 5, extra: { t in
             String(format: "%.3g pairs/s/core", pairs / t / Double(cores))
         }) { _ = PairHistogram(kinds: kinds, binWidth: 1e-3, threads: cores) }
         if n < 20_000 {
-            try measure("  same, 1 thread", extra: { t in String(format: "%.3g pairs/s", pairs / t) }) {
+            measure("  same, 1 thread", extra: { t in String(format: "%.3g pairs/s", pairs / t) }) {
                 _ = PairHistogram(kinds: kinds, binWidth: 1e-3, threads: 1)
             }
         }

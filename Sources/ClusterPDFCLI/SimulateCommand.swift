@@ -15,13 +15,13 @@ struct ScatteringOptions: ParsableArguments {
     @Option(help: "Radiation: xray or neutron.")
     var radiation: Radiation = .xray
     @Option(help: "Lower Q of the G(r) transform (Å⁻¹).")
-    var qmin: Double = 1.0
+    var qmin: Double = Defaults.qmin
     @Option(help: "Upper Q (Å⁻¹).")
-    var qmax: Double = 25
+    var qmax: Double = Defaults.qmax
     @Option(help: "Q step of I(Q), S(Q), F(Q) output (Å⁻¹).")
     var qstep: Double = 0.01
     @Option(help: "G(r) damping exp(−(qdamp·r)²/2) (Å⁻¹).")
-    var qdamp: Double = 0.04
+    var qdamp: Double = Defaults.measuredQdamp
     @Option(help: "Peak broadening growing with r (Å⁻¹).")
     var qbroad: Double = 0
     @Option(help: "Correlated-motion term δ1 (Å).")

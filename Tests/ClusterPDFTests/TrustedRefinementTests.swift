@@ -91,6 +91,17 @@ final class TrustedRefinementTests: XCTestCase {
         let narrow = try PDFRefinement(structure: model, data: MeasuredCurveReader.read(path: fixture("measured/CdSe-1.gr")), options: o).run()
         XCTAssertEqual(narrow.value(.uiso)!, 0.02, accuracy: 1e-12)
         XCTAssertTrue(narrow.parameter(.uiso)!.atBound)
+        // The classifier carries the best model's warnings into its text, JSON and HTML report.
+        let models = [ClassifierModel(name: "Cd56Se35.xyz", path: "z", family: .zincblendeLike, structure: model)]
+        let curve = try MeasuredCurveReader.read(path: fixture("measured/CdSe-1.gr"))
+        let (c, _) = try Classifier(models: models, options: o).classify(curve)
+        XCTAssertTrue(c.warnings.contains { $0.kind == .atBound && $0.parameter == .uiso })
+        XCTAssertEqual(c.scores[0].atBound, [.uiso])
+        XCTAssertTrue(ClassificationReport.text(c).contains("warning (best model): uiso"))
+        let html = ClassificationReport.html(title: "t", rows: [(curve.path, c, nil)], plots: [curve.path: "<svg></svg>"])
+        XCTAssertTrue(html.contains("class=\"warning\">warning (best model): uiso"), html)
+        XCTAssertTrue(html.contains("qmax 19.0 (header)"))
+        XCTAssertTrue(try JSONOutput.string(c).contains("\"atBound\""))
     }
 
     /// A fixed scale far from its least-squares value is reported.

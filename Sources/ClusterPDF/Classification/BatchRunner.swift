@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// One line of a batch output file (JSON lines).
 public struct BatchRecord: Codable, Sendable {
@@ -59,7 +60,7 @@ public struct BatchRunner {
     }
 
     /// Processes `items` not yet in `output`; returns (processed now, failed now, skipped).
-    public func run(items: [BatchItem], output: String, progress: ((BatchProgress) -> Void)? = nil) throws -> (processed: Int, failed: Int, skipped: Int) {
+    public func run(items: [BatchItem], output: String, progress: (@Sendable (BatchProgress) -> Void)? = nil) throws -> (processed: Int, failed: Int, skipped: Int) {
         let done = Set(try BatchRunner.existingRecords(output).map(\.key))
         let todo = items.filter { !done.contains($0.key) }
         if !FileManager.default.fileExists(atPath: output) {
@@ -69,17 +70,19 @@ public struct BatchRunner {
         try handle.seekToEnd()
         defer { try? handle.close() }
 
-        let lock = NSLock()
-        var next = 0, flushed = 0, failed = 0
-        var pending = [Int: BatchRecord]()
+        // Shared by the workers, behind one lock: the next item to start, the records finished
+        // but not yet written (output order is input order), counts and the first write error.
+        struct State {
+            var next = 0, flushed = 0, failed = 0
+            var pending = [Int: BatchRecord]()
+            var writeError: Error?
+        }
+        let state = Mutex(State())
         let start = Date()
-        var writeError: Error?
+        let classifier = self.classifier
         DispatchQueue.concurrentPerform(iterations: min(jobs, max(1, todo.count))) { _ in
             while true {
-                lock.lock()
-                let i = next
-                next += 1
-                lock.unlock()
+                let i = state.withLock { s in defer { s.next += 1 }; return s.next }
                 if i >= todo.count { return }
                 let item = todo[i]
                 let record: BatchRecord
@@ -94,19 +97,20 @@ public struct BatchRunner {
                 } catch {
                     record = BatchRecord(key: item.key, curve: item.path, status: .error, classification: nil, error: "\(error)")
                 }
-                lock.lock()
-                pending[i] = record
-                if record.status != .ok { failed += 1 }
-                // Append the completed prefix in input order, one whole line per write.
-                while let r = pending.removeValue(forKey: flushed) {
-                    do { try handle.write(contentsOf: BatchRunner.encode(r)) } catch { writeError = error }
-                    flushed += 1
+                let p = state.withLock { s -> BatchProgress in
+                    s.pending[i] = record
+                    if record.status != .ok { s.failed += 1 }
+                    // Append the completed prefix in input order, one whole line per write.
+                    while let r = s.pending.removeValue(forKey: s.flushed) {
+                        do { try handle.write(contentsOf: BatchRunner.encode(r)) } catch { if s.writeError == nil { s.writeError = error } }
+                        s.flushed += 1
+                    }
+                    return BatchProgress(done: s.flushed, total: todo.count, elapsed: Date().timeIntervalSince(start))
                 }
-                let p = BatchProgress(done: flushed, total: todo.count, elapsed: Date().timeIntervalSince(start))
-                lock.unlock()
                 progress?(p)
             }
         }
+        let (failed, writeError) = state.withLock { ($0.failed, $0.writeError) }
         if let e = writeError { throw e }
         return (todo.count, failed, items.count - todo.count)
     }

@@ -9,6 +9,8 @@ public enum ClassificationReport {
             if let s = c.bestByClass[cls] { o += String(format: "best %-16@ %@  Rw %.4f\n", cls.rawValue as NSString, s.model, s.rw) }
         }
         if let m = c.margin { o += String(format: "margin:   ΔRw = %.4f (zincblende-like − pseudo-wurtzite; ambiguous below %.3f)\n", m, c.thresholds.ambiguousMargin) }
+        o += "settings: " + c.settings.summary.map { "\($0.0) \($0.1)" }.joined(separator: ", ") + "\n"
+        for w in c.warnings { o += "warning (best model): \(w.message)\n" }
         o += "\nmodel                            family            Rw       zoom     uiso     delta2\n"
         for s in c.scores {
             o += s.model.padding(toLength: 32, withPad: " ", startingAt: 0) + " " + s.family.rawValue.padding(toLength: 16, withPad: " ", startingAt: 0)
@@ -87,6 +89,8 @@ public enum ClassificationReport {
         .zincblende-like { color: #b22222; font-weight: bold; }
         .pseudo-wurtzite { color: #1e7b1e; font-weight: bold; }
         .ambiguous, .no-match { color: #8a6d00; font-weight: bold; }
+        .warning { color: #8a6d00; }
+        .settings { color: #555; font-size: 90%; }
         .error { color: #b00; }
         .plot { margin: 12px 0 28px 0; }
         </style></head><body>
@@ -107,7 +111,13 @@ public enum ClassificationReport {
         h += "</tbody></table>\n"
         for (i, row) in rows.enumerated() {
             guard let svg = plots[row.curve] else { continue }
-            h += "<div class=\"plot\" id=\"curve\(i)\"><h3>\(escape((row.curve as NSString).lastPathComponent))</h3>\n\(svg)</div>\n"
+            h += "<div class=\"plot\" id=\"curve\(i)\"><h3>\(escape((row.curve as NSString).lastPathComponent))</h3>\n"
+            if let c = row.classification {
+                let settings = c.settings.summary.map { "\($0.0) \($0.1)" }.joined(separator: ", ")
+                h += "<p class=\"settings\">\(escape(settings))</p>\n"
+                for w in c.warnings { h += "<p class=\"warning\">warning (best model): \(escape(w.message))</p>\n" }
+            }
+            h += "\(svg)</div>\n"
         }
         h += """
         <script>

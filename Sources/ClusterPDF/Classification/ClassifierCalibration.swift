@@ -12,7 +12,7 @@ import Foundation
 public struct ClassifierCalibration {
     public struct Sample: Codable, Sendable {
         public var source: String
-        /// "zincblende-like", "pseudo-wurtzite" or "none" (probe).
+        /// The class the curve was made from; nil for the probes (gold, amorphous).
         public var trueClass: Verdict?
         public var bestRw: Double
         public var bestClass: Verdict
@@ -82,8 +82,9 @@ public struct ClassifierCalibration {
         }
         let results = SharedBuffer<Sample?>(repeating: nil, count: jobs.count)
         let failures = SharedBuffer<String?>(repeating: nil, count: jobs.count)
-        ParallelBlocks.run(blocks: jobs.count, threads: threads) { j, _ in
-            let (name, cls, curve, lib) = jobs[j]
+        let jobList = jobs
+        ParallelBlocks.run(blocks: jobList.count, threads: threads) { j, _ in
+            let (name, cls, curve, lib) = jobList[j]
             let o = Classifier.defaultOptions  // qdamp, qmin, qmax from the curve's header
             do {
                 let (c, _) = try Classifier(models: lib, options: o, thresholds: ClassificationThresholds(ambiguousMargin: 0, noMatchRw: .infinity)).classify(curve)

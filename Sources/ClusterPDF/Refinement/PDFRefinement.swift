@@ -105,7 +105,7 @@ public struct PDFRefinement: Sendable {
         var best: LevenbergMarquardt.Outcome?
         for start in outcomes.isEmpty ? starts : outcomes.map(\.parameters) {
             let outcome = try lm.minimize(from: start) { try residuals(of: $0) }
-            if best == nil || outcome.cost < best!.cost { best = outcome }
+            if outcome.cost < best?.cost ?? .infinity { best = outcome }
         }
         guard let b = best else { throw SettingsError.invalid("internal: no refinement start") }
         return try finish(b.parameters, iterations: b.iterations, starts: starts.count, gridPoints: gridPoints, keepCurves: keepCurves)

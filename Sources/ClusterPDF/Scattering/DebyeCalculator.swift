@@ -282,8 +282,9 @@ public struct DebyeCalculator: Sendable {
         let out = SharedBuffer<Double>(repeating: 0, count: nr * m)
         let rTile = SineMatrix.rTile, qTile = 256
         let rBlocks = (nr + rTile - 1) / rTile
-        x.withUnsafeBufferPointer { xp in
-            ParallelBlocks.run(blocks: rBlocks, threads: threads) { blk, _ in
+        let xs = x
+        ParallelBlocks.run(blocks: rBlocks, threads: threads) { blk, _ in
+            xs.withUnsafeBufferPointer { xp in
                 let j0 = blk * rTile, nrt = min(rTile, nr - j0)
                 if let s = matrix {
                     s.storage.withUnsafeBufferPointer { mp in

@@ -8,7 +8,8 @@ public enum Defaults {
     /// Upper end of the Q range (Å⁻¹) when neither an option nor the data header gives one.
     public static let qmax = 25.0
     /// Instrumental damping qdamp (Å⁻¹) assumed for measured data whose header does not give it
-    /// (a typical rapid-acquisition synchrotron value). Simulations use no damping unless asked.
+    /// (a typical rapid-acquisition synchrotron value); also `simulate`'s default, so that simulated
+    /// curves look like measured ones. `ScatteringSettings` itself defaults to no damping.
     public static let measuredQdamp = 0.04
     /// Instrumental broadening qbroad (Å⁻¹) of measured data whose header does not give it.
     public static let measuredQbroad = 0.0
