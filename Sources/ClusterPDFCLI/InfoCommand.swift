@@ -10,10 +10,9 @@ struct Info: ParsableCommand {
     var json = false
 
     func run() throws {
-        let report = try reportingErrors { () -> StructureReport in
-            let loaded = try input.load()
-            return StructureReport(loaded: loaded, bonds: input.bonds)
+        try reportingErrors {
+            let report = StructureReport(loaded: try input.load(), bonds: input.bonds)
+            print(json ? try report.jsonString() : report.text())
         }
-        print(json ? report.jsonString() : report.text())
     }
 }

@@ -23,25 +23,24 @@ func writeTemporary(_ text: String, name: String) -> String {
 
 /// Asserts that `body` throws an InputError whose description contains every fragment.
 func assertInputError<T>(_ body: @autoclosure () throws -> T, contains fragments: [String], file: StaticString = #filePath, line: UInt = #line) {
-    do {
-        _ = try body()
-        XCTFail("expected an InputError containing \(fragments)", file: file, line: line)
-    } catch let e as InputError {
-        for f in fragments { XCTAssertTrue(e.description.contains(f), "'\(e.description)' lacks '\(f)'", file: file, line: line) }
-    } catch {
-        XCTFail("expected InputError, got \(type(of: error)): \(error)", file: file, line: line)
-    }
+    assertError(InputError.self, try body(), contains: fragments, file: file, line: line)
 }
 
 /// Asserts that `body` throws a `RefinementError` whose message contains every fragment.
 func assertRefinementError<T>(_ body: @autoclosure () throws -> T, contains fragments: [String], file: StaticString = #filePath, line: UInt = #line) {
+    assertError(RefinementError.self, try body(), contains: fragments, file: file, line: line)
+}
+
+/// Asserts that `body` throws an error of type `E` whose message contains every fragment.
+func assertError<E: Error & CustomStringConvertible, T>(_ type: E.Type, _ body: @autoclosure () throws -> T, contains fragments: [String],
+                                                       file: StaticString = #filePath, line: UInt = #line) {
     do {
         _ = try body()
-        XCTFail("expected a RefinementError containing \(fragments)", file: file, line: line)
-    } catch let e as RefinementError {
+        XCTFail("expected \(E.self) containing \(fragments)", file: file, line: line)
+    } catch let e as E {
         for f in fragments { XCTAssertTrue(e.description.contains(f), "'\(e.description)' lacks '\(f)'", file: file, line: line) }
     } catch {
-        XCTFail("expected RefinementError, got \(type(of: error)): \(error)", file: file, line: line)
+        XCTFail("expected \(E.self), got \(Swift.type(of: error)): \(error)", file: file, line: line)
     }
 }
 

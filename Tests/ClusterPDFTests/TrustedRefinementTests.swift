@@ -24,15 +24,38 @@ final class TrustedRefinementTests: XCTestCase {
                     o.threads = 1
                     results.append(try PDFRefinement(structure: model, data: data, options: o).run(keepCurves: false))
                 } } }
-                let ref = results[0]
-                for r in results {
-                    XCTAssertEqual(r.rw, ref.rw, accuracy: 1e-4, "\(name) / \(model.formula)")
-                    for p in ref.parameters where p.free {
-                        let q = try XCTUnwrap(r.parameter(p.name))
-                        let tol = max(p.uncertainty ?? 0, 1e-9 * abs(p.value))
-                        XCTAssertEqual(q.value, p.value, accuracy: tol, "\(name) / \(model.formula): \(p.name)")
-                    }
+                try assertSameMinimum(results, "\(name) / \(model.formula)")
+            }
+        }
+    }
+
+    /// Every library model on every measured curve: the two extreme starts give the same minimum.
+    func testExtremeStartsAgreeForEveryLibraryModel() throws {
+        let models = try ClassifierModel.load(ModelLibrary.load(directory: repoRoot + "/Structures"))
+        XCTAssertGreaterThanOrEqual(models.count, 13)
+        for name in ["CdSe-1", "CdSe-2", "CdSe-3", "CdSe-4", "CdSe-bulk"] {
+            let data = try MeasuredCurveReader.read(path: fixture("measured/\(name).gr"))
+            for m in models where Set(m.structure.elements.map(\.symbol)) == ["Cd", "Se"] {
+                let results = try [(0.95, 0.003, 0.0), (1.05, 0.03, 3.0)].map { zoom, uiso, delta2 in
+                    var o = RefinementOptions()
+                    o.start = [.zoom: zoom, .uiso: uiso, .delta2: delta2]
+                    o.threads = 1
+                    return try PDFRefinement(structure: m.structure, data: data, options: o).run(keepCurves: false)
                 }
+                try assertSameMinimum(results, "\(name) / \(m.name)")
+            }
+        }
+    }
+
+    func assertSameMinimum(_ results: [RefinementResult], _ label: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        let ref = results[0]
+        for r in results {
+            XCTAssertEqual(r.rw, ref.rw, accuracy: 1e-4, label, file: file, line: line)
+            for p in ref.parameters where p.free {
+                let q = try XCTUnwrap(r.parameter(p.name))
+                XCTAssertTrue(q.bounds.contains(q.value), "\(label): \(p.name)", file: file, line: line)
+                let tol = max(p.uncertainty ?? 0, 1e-9 * abs(p.value))
+                XCTAssertEqual(q.value, p.value, accuracy: tol, "\(label): \(p.name)", file: file, line: line)
             }
         }
     }

@@ -3,6 +3,7 @@ import Foundation
 /// Structural homology of two clusters (e.g. In37P20 and Cd21Se20, In26P13 and Cd14Se13): the
 /// same arrangement of atoms with other elements and bond lengths.
 public struct HomologyReport: Codable, Sendable {
+    /// Element of B → element of A (symbols).
     public var mapping: [String: String]
     /// Factor applied to B so its mean cation–anion bond equals A's.
     public var scale: Double
@@ -14,11 +15,15 @@ public struct HomologyReport: Codable, Sendable {
     public var coordinationOverlap: [String: Double]
     /// Overlap (0…1) of bond-angle distributions: anion-centred (cation–anion–cation) and cation-centred.
     public var angleOverlap: [String: Double]
+    /// The verdict of `rule`.
     public var homologous: Bool
+    /// The rule applied (`Homology.rule`).
     public var rule: String
 }
 
+/// Compares two clusters after an element map and a bond rescale (G(r), coordination, angles).
 public enum Homology {
+    /// The decision rule of `HomologyReport.homologous`.
     public static let rule = "homologous when Pearson r ≥ 0.90, Rw ≤ 0.35, both coordination overlaps ≥ 0.70 and both bond-angle overlaps ≥ 0.60"
 
     /// Maps B's elements onto A's: cation→cation and anion→anion (by group), when each side has one of each.

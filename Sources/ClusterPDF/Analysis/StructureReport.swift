@@ -2,23 +2,39 @@ import Foundation
 
 /// The summary printed by `clusterpdf info`: formula, size, bonds and coordination.
 public struct StructureReport: Codable, Sendable {
-    public struct MoleculeEntry: Codable, Sendable { public var formula: String; public var atoms: Int }
+    /// One molecule of a molecular crystal.
+    public struct MoleculeEntry: Codable, Sendable {
+        /// Its formula.
+        public var formula: String
+        /// Its number of atoms.
+        public var atoms: Int
+    }
+    /// Path of the file.
     public var file: String
+    /// Cluster, crystal or molecular crystal.
     public var kind: StructureKind
+    /// Title line or CIF data block name.
     public var title: String
+    /// Formula (Hill order).
     public var formula: String
+    /// Number of atoms (of the unit cell for a crystal).
     public var atomCount: Int
+    /// Frames in the file (multi-frame XYZ).
     public var frames: Int
     /// Molecules in the unit cell of a molecular crystal.
     public var moleculeCount: Int?
+    /// The molecules, largest first.
     public var molecules: [MoleculeEntry]?
     /// Largest interatomic distance (Å); for a crystal, of the unit cell contents.
     public var diameter: Double
+    /// a, b, c (Å), α, β, γ (degrees) of a crystal.
     public var cell: [Double]?
+    /// Per element pair: shortest distance and mean bond length.
     public var pairs: [PairStatistics]
     /// Element → coordination number (as text) → atom count.
     public var coordination: [String: [String: Int]]
 
+    /// The report of a structure as read, with bonds by `bonds`.
     public init(loaded: LoadedStructure, bonds: BondCriterion = BondCriterion()) {
         let s = loaded.structure
         file = loaded.path
@@ -40,12 +56,10 @@ public struct StructureReport: Codable, Sendable {
         coordination = coord
     }
 
-    public func jsonString() -> String {
-        let enc = JSONEncoder()
-        enc.outputFormatting = [.prettyPrinted, .sortedKeys]
-        return String(data: try! enc.encode(self), encoding: .utf8)!
-    }
+    /// The report as JSON (`info --json`).
+    public func jsonString() throws -> String { try JSONOutput.string(self) }
 
+    /// The report as text (`info`).
     public func text() -> String {
         var o = "file:       \(file)\n"
         o += "kind:       \(kind.rawValue)\n"

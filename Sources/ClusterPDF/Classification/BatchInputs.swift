@@ -2,11 +2,16 @@ import Foundation
 
 /// One curve of a batch, with optional per-curve settings from a manifest.
 public struct BatchItem: Sendable, Hashable, Codable {
+    /// Path of the curve.
     public var path: String
+    /// Fit range start (Å) for this curve; nil: the classifier's setting.
     public var rmin: Double?
+    /// Fit range end (Å) for this curve.
     public var rmax: Double?
+    /// qdamp (Å⁻¹) for this curve; nil: the data header's, else the default.
     public var qdamp: Double?
 
+    /// One work item.
     public init(path: String, rmin: Double? = nil, rmax: Double? = nil, qdamp: Double? = nil) {
         self.path = path; self.rmin = rmin; self.rmax = rmax; self.qdamp = qdamp
     }
@@ -25,8 +30,10 @@ public struct BatchItem: Sendable, Hashable, Codable {
 /// manifests (.csv with a `path` column, or .jsonl with {"path": …} objects; optional rmin, rmax,
 /// qdamp; relative paths are relative to the manifest).
 public enum BatchInputs {
+    /// Extensions of the data files taken from a directory.
     public static let dataExtensions: Set<String> = ["gr", "fgr", "dat"]
 
+    /// The work items of `inputs` in order (files, directories, manifests), each path once.
     public static func expand(_ inputs: [String]) throws -> [BatchItem] {
         var out = [BatchItem]()
         let fm = FileManager.default

@@ -3,20 +3,27 @@ import Synchronization
 
 /// One line of a batch output file (JSON lines).
 public struct BatchRecord: Codable, Sendable {
+    /// The work item's key (`BatchItem.key`): path plus per-curve settings, for resuming.
     public var key: String
+    /// Path of the curve.
     public var curve: String
     /// Whether the curve was classified.
     public enum Status: String, Codable, Sendable { case ok, error }
     /// `ok` or `error`.
     public var status: Status
+    /// The classification, when `status` is `ok`.
     public var classification: Classification?
+    /// The error message (file, line, problem), when `status` is `error`.
     public var error: String?
 }
 
 /// Progress of a running batch.
 public struct BatchProgress: Sendable {
+    /// Curves written so far in this run.
     public var done: Int
+    /// Curves to process in this run.
     public var total: Int
+    /// Seconds since the run started.
     public var elapsed: Double
 }
 
@@ -24,9 +31,12 @@ public struct BatchProgress: Sendable {
 /// the output in input order. A bad curve gives an error record and the run goes on. Curves that
 /// already have a record in the output are skipped, so a killed run resumes where it stopped;
 /// a partly written last line (from a kill) is removed first.
-public struct BatchRunner {
+public struct BatchRunner: Sendable {
+    /// The classifier applied to every curve (per-curve manifest settings override its options).
     public var classifier: Classifier
+    /// Curves classified at once (one thread each).
     public var jobs: Int
+    /// A runner with `jobs` parallel workers (at least 1).
     public init(classifier: Classifier, jobs: Int) { self.classifier = classifier; self.jobs = max(1, jobs) }
 
     /// Reads the complete records of an existing output file, truncating a partial last line.
@@ -60,6 +70,7 @@ public struct BatchRunner {
     }
 
     /// Processes `items` not yet in `output`; returns (processed now, failed now, skipped).
+    /// `progress` is called (from worker threads) after every record written.
     public func run(items: [BatchItem], output: String, progress: (@Sendable (BatchProgress) -> Void)? = nil) throws -> (processed: Int, failed: Int, skipped: Int) {
         let done = Set(try BatchRunner.existingRecords(output).map(\.key))
         let todo = items.filter { !done.contains($0.key) }

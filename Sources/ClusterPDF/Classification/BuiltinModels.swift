@@ -28,6 +28,7 @@ public enum BuiltinModels {
         }
     }
 
+    /// Every built-in model, in `names` order.
     public static func all() throws -> [ClassifierModel] { try names.compactMap { try model(named: $0) } }
 }
 

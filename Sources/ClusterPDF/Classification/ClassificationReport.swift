@@ -2,6 +2,8 @@ import Foundation
 
 /// Text, CSV, plots and the HTML report of classifications.
 public enum ClassificationReport {
+    /// The readable summary printed by `clusterpdf classify`: verdict, best models, margin,
+    /// settings with their sources, warnings and the ranking table.
     public static func text(_ c: Classification) -> String {
         var o = "curve:    \(c.curve)\nverdict:  \(c.verdict)\n"
         o += String(format: "best:     %@ (Rw %.4f)\n", c.bestModel, c.bestRw)
@@ -19,8 +21,10 @@ public enum ClassificationReport {
         return o
     }
 
+    /// Header line of `csvRow`.
     public static let csvHeader = "curve,verdict,best_model,best_rw,best_zincblende_like,rw_zincblende_like,best_pseudo_wurtzite,rw_pseudo_wurtzite,margin"
 
+    /// One CSV line per classification (quoted where needed).
     public static func csvRow(_ c: Classification) -> String {
         func q(_ s: String) -> String { s.contains(",") || s.contains("\"") ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s }
         let zb = c.bestByClass[.zincblendeLike], pw = c.bestByClass[.pseudoWurtzite]

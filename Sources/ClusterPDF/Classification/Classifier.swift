@@ -2,11 +2,15 @@ import Foundation
 
 /// A model the classifier fits: a finite cluster with its structure family.
 public struct ClassifierModel: Sendable {
+    /// Name (file name in the library).
     public var name: String
     /// Path the model was read from (recorded in results so plots can be remade).
     public var path: String
+    /// Its structure family.
     public var family: ModelLibrary.Family
+    /// The cluster.
     public var structure: Structure
+    /// A model.
     public init(name: String, path: String, family: ModelLibrary.Family, structure: Structure) {
         self.name = name; self.path = path; self.family = family; self.structure = structure
     }
@@ -25,6 +29,7 @@ public struct ClassificationThresholds: Codable, Sendable, Hashable {
     public var ambiguousMargin: Double
     /// A best Rw above this gives "no-match" (nothing in the library describes the curve).
     public var noMatchRw: Double
+    /// Thresholds of the verdict rule.
     public init(ambiguousMargin: Double, noMatchRw: Double) {
         self.ambiguousMargin = ambiguousMargin; self.noMatchRw = noMatchRw
     }

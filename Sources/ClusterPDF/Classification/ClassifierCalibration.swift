@@ -9,29 +9,44 @@ import Foundation
 /// cluster and an amorphous CdSe-like cluster — are classified too. Thresholds:
 ///   * ambiguousMargin: just above the largest |ΔRw| of a wrong verdict (at least 0.02);
 ///   * noMatchRw: midway between the worst Rw of genuine curves and the best Rw of the probes.
-public struct ClassifierCalibration {
+public struct ClassifierCalibration: Sendable {
+    /// The classification of one synthetic curve.
     public struct Sample: Codable, Sendable {
+        /// The model (or probe) the curve was made from.
         public var source: String
         /// The class the curve was made from; nil for the probes (gold, amorphous).
         public var trueClass: Verdict?
+        /// Rw of the best model.
         public var bestRw: Double
+        /// The class of the best model.
         public var bestClass: Verdict
+        /// Rw(best zincblende-like) − Rw(best pseudo-wurtzite).
         public var margin: Double?
     }
+    /// The derived thresholds and the evidence behind them.
     public struct Outcome: Codable, Sendable {
+        /// Thresholds derived from the samples.
         public var thresholds: ClassificationThresholds
+        /// Every classified curve.
         public var samples: [Sample]
         /// confusion[true class][verdict] = count.
         public var confusion: [String: [String: Int]]
+        /// Fraction of correct verdicts among the genuine curves given a class.
         public var accuracyDecided: Double
+        /// Fraction of genuine curves called ambiguous.
         public var fractionAmbiguous: Double
     }
 
+    /// The library models (each is held apart from its own curves).
     public var models: [ClassifierModel]
+    /// Synthetic curves per model (and per probe).
     public var samplesPerModel: Int
+    /// Seed of the random perturbations (deterministic for a given seed).
     public var seed: UInt64
+    /// Worker threads.
     public var threads: Int
 
+    /// A calibration over `models`.
     public init(models: [ClassifierModel], samplesPerModel: Int = 3, seed: UInt64 = 2026, threads: Int = ProcessInfo.processInfo.activeProcessorCount) {
         self.models = models; self.samplesPerModel = samplesPerModel; self.seed = seed; self.threads = threads
     }
@@ -68,6 +83,7 @@ public struct ClassifierCalibration {
         return [("Au fcc cluster R=9", gold), ("amorphous CdSe", Structure(atoms: atoms))]
     }
 
+    /// Simulates, classifies and derives the thresholds.
     public func run() throws -> Outcome {
         var rng = SplitMix64(seed: seed)
         var jobs = [(String, Verdict?, MeasuredCurve, [ClassifierModel])]()

@@ -13,24 +13,34 @@ public struct ModelLibrary: Codable, Sendable {
         public var verdictClass: Verdict { self == .zincblendeLike ? .zincblendeLike : .pseudoWurtzite }
     }
 
+    /// One model of a library file.
     public struct Entry: Codable, Sendable, Hashable {
+        /// File name, relative to the library directory.
         public var file: String
         /// "cluster" or "crystal" (crystals are references, not classifier models).
         public var kind: String?
+        /// Formula of the model.
         public var formula: String
+        /// Number of atoms.
         public var atoms: Int
+        /// Structure family.
         public var family: Family
+        /// The command that builds the file (reproducibility).
         public var command: String?
+        /// Where the structure comes from.
         public var literature: String?
     }
 
+    /// What the library holds.
     public var description: String?
+    /// Its models.
     public var models: [Entry]
     /// Directory the entries' files are relative to (not stored).
     public var directory: String = ""
 
     enum CodingKeys: String, CodingKey { case description, models }
 
+    /// A library of `models` whose files lie in `directory`.
     public init(description: String? = nil, models: [Entry] = [], directory: String) {
         self.description = description; self.models = models; self.directory = directory
     }
