@@ -2,9 +2,7 @@ import ArgumentParser
 import ClusterPDF
 import Foundation
 
-enum FunctionKind: String, ExpressibleByArgument, CaseIterable {
-    case gr, fq, sq, iq, rdf, xrd
-}
+extension ScatteringFunction: ExpressibleByArgument {}
 
 extension Radiation: ExpressibleByArgument {}
 extension DebyeMode: ExpressibleByArgument {}
@@ -66,7 +64,7 @@ struct Simulate: ParsableCommand {
 
     @OptionGroup var input: StructureInput
     @Option(name: .long, help: "Function: gr, fq, sq, iq, rdf or xrd.")
-    var function: FunctionKind = .gr
+    var function: ScatteringFunction = .gr
     @OptionGroup var scattering: ScatteringOptions
     @Option(help: "Partial PDF of an element pair, e.g. Cd-Se (repeatable).")
     var partial: [String] = []

@@ -2,6 +2,7 @@ import Foundation
 
 /// Cuts finite clusters out of crystals.
 public enum ClusterCarver {
+    /// Where the carved shape is centred.
     public enum Center: String, Sendable, CaseIterable {
         /// The first cation of the cell (an atom at the centre).
         case atom
@@ -11,6 +12,7 @@ public enum ClusterCarver {
         case void
     }
 
+    /// Shape of the carved cluster; its size is the circumscribing radius.
     public enum Shape: String, Sendable, CaseIterable {
         case sphere, cube, octahedron, tetrahedron
         /// Whether offset d (Å) from the centre lies within "radius" R (circumscribing size).

@@ -2,9 +2,12 @@ import Foundation
 
 /// Builds bulk unit cells.
 public enum CrystalBuilder {
+    /// The two tetrahedral structure types built.
     public enum Kind: String, Sendable, CaseIterable { case zincblende, wurtzite }
 
+    /// A cell or cluster that cannot be built (unknown material, size out of range).
     public struct BuildError: Error, CustomStringConvertible {
+        /// What went wrong.
         public let description: String
     }
 

@@ -17,6 +17,7 @@ public enum MaterialTable {
         "GaN": (3.189, 5.185, 0.377), "InP": (4.150, 6.810, 0.375),
     ]
 
+    /// Table key of a cation–anion pair ("CdSe").
     public static func key(_ cation: Element, _ anion: Element) -> String { cation.symbol + anion.symbol }
 
     /// Zincblende a for the pair, or nil.

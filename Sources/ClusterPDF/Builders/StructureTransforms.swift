@@ -91,7 +91,9 @@ public enum StructureTransforms {
 /// A small, portable, seedable generator (SplitMix64) so builders give identical output everywhere.
 public struct SplitMix64: RandomNumberGenerator, Sendable {
     var state: UInt64
+    /// A generator started from `seed` (same sequence on every platform).
     public init(seed: UInt64) { state = seed }
+    /// The next 64 random bits.
     public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state

@@ -7,6 +7,7 @@
 /// neighbours of that site exist (the up-pointing tetrahedral holes, T(N−1) of them), so every
 /// anion is 4-coordinated. The centroid of the vertices is placed at the origin.
 public enum TetrahedronBuilder {
+    /// The tetrahedron with N = `n` cations along an edge (2…60), lattice constant `a` (Å; default: `MaterialTable`).
     public static func build(cation: Element, anion: Element, size n: Int, a: Double? = nil) throws -> Structure {
         guard n >= 2, n <= 60 else { throw CrystalBuilder.BuildError(description: "tetrahedron size must be between 2 and 60, got \(n)") }
         guard let a = a ?? MaterialTable.zincblendeA(cation, anion) else {

@@ -2,7 +2,9 @@ import Foundation
 
 /// A CIF value with the line it came from. `nil` text means `.` (inapplicable) or `?` (unknown).
 public struct CIFValue: Sendable, Hashable {
+    /// The value as written (quotes removed); nil for `.` or `?`.
     public var text: String?
+    /// Line of the file (1-based).
     public var line: Int
 
     /// The number, standard uncertainty stripped ("4.2991(3)" → 4.2991); nil for `.`/`?`/non-numbers.
@@ -15,8 +17,11 @@ public struct CIFValue: Sendable, Hashable {
 
 /// A `loop_` table: column tags (lower-cased) and rows.
 public struct CIFLoop: Sendable {
+    /// Column tags, lower-cased.
     public var tags: [String]
+    /// Rows of values, one per loop packet.
     public var rows: [[CIFValue]]
+    /// Line of `loop_` (1-based).
     public var line: Int
 
     /// The column index of the first of `names` present.
@@ -28,9 +33,13 @@ public struct CIFLoop: Sendable {
 
 /// One `data_` block: single items and loops. Tags are case-insensitive (stored lower-cased).
 public struct CIFBlock: Sendable {
+    /// Block name (after `data_`).
     public var name: String
+    /// Line of `data_` (1-based).
     public var line: Int
+    /// Single items by lower-cased tag.
     public var items: [String: CIFValue] = [:]
+    /// The loops, in file order.
     public var loops: [CIFLoop] = []
 
     /// A single item, or the first row of a loop holding that tag.

@@ -8,6 +8,7 @@ public struct CIFReadOptions: Sendable {
     public var mergeTolerance: Double = 0.03
     /// Bonding rule used to assemble molecules across cell boundaries.
     public var bonds = BondCriterion()
+    /// Options reading `block` (nil: the first block with atom sites).
     public init(block: String? = nil) { self.block = block }
 }
 
@@ -26,10 +27,12 @@ public struct CIFContents: Sendable {
 
 /// Reads crystal structures from CIF 1.1 / CIF 2.0 files.
 public enum CIFReader {
+    /// Reads and expands the CIF at `path`; errors name file, line and item.
     public static func read(path: String, options: CIFReadOptions = CIFReadOptions()) throws -> CIFContents {
         try parse(text: TextFile.read(path), file: path, options: options)
     }
 
+    /// Reads CIF text; `file` names it in error messages.
     public static func parse(text: String, file: String, options: CIFReadOptions = CIFReadOptions()) throws -> CIFContents {
         let blocks = try CIFParser.parse(text: text, file: file)
         let block: CIFBlock

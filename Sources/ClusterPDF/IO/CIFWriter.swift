@@ -5,6 +5,7 @@ import Foundation
 /// coordinates relative to the origin and `_clusterpdf_structure_kind cluster`, so that ClusterPDF
 /// reads it back as the same cluster and other programs see a valid P1 crystal.
 public enum CIFWriter {
+    /// The CIF text of `structure`.
     public static func string(_ structure: Structure) -> String {
         let lattice: Lattice
         let isCluster = structure.lattice == nil
@@ -49,5 +50,6 @@ public enum CIFWriter {
 
 /// The program version written into every output header.
 public enum ClusterPDFVersion {
+    /// Version string, e.g. "0.1.0".
     public static let string = "0.1.0"
 }

@@ -33,9 +33,13 @@ public enum CurveWriter {
 /// Writes files atomically: to a temporary file beside the target, then renamed, so a failed or
 /// interrupted run never leaves a half-written output.
 public enum AtomicFile {
+    /// An output file that could not be written.
     public struct WriteError: Error, CustomStringConvertible {
+        /// The target path.
         public let path: String
+        /// Why (directory missing, permission, disk full, …).
         public let reason: String
+        /// "PATH: cannot write (REASON)".
         public var description: String { "\(path): cannot write (\(reason))" }
     }
 

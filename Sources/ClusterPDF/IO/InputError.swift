@@ -2,13 +2,16 @@ import Foundation
 
 /// A problem with an input file, located by file and line (or CIF item).
 public struct InputError: Error, CustomStringConvertible, Sendable, Equatable {
+    /// The file at fault.
     public var file: String
     /// 1-based line number, when known.
     public var line: Int?
     /// The CIF item or column concerned, when useful.
     public var item: String?
+    /// The problem, in words.
     public var message: String
 
+    /// An error in `file` at `line` (1-based) or CIF `item`.
     public init(file: String, line: Int? = nil, item: String? = nil, _ message: String) {
         self.file = file
         self.line = line

@@ -30,8 +30,11 @@ public enum CurveAxis: String, Sendable, Codable, CaseIterable {
 
 /// A curve read from a data file: columns (x, y[, dx, dy] or x, y, dy) and header values.
 public struct MeasuredCurve: Sendable {
+    /// Where the curve was read from.
     public var path: String
+    /// First column (r in Å, Q in Å⁻¹ or 2θ in degrees), increasing.
     public var x: [Double]
+    /// Second column (G in Å⁻², or an intensity).
     public var y: [Double]
     /// Uncertainties of y, when the file gives them (4-column r, G, dr, dG or 3-column x, y, dy).
     public var dy: [Double]?
@@ -43,6 +46,7 @@ public struct MeasuredCurve: Sendable {
     public var axis: CurveAxis? { explicitAxis ?? CurveAxis.detect(path: path, header: header, columnNames: columnNames) }
     var explicitAxis: CurveAxis?
 
+    /// A curve from arrays (for the Swift API and tests).
     public init(path: String, x: [Double], y: [Double], dy: [Double]? = nil, header: [String: String] = [:], columnNames: [String] = []) {
         self.path = path; self.x = x; self.y = y; self.dy = dy; self.header = header; self.columnNames = columnNames
     }
@@ -61,6 +65,7 @@ public enum MeasuredCurveReader {
         return c
     }
 
+    /// Reads curve text; `file` names it in error messages and selects the axis by extension.
     public static func parse(text: String, file: String) throws -> MeasuredCurve {
         let lines = TextFile.lines(text)
         var header = [String: String]()

@@ -18,7 +18,9 @@ public struct StructureReadOptions: Sendable {
     public var block: String?
     /// 1-based molecule of a molecular crystal (molecules are sorted largest first).
     public var molecule: Int = 1
+    /// Bonding rule for molecule assembly.
     public var bonds = BondCriterion()
+    /// Options: frame and molecule are 1-based.
     public init(frame: Int = 1, block: String? = nil, molecule: Int = 1) {
         self.frame = frame; self.block = block; self.molecule = molecule
     }
@@ -28,7 +30,9 @@ public struct StructureReadOptions: Sendable {
 public struct LoadedStructure: Sendable {
     /// The structure commands work on: a cluster, a molecule, or a crystal's unit cell.
     public var structure: Structure
+    /// Cluster, crystal or molecular crystal.
     public var kind: StructureKind
+    /// Path read.
     public var path: String
     /// Number of frames (XYZ).
     public var frameCount: Int
@@ -40,6 +44,7 @@ public struct LoadedStructure: Sendable {
 
 /// Reads XYZ or CIF files, chosen by extension (`.xyz`, `.extxyz`, `.cif`) or, failing that, by content.
 public enum StructureReader {
+    /// Reads an XYZ or CIF file (chosen by extension, else by content).
     public static func read(path: String, options: StructureReadOptions = StructureReadOptions()) throws -> LoadedStructure {
         let text = try TextFile.read(path)
         let ext = (path as NSString).pathExtension.lowercased()

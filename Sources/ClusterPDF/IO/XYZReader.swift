@@ -95,10 +95,6 @@ public enum XYZReader {
     }
 }
 
-@inline(__always) func cross(_ u: SIMD3<Double>, _ v: SIMD3<Double>) -> SIMD3<Double> {
-    SIMD3(u.y * v.z - u.z * v.y, u.z * v.x - u.x * v.z, u.x * v.y - u.y * v.x)
-}
-
 /// The key=value pairs of an extended-XYZ comment line that matter here.
 struct ExtendedXYZHeader {
     var title: String

@@ -1,13 +1,18 @@
 /// Atoms grouped into kinds that scatter alike: same element, charge, Uiso and occupancy.
 /// Pair sums are accumulated per kind pair, so any per-atom Uiso from a file is honoured.
 public struct AtomKinds: Sendable {
+    /// Atoms that scatter alike: same element, charge, Uiso and occupancy.
     public struct Kind: Hashable, Sendable {
+        /// Element.
         public var element: Element
+        /// Formal charge (selects an ionic form factor).
         public var charge: Int
         /// Uiso (Å²) rounded to 1e-6.
         public var uiso: Double
+        /// Site occupancy (0…1).
         public var occupancy: Double
     }
+    /// The distinct kinds, in first-appearance order.
     public internal(set) var kinds: [Kind]
     /// Positions (Å) of the atoms of each kind.
     public let positions: [[SIMD3<Double>]]
@@ -42,5 +47,6 @@ public struct AtomKinds: Sendable {
         return p
     }
 
+    /// Number of atoms over all kinds.
     public var atomCount: Int { positions.reduce(0) { $0 + $1.count } }
 }

@@ -19,8 +19,11 @@ import Foundation
 /// the golden G(r) are reproduced to < 5e-7 of their maximum (2× coarser: 1.4e-5), and the test
 /// suite checks the result against a 4× finer trapezoid sum.
 public struct DebyeCalculator: Sendable {
+    /// The structure computed.
     public let structure: Structure
+    /// Its settings (validated).
     public let settings: ScatteringSettings
+    /// Atom kinds with their positions.
     public internal(set) var kinds: AtomKinds
     /// Scattering factor of each kind.
     let factors: [ScatteringFactor]

@@ -10,9 +10,11 @@ import Foundation
 public struct PairHistogram: Sendable {
     /// Bin width (Å).
     public let binWidth: Double
+    /// The atom kinds histogrammed.
     public let kinds: AtomKinds
     /// For each kind pair (same order as `kinds.pairs`): non-empty bins as (mean distance Å, pair count).
     public internal(set) var distances: [[Double]]
+    /// Per kind pair: number of pairs in each non-empty bin (same order as `distances`).
     public internal(set) var counts: [[Double]]
 
     /// Offsets within a bin are stored as fixed point in [0, offsetScale] (from the bin's lower edge).

@@ -4,6 +4,7 @@ import Foundation
 /// 4554, as tabulated in International Tables for Crystallography Vol. C, Table 4.2.2.1.
 public enum Anode: String, Sendable, CaseIterable {
     case Cu, Mo, Ag, Co, Cr, Fe
+    /// Kα1 wavelength (Å), Hölzer et al. 1997.
     public var kAlpha1: Double {
         switch self {
         case .Cu: return 1.540562
@@ -14,6 +15,7 @@ public enum Anode: String, Sendable, CaseIterable {
         case .Fe: return 1.936042
         }
     }
+    /// Kα2 wavelength (Å), Hölzer et al. 1997.
     public var kAlpha2: Double {
         switch self {
         case .Cu: return 1.544390
@@ -28,12 +30,17 @@ public enum Anode: String, Sendable, CaseIterable {
 
 /// Settings of a simulated laboratory powder pattern. Angles in degrees 2θ, wavelengths in Å.
 public struct PowderSettings: Sendable, Hashable {
+    /// Wavelength λ1 (Å).
     public var wavelength = Anode.Cu.kAlpha1
     /// Second wavelength (Kα2) and its intensity relative to the first; nil for a single line.
     public var secondWavelength: Double?
+    /// Intensity of λ2 relative to λ1.
     public var secondRatio = 0.5
+    /// First 2θ (degrees).
     public var twoThetaMin = 10.0
+    /// Last 2θ (degrees).
     public var twoThetaMax = 80.0
+    /// 2θ step (degrees).
     public var twoThetaStep = 0.02
     /// Monochromator 2θ_m (degrees); nil for an unpolarized beam without monochromator.
     public var monochromatorAngle: Double?
@@ -41,8 +48,10 @@ public struct PowderSettings: Sendable, Hashable {
     public var fwhm: Double?
     /// Caglioti FWHM² = U tan²θ + V tanθ + W (degrees²); used instead of `fwhm` when set.
     public var caglioti: [Double]?
+    /// Cu Kα1, 10–80° in steps of 0.02°, no broadening.
     public init() {}
 
+    /// Checks ranges; throws `SettingsError` naming the bad value.
     public func validate() throws {
         guard wavelength > 0, wavelength.isFinite else { throw SettingsError.invalid("wavelength must be positive") }
         guard twoThetaMin >= 0, twoThetaMax > twoThetaMin, twoThetaMax < 180 else { throw SettingsError.invalid("need 0 ≤ tth-min < tth-max < 180°") }
@@ -63,6 +72,7 @@ public struct PowderSettings: Sendable, Hashable {
 /// I_Debye is computed on a uniform Q grid (step ≤ min(0.002, 0.2/D) Å⁻¹ for a cluster of
 /// diameter D) and interpolated with cubic Hermite splines.
 public struct PowderPattern {
+    /// The powder pattern I(2θ) of `calculator`'s structure.
     public static func compute(calculator: DebyeCalculator, powder: PowderSettings) throws -> Curve {
         try powder.validate()
         let grid2t = UniformGrid(from: powder.twoThetaMin, through: powder.twoThetaMax, step: powder.twoThetaStep)

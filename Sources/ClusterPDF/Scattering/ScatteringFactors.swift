@@ -23,6 +23,7 @@ public enum Radiation: String, Sendable, Codable, CaseIterable {
 public enum ScatteringFactorError: Error, CustomStringConvertible, Equatable {
     case noNeutronLength(String)
     case noFormFactor(String)
+    /// The message printed for the user.
     public var description: String {
         switch self {
         case .noNeutronLength(let s): return "no neutron coherent scattering length is tabulated for \(s)"
@@ -33,7 +34,9 @@ public enum ScatteringFactorError: Error, CustomStringConvertible, Equatable {
 
 /// The scattering weight of one atom type for a radiation.
 public struct ScatteringFactor: Sendable {
+    /// Symbol of the scatterer ("Cd", "Cd2+").
     public let symbol: String
+    /// Radiation the factor is for.
     public let radiation: Radiation
     /// Set when an ion was not tabulated and the neutral atom is used instead.
     public let fellBackToNeutral: Bool

@@ -20,6 +20,7 @@ public struct DisplacementSettings: Sendable, Hashable {
     /// Used where neither the flags nor the file give a value (Å²).
     public var fallback: Double = 0.005
 
+    /// Uiso per element, for all atoms, and where neither applies (Å²).
     public init(perElement: [Element: Double] = [:], all: Double? = nil, fallback: Double = 0.005) {
         self.perElement = perElement; self.all = all; self.fallback = fallback
     }
@@ -58,14 +59,17 @@ public struct DisplacementSettings: Sendable, Hashable {
 /// Invalid calculator settings.
 public enum SettingsError: Error, CustomStringConvertible, Equatable {
     case invalid(String)
+    /// The message.
     public var description: String { if case .invalid(let s) = self { return s }; return "" }
 }
 
 /// Every parameter of a total-scattering calculation. Units: Q in Å⁻¹, r in Å, U in Å².
 public struct ScatteringSettings: Sendable, Hashable {
+    /// X-rays or neutrons.
     public var radiation: Radiation = .xray
     /// Lower and upper Q of the G(r) transform (Å⁻¹).
     public var qmin = Defaults.qmin
+    /// Upper end of the Q range (Å⁻¹).
     public var qmax = Defaults.qmax
     /// Step of the Q grid on which I(Q), S(Q), F(Q) are reported (Å⁻¹). The G(r) integral uses its
     /// own grid, fine enough to converge (see `DebyeCalculator`).
@@ -85,19 +89,24 @@ public struct ScatteringSettings: Sendable, Hashable {
         get { PeakWidth(delta1: delta1, delta2: delta2, qbroad: qbroad) }
         set { delta1 = newValue.delta1; delta2 = newValue.delta2; qbroad = newValue.qbroad }
     }
+    /// Uiso of the atoms (Å²).
     public var displacements = DisplacementSettings()
     /// r grid of G(r) (Å).
     public var rmin = 0.0
+    /// Last r of G(r) (Å).
     public var rmax = 30.0
+    /// r step of G(r) (Å).
     public var rstep = 0.01
     /// Multiply F(Q) by the Lorch window sin(πQ/Qmax)/(πQ/Qmax) before the transform.
     public var lorch = false
+    /// How the Debye sum is evaluated.
     public var mode: DebyeMode = .auto
     /// Histogram bin width (Å).
     public var binWidth = 1e-3
     /// Worker threads; results do not depend on it.
     public var threads = ProcessInfo.processInfo.activeProcessorCount
 
+    /// Defaults: X-rays, Q 1–25 Å⁻¹, r 0–30 Å by 0.01 Å, no damping, automatic mode.
     public init() {}
 
     /// Checks ranges; throws `SettingsError` naming the bad parameter.

@@ -1,9 +1,13 @@
 /// Points x_k = start + k·step, k = 0 … count−1.
 public struct UniformGrid: Sendable, Hashable {
+    /// First point.
     public let start: Double
+    /// Spacing.
     public let step: Double
+    /// Number of points.
     public let count: Int
 
+    /// A grid of `count` points from `start` by `step`.
     public init(start: Double, step: Double, count: Int) {
         self.start = start; self.step = step; self.count = count
     }
@@ -15,8 +19,11 @@ public struct UniformGrid: Sendable, Hashable {
         count = max(1, Int(((stop - start) / step + 1e-9).rounded(.down)) + 1)
     }
 
+    /// The k-th point.
     public subscript(k: Int) -> Double { start + Double(k) * step }
+    /// Every point.
     public var values: [Double] { (0..<count).map { self[$0] } }
+    /// The last point.
     public var last: Double { self[count - 1] }
 
     /// Cubic (Catmull–Rom) interpolation of values `y` on this grid at `x` (clamped to the grid).
@@ -27,17 +34,4 @@ public struct UniformGrid: Sendable, Hashable {
         let p0 = y[k - 1], p1 = y[k], p2 = y[k + 1], p3 = y[k + 2]
         return 0.5 * (2 * p1 + (-p0 + p2) * u + (2 * p0 - 5 * p1 + 4 * p2 - p3) * u * u + (-p0 + 3 * p1 - 3 * p2 + p3) * u * u * u)
     }
-}
-
-/// A computed curve with its grid, units and parameters.
-public struct Curve: Sendable {
-    public var x: [Double]
-    /// One or more y columns (e.g. G, or G per partial).
-    public var columns: [[Double]]
-    /// Column names with units, x first: ["r(A)", "G(A^-2)"].
-    public var labels: [String]
-    public init(x: [Double], columns: [[Double]], labels: [String]) {
-        self.x = x; self.columns = columns; self.labels = labels
-    }
-    public var y: [Double] { columns[0] }
 }

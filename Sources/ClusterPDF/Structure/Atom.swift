@@ -1,7 +1,9 @@
 /// Anisotropic displacement tensor U (Å²) in the Cartesian frame, symmetric:
 /// (u11, u22, u33, u12, u13, u23).
 public struct AnisotropicDisplacement: Hashable, Sendable {
+    /// Components of U (Å²) in the Cartesian frame.
     public var u11, u22, u33, u12, u13, u23: Double
+    /// Anisotropic U (Å²).
     public init(u11: Double, u22: Double, u33: Double, u12: Double = 0, u13: Double = 0, u23: Double = 0) {
         (self.u11, self.u22, self.u33, self.u12, self.u13, self.u23) = (u11, u22, u33, u12, u13, u23)
     }
@@ -11,6 +13,7 @@ public struct AnisotropicDisplacement: Hashable, Sendable {
 
 /// One atom of a structure: element, Cartesian position (Å), occupancy and displacement.
 public struct Atom: Hashable, Sendable {
+    /// Element.
     public var element: Element
     /// Formal charge from the label ("Cd2+" → +2); selects the ionic X-ray form factor.
     public var charge: Int
@@ -25,6 +28,7 @@ public struct Atom: Hashable, Sendable {
     /// Anisotropic displacements (Å², Cartesian), when given.
     public var uij: AnisotropicDisplacement?
 
+    /// An atom at `position` (Å).
     public init(element: Element, position: SIMD3<Double>, charge: Int = 0, label: String = "",
                 occupancy: Double = 1, uiso: Double? = nil, uij: AnisotropicDisplacement? = nil) {
         self.element = element

@@ -8,6 +8,7 @@ public struct BondCriterion: Sendable, Hashable {
     /// Cutoffs (Å) for particular element pairs, overriding everything else.
     public var pairCutoffs: [ElementPair: Double]
 
+    /// Bonds up to `tolerance` × the sum of covalent radii, or a global or per-pair cutoff (Å).
     public init(tolerance: Double = 1.2, globalCutoff: Double? = nil, pairCutoffs: [ElementPair: Double] = [:]) {
         self.tolerance = tolerance
         self.globalCutoff = globalCutoff

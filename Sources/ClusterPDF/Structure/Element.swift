@@ -69,7 +69,9 @@ public struct Element: Hashable, Comparable, Sendable, CustomStringConvertible {
     public var covalentRadius: Double { record.covalentRadius ?? 1.5 }
     /// Neutron coherent scattering length b_c in fm, nil where unknown.
     public var neutronScatteringLength: Double? { record.neutronLength }
+    /// The symbol.
     public var description: String { symbol }
+    /// Ordered by atomic number.
     public static func < (a: Element, b: Element) -> Bool { a.atomicNumber < b.atomicNumber }
 
     /// Group in the periodic table (1–18; lanthanides/actinides give 3).

@@ -1,9 +1,12 @@
 /// An unordered pair of elements, stored cation-like first: by periodic-table group, then atomic
 /// number, hydrogen last ("Se-Cd" and "Cd-Se" are one pair, written "Cd-Se"; "In-P", "C-H").
 public struct ElementPair: Hashable, Comparable, Sendable, CustomStringConvertible {
+    /// The element with the lower atomic number.
     public let first: Element
+    /// The other element.
     public let second: Element
 
+    /// The unordered pair of `a` and `b`.
     public init(_ a: Element, _ b: Element) {
         if ElementPair.precedes(a, b) || a == b { first = a; second = b } else { first = b; second = a }
     }
@@ -16,7 +19,9 @@ public struct ElementPair: Hashable, Comparable, Sendable, CustomStringConvertib
         self.init(a, b)
     }
 
+    /// "Cd-Se".
     public var description: String { "\(first.symbol)-\(second.symbol)" }
+    /// Ordered by first, then second element.
     public static func < (l: ElementPair, r: ElementPair) -> Bool {
         l.first != r.first ? precedes(l.first, r.first) : precedes(l.second, r.second)
     }

@@ -3,18 +3,24 @@ import Foundation
 /// A crystal lattice from cell lengths (Å) and angles (degrees). The Cartesian frame follows the
 /// crystallographic convention: a along x, b in the xy plane.
 public struct Lattice: Hashable, Sendable {
+    /// Cell lengths (Å).
     public let a, b, c: Double
+    /// Cell angles (degrees).
     public let alpha, beta, gamma: Double
     /// Columns are the lattice vectors a, b, c in Å.
     public let vectors: (SIMD3<Double>, SIMD3<Double>, SIMD3<Double>)
 
+    /// Equal cell parameters.
     public static func == (l: Lattice, r: Lattice) -> Bool {
         l.a == r.a && l.b == r.b && l.c == r.c && l.alpha == r.alpha && l.beta == r.beta && l.gamma == r.gamma
     }
+    /// Hashes the cell parameters.
     public func hash(into h: inout Hasher) { for v in [a, b, c, alpha, beta, gamma] { h.combine(v) } }
 
+    /// An impossible cell.
     public enum Problem: Error, CustomStringConvertible {
         case invalid(String)
+        /// The message.
         public var description: String { if case .invalid(let s) = self { return s }; return "" }
     }
 

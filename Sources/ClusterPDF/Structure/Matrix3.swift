@@ -35,3 +35,8 @@ extension Lattice {
         return SIMD3(simd_length(cross(b, c)), simd_length(cross(c, a)), simd_length(cross(a, b))) / v
     }
 }
+
+/// The cross product u × v.
+@inline(__always) func cross(_ u: SIMD3<Double>, _ v: SIMD3<Double>) -> SIMD3<Double> {
+    SIMD3(u.y * v.z - u.z * v.y, u.z * v.x - u.x * v.z, u.x * v.y - u.y * v.x)
+}

@@ -3,9 +3,12 @@ import Foundation
 /// Finds all atom pairs closer than a cutoff with a cell list (O(N) for a fixed cutoff).
 /// For a structure with a lattice, periodic images are included (the atoms fill one cell).
 public struct NeighborSearch: Sendable {
+    /// The structure searched.
     public let structure: Structure
+    /// Largest neighbour distance (Å).
     public let cutoff: Double
 
+    /// A cell-list search for neighbours of `structure` within `cutoff` Å.
     public init(structure: Structure, cutoff: Double) {
         self.structure = structure
         self.cutoff = cutoff

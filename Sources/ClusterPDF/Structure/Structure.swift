@@ -2,18 +2,23 @@ import Foundation
 
 /// A set of atoms: a finite cluster, or the contents of one unit cell when `lattice` is set.
 public struct Structure: Hashable, Sendable {
+    /// Title (XYZ comment line or CIF block name).
     public var title: String
+    /// The atoms, Cartesian positions in Å.
     public var atoms: [Atom]
     /// The crystal lattice, for periodic structures (atoms then fill one unit cell).
     public var lattice: Lattice?
 
+    /// A structure; with a lattice it is periodic.
     public init(title: String = "", atoms: [Atom], lattice: Lattice? = nil) {
         self.title = title
         self.atoms = atoms
         self.lattice = lattice
     }
 
+    /// Number of atoms.
     public var count: Int { atoms.count }
+    /// Whether it has no atoms.
     public var isEmpty: Bool { atoms.isEmpty }
 
     /// Number of atoms per element.
@@ -29,6 +34,7 @@ public struct Structure: Hashable, Sendable {
     /// Chemical formula in Hill order (C, H first when carbon is present, then alphabetical), e.g. "Cd35Se20".
     public var formula: String { Structure.formula(composition) }
 
+    /// Hill formula of a composition.
     public static func formula(_ composition: [Element: Int]) -> String {
         var keys = composition.keys.sorted { $0.symbol < $1.symbol }
         if let c = Element(symbol: "C"), keys.contains(c) {

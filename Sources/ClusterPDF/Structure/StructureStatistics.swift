@@ -2,6 +2,7 @@ import Foundation
 
 /// Distance statistics for one element pair.
 public struct PairStatistics: Sendable, Hashable, Codable {
+    /// "Cd-Se".
     public var pair: String
     /// Shortest distance (Å) among pairs within the search range, nil if none.
     public var shortestDistance: Double?
@@ -17,6 +18,7 @@ public struct StructureStatistics: Sendable {
     public let neighbors: [[Int]]
     /// Coordination number per atom.
     public var coordination: [Int] { neighbors.map(\.count) }
+    /// Statistics per element pair.
     public let pairs: [PairStatistics]
     /// Histogram of coordination numbers per element: element → (CN → count).
     public let coordinationHistogram: [Element: [Int: Int]]

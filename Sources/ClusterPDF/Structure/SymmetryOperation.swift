@@ -4,9 +4,12 @@ import Foundation
 public struct SymmetryOperation: Hashable, Sendable, CustomStringConvertible {
     /// Rows of R.
     public var rotation: [SIMD3<Double>]
+    /// Translation (fractional).
     public var translation: SIMD3<Double>
+    /// x, y, z.
     public static let identity = SymmetryOperation(rotation: [SIMD3(1, 0, 0), SIMD3(0, 1, 0), SIMD3(0, 0, 1)], translation: .zero)
 
+    /// The operation r → R·r + t (fractional coordinates); rows of R.
     public init(rotation: [SIMD3<Double>], translation: SIMD3<Double>) {
         self.rotation = rotation
         self.translation = translation
@@ -61,6 +64,7 @@ public struct SymmetryOperation: Hashable, Sendable, CustomStringConvertible {
         SIMD3((rotation[0] * f).sum(), (rotation[1] * f).sum(), (rotation[2] * f).sum()) + translation
     }
 
+    /// The operation as a CIF triplet ("-x+1/2,y,z").
     public var description: String {
         (0..<3).map { k -> String in
             var s = ""

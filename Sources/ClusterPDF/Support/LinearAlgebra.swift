@@ -5,9 +5,13 @@ import Glibc
 
 /// Thin, typed wrappers over the system BLAS/LAPACK (column-major storage throughout).
 public enum LinearAlgebra {
+    /// A LAPACK routine that reported failure.
     public struct Failure: Error, CustomStringConvertible {
+        /// Routine name ("dgels").
         public let routine: String
+        /// Its `info` code.
         public let info: Int32
+        /// "ROUTINE failed (info = N)".
         public var description: String { "\(routine) failed (info = \(info))" }
     }
 

@@ -2,26 +2,41 @@ import Foundation
 
 /// A self-contained SVG line plot with labelled axes, ticks and a legend.
 public struct SVGPlot: Sendable {
+    /// How a series is drawn.
     public enum Style: Sendable { case line, circles, dashed }
+    /// One curve of a plot.
     public struct Series: Sendable {
+        /// Abscissae.
         public var x: [Double]
+        /// Ordinates.
         public var y: [Double]
+        /// Legend text.
         public var label: String
+        /// CSS colour.
         public var color: String
+        /// Line, circles or dashes.
         public var style: Style
+        /// A series.
         public init(x: [Double], y: [Double], label: String, color: String = "#1f77b4", style: Style = .line) {
             self.x = x; self.y = y; self.label = label; self.color = color; self.style = style
         }
     }
+    /// Title above the plot.
     public var title: String
+    /// x-axis label.
     public var xLabel: String
+    /// y-axis label.
     public var yLabel: String
+    /// The curves.
     public var series: [Series]
     /// Element id prefix, unique per plot when several share one HTML page.
     public var identifier = "plot"
+    /// Width in pixels.
     public var width = 800.0
+    /// Height in pixels.
     public var height = 500.0
 
+    /// A plot of `series`.
     public init(title: String, xLabel: String, yLabel: String, series: [Series]) {
         self.title = title; self.xLabel = xLabel; self.yLabel = yLabel; self.series = series
     }
@@ -51,6 +66,7 @@ public struct SVGPlot: Sendable {
         return s
     }
 
+    /// The plot as a standalone SVG document.
     public func render() -> String {
         let ml = 80.0, mr = 20.0, mt = 40.0, mb = 60.0
         let pw = width - ml - mr, ph = height - mt - mb
