@@ -93,102 +93,37 @@ struct Simulate: ParsableCommand {
     @Option(help: "With --function gr: also write I(Q) (0…qmax by qstep) to this file, from the same pair histogram.")
     var iqOutput: String?
 
+    func validate() throws {
+        if kalpha2, wavelength != nil { throw ValidationError("--kalpha2 takes the doublet of --anode; it cannot be combined with --wavelength") }
+        if let c = caglioti, c.split(separator: ",").compactMap({ Double($0) }).count != 3 { throw ValidationError("--caglioti needs three numbers U,V,W") }
+        if iqOutput != nil, function != .gr { throw ValidationError("--iq-output goes with --function gr") }
+        for p in partial where ElementPair(p) == nil { throw ValidationError("--partial '\(p)' is not an element pair like Cd-Se") }
+    }
+
     func run() throws {
-        let (text, svg) = try reportingErrors { () -> (String, String?) in
+        try reportingErrors {
             let loaded = try input.load()
             guard loaded.kind != .crystal else {
                 throw ValidationError("\(input.file) is a periodic crystal (its unit cell), not a finite cluster: carve one first with 'clusterpdf build sphere \(input.file) --radius 10'")
             }
-            let settings = try scattering.settings()
-            let pairs = try partial.map { p -> ElementPair in
-                guard let e = ElementPair(p) else { throw ValidationError("--partial '\(p)' is not an element pair like Cd-Se") }
-                return e
-            }
-            let calc = try DebyeCalculator(structure: loaded.structure, settings: settings)
-            for w in calc.warnings { warn("warning: \(w)") }
-            var header: [(String, String)] = [
-                ("program", "ClusterPDF \(ClusterPDFVersion.string)"),
-                ("structure", loaded.path),
-                ("formula", loaded.structure.formula),
-                ("atoms", "\(loaded.structure.count)"),
-                ("function", function.rawValue),
-                ("radiation", settings.radiation == .xray ? "xray (Waasmaier-Kirfel 1995 form factors)" : "neutron (coherent scattering lengths b_c)"),
-            ]
-            let curve: Curve
-            var yLabel = "", xLabel = "", title = ""
-            switch function {
-            case .gr, .rdf:
-                header += [("qmin", "\(settings.qmin)"), ("qmax", "\(settings.qmax)"), ("qdamp", "\(settings.qdamp)"), ("qbroad", "\(settings.qbroad)"),
-                           ("delta1", "\(settings.delta1)"), ("delta2", "\(settings.delta2)"), ("uiso", settings.displacements.summary),
-                           ("rmin", "\(settings.rmin)"), ("rmax", "\(settings.rmax)"), ("rstep", "\(settings.rstep)"),
-                           ("lorch", "\(settings.lorch)"), ("mode", calc.effectiveMode.rawValue)]
-                if calc.effectiveMode == .histogram { header.append(("binwidth", "\(settings.binWidth)")) }
-                if function == .gr {
-                    curve = calc.pairDistributionFunction(partials: pairs)
-                    header.append(("definition", "G(r) = (2/pi) integral_qmin^qmax F(Q) sin(Qr) dQ * exp(-(qdamp r)^2/2), finite cluster (no -4 pi rho0 r term)"))
-                    (xLabel, yLabel, title) = ("r (Å)", "G (Å⁻²)", "G(r) of \(loaded.structure.formula)")
-                } else {
-                    curve = calc.radialDistribution()
-                    header.append(("definition", "R(r) = (1/N) sum_{i!=j} w_ij Gauss(r - r_ij, sigma_ij), w_ij = f_i(0) f_j(0)/<f(0)>^2"))
-                    (xLabel, yLabel, title) = ("r (Å)", "R (Å⁻¹)", "R(r) of \(loaded.structure.formula)")
-                }
-            case .fq, .sq, .iq:
-                header += [("qmax", "\(settings.qmax)"), ("qstep", "\(settings.qstep)"), ("qbroad", "\(settings.qbroad)"),
-                           ("delta1", "\(settings.delta1)"), ("delta2", "\(settings.delta2)"), ("uiso", settings.displacements.summary),
-                           ("mode", calc.effectiveMode.rawValue)]
-                if function == .fq {
-                    var c = calc.reducedStructureFunction()
-                    for p in pairs { c.columns.append(calc.reducedStructureFunction(partial: p).y); c.labels.append("F_\(p)(A^-1)") }
-                    curve = c
-                    header.append(("definition", "F(Q) = Q[S(Q) - 1], S(Q) = I(Q)/(N<f>^2) - (<f^2> - <f>^2)/<f>^2"))
-                    (xLabel, yLabel, title) = ("Q (Å⁻¹)", "F (Å⁻¹)", "F(Q) of \(loaded.structure.formula)")
-                } else {
-                    let (s, i) = calc.structureFactorAndIntensity()
-                    curve = function == .sq ? s : i
-                    header.append(("definition", function == .sq ? "S(Q) = I(Q)/(N<f>^2) - (<f^2> - <f>^2)/<f>^2" : "I(Q) = sum_i sum_j f_i f_j exp(-Q^2 s2_ij/2) sin(Q r_ij)/(Q r_ij)"))
-                    (xLabel, yLabel, title) = ("Q (Å⁻¹)", function == .sq ? "S" : "I", "\(function == .sq ? "S" : "I")(Q) of \(loaded.structure.formula)")
-                }
-            case .xrd:
-                var p = PowderSettings()
-                p.wavelength = wavelength ?? anode.kAlpha1
-                if kalpha2 {
-                    guard wavelength == nil else { throw ValidationError("--kalpha2 takes the doublet of --anode; it cannot be combined with --wavelength") }
-                    p.secondWavelength = anode.kAlpha2
-                }
-                p.monochromatorAngle = monochromator
-                p.fwhm = fwhm
-                if let c = caglioti {
-                    let v = c.split(separator: ",").compactMap { Double($0) }
-                    guard v.count == 3 else { throw ValidationError("--caglioti needs three numbers U,V,W") }
-                    p.caglioti = v
-                }
-                p.twoThetaMin = tthMin; p.twoThetaMax = tthMax; p.twoThetaStep = tthStep
-                curve = try PowderPattern.compute(calculator: calc, powder: p)
-                header += [("wavelength", "\(p.wavelength)"), ("kalpha2", p.secondWavelength.map { "\($0) (ratio 0.5)" } ?? "none"),
-                           ("polarization", p.monochromatorAngle.map { "monochromator 2theta_m = \($0) deg" } ?? "unpolarized (1+cos^2 2theta)/2"),
-                           ("broadening", p.caglioti.map { "Caglioti U,V,W = \($0)" } ?? p.fwhm.map { "Gaussian FWHM \($0) deg" } ?? "none"),
-                           ("uiso", settings.displacements.summary), ("mode", calc.effectiveMode.rawValue)]
-                (xLabel, yLabel, title) = ("2θ (degrees)", "I (a.u.)", "Powder pattern of \(loaded.structure.formula), λ = \(p.wavelength) Å")
-            }
-            let text = CurveWriter.string(curve, header: header)
-            if let path = iqOutput {
-                guard function == .gr else { throw ValidationError("--iq-output goes with --function gr") }
-                let iq = calc.structureFactorAndIntensity().i
-                try AtomicFile.write(CurveWriter.string(iq, header: header.filter { !["function", "definition", "rmin", "rmax", "rstep"].contains($0.0) } + [("function", "iq"), ("qstep", "\(settings.qstep)")]), to: path)
-            }
-            var svg: String?
-            if plot != nil {
-                let colors = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd"]
-                let series = curve.columns.enumerated().map { i, col in
-                    SVGPlot.Series(x: curve.x, y: col, label: curve.labels[i + 1], color: colors[i % colors.count])
-                }
-                svg = SVGPlot(title: title, xLabel: xLabel, yLabel: yLabel, series: series).render()
-            }
-            return (text, svg)
-        }
-        try reportingErrors {
-            if let o = output { try AtomicFile.write(text, to: o) } else { print(text, terminator: "") }
-            if let p = plot, let s = svg { try AtomicFile.write(s, to: p) }
+            var job = Simulation(structure: loaded.structure, path: loaded.path, function: function, settings: try scattering.settings())
+            job.partials = partial.compactMap(ElementPair.init)
+            job.powder.wavelength = wavelength ?? anode.kAlpha1
+            if kalpha2 { job.powder.secondWavelength = anode.kAlpha2 }
+            job.powder.monochromatorAngle = monochromator
+            job.powder.fwhm = fwhm
+            job.powder.caglioti = caglioti.map { $0.split(separator: ",").compactMap { Double($0) } }
+            job.powder.twoThetaMin = tthMin; job.powder.twoThetaMax = tthMax; job.powder.twoThetaStep = tthStep
+            job.alsoIntensity = iqOutput != nil
+            let out = try job.run()
+            for w in out.warnings { warn("warning: \(w)") }
+            let text = CurveWriter.string(out.curve, header: out.header)
+            var files = [(text: String, path: String)]()
+            if let o = output { files.append((text, o)) }
+            if let p = plot { files.append((out.plot.render(), p)) }
+            if let path = iqOutput, let iq = out.intensity { files.append((CurveWriter.string(iq.curve, header: iq.header), path)) }
+            try AtomicFile.writeAll(files)
+            if output == nil { print(text, terminator: "") }
         }
     }
 }

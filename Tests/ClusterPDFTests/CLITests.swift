@@ -52,7 +52,7 @@ final class CLITests: XCTestCase {
         XCTAssertTrue(q.err.contains("qmax"), q.err)
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/q.gr"))
         let p = try runCLI(["simulate", tet, "--partial", "Cd-Xx"])
-        XCTAssertEqual(p.status, 1)
+        XCTAssertEqual(p.status, 64, "an invalid option is a usage error (EX_USAGE)")
         XCTAssertTrue(p.err.contains("Cd-Xx"), p.err)
         let nodir = try runCLI(["simulate", tet, "-o", dir + "/missing/dir/t.gr"])
         XCTAssertEqual(nodir.status, 1)

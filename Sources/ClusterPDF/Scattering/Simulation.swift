@@ -1,0 +1,106 @@
+/// One `simulate` job: a function of a finite cluster with its settings, computed into a curve,
+/// the header that documents it (PDFgetX3 style: every parameter and the definition used) and
+/// the matching figure.
+public struct Simulation: Sendable {
+    /// The cluster.
+    public var structure: Structure
+    /// Where it was read from (recorded in the header).
+    public var path: String
+    /// What to compute.
+    public var function: ScatteringFunction
+    /// Q and r grids, damping, widths, displacements, mode.
+    public var settings: ScatteringSettings
+    /// Partial G(r) or F(Q) of element pairs, as extra columns.
+    public var partials: [ElementPair] = []
+    /// Wavelengths, 2θ range and instrument of a powder pattern (`xrd`).
+    public var powder = PowderSettings()
+    /// Also compute I(Q) (0…qmax by qstep) from the same pair histogram (`gr` only).
+    public var alsoIntensity = false
+
+    /// A job; `settings` are validated when it runs.
+    public init(structure: Structure, path: String, function: ScatteringFunction, settings: ScatteringSettings) {
+        self.structure = structure; self.path = path; self.function = function; self.settings = settings
+    }
+
+    /// What a simulation produces.
+    public struct Output: Sendable {
+        /// The computed curve (several columns with partials).
+        public var curve: Curve
+        /// `key = value` lines describing it.
+        public var header: [(String, String)]
+        /// The figure of the curve.
+        public var plot: SVGPlot
+        /// I(Q) and its header, when `alsoIntensity` was set.
+        public var intensity: (curve: Curve, header: [(String, String)])?
+        /// Warnings of the calculation (ions replaced by neutral atoms, …).
+        public var warnings: [String]
+    }
+
+    /// Computes the function; throws `SettingsError` or `ScatteringFactorError` for settings that
+    /// cannot be met.
+    public func run() throws -> Output {
+        if alsoIntensity, function != .gr { throw SettingsError.invalid("--iq-output goes with --function gr") }
+        let s = settings
+        let calc = try DebyeCalculator(structure: structure, settings: s)
+        let formula = structure.formula
+        var header: [(String, String)] = [
+            ("program", "ClusterPDF \(ClusterPDFVersion.string)"), ("structure", path), ("formula", formula),
+            ("atoms", "\(structure.count)"), ("function", function.rawValue),
+            ("radiation", s.radiation == .xray ? "xray (Waasmaier-Kirfel 1995 form factors)" : "neutron (coherent scattering lengths b_c)"),
+        ]
+        let curve: Curve
+        let xLabel: String, yLabel: String, title: String
+        switch function {
+        case .gr, .rdf:
+            header += [("qmin", "\(s.qmin)"), ("qmax", "\(s.qmax)"), ("qdamp", "\(s.qdamp)"), ("qbroad", "\(s.qbroad)"),
+                       ("delta1", "\(s.delta1)"), ("delta2", "\(s.delta2)"), ("uiso", s.displacements.summary),
+                       ("rmin", "\(s.rmin)"), ("rmax", "\(s.rmax)"), ("rstep", "\(s.rstep)"),
+                       ("lorch", "\(s.lorch)"), ("mode", calc.effectiveMode.rawValue)]
+            if calc.effectiveMode == .histogram { header.append(("binwidth", "\(s.binWidth)")) }
+            if function == .gr {
+                curve = calc.pairDistributionFunction(partials: partials)
+                header.append(("definition", "G(r) = (2/pi) integral_qmin^qmax F(Q) sin(Qr) dQ * exp(-(qdamp r)^2/2), finite cluster (no -4 pi rho0 r term)"))
+                (xLabel, yLabel, title) = ("r (Å)", "G (Å⁻²)", "G(r) of \(formula)")
+            } else {
+                curve = calc.radialDistribution()
+                header.append(("definition", "R(r) = (1/N) sum_{i!=j} w_ij Gauss(r - r_ij, sigma_ij), w_ij = f_i(0) f_j(0)/<f(0)>^2"))
+                (xLabel, yLabel, title) = ("r (Å)", "R (Å⁻¹)", "R(r) of \(formula)")
+            }
+        case .fq, .sq, .iq:
+            header += [("qmax", "\(s.qmax)"), ("qstep", "\(s.qstep)"), ("qbroad", "\(s.qbroad)"),
+                       ("delta1", "\(s.delta1)"), ("delta2", "\(s.delta2)"), ("uiso", s.displacements.summary),
+                       ("mode", calc.effectiveMode.rawValue)]
+            if function == .fq {
+                var c = calc.reducedStructureFunction()
+                for p in partials { c.columns.append(calc.reducedStructureFunction(partial: p).y); c.labels.append("F_\(p)(A^-1)") }
+                curve = c
+                header.append(("definition", "F(Q) = Q[S(Q) - 1], S(Q) = I(Q)/(N<f>^2) - (<f^2> - <f>^2)/<f>^2"))
+                (xLabel, yLabel, title) = ("Q (Å⁻¹)", "F (Å⁻¹)", "F(Q) of \(formula)")
+            } else {
+                let (sq, iq) = calc.structureFactorAndIntensity()
+                curve = function == .sq ? sq : iq
+                header.append(("definition", function == .sq ? "S(Q) = I(Q)/(N<f>^2) - (<f^2> - <f>^2)/<f>^2" : "I(Q) = sum_i sum_j f_i f_j exp(-Q^2 s2_ij/2) sin(Q r_ij)/(Q r_ij)"))
+                (xLabel, yLabel, title) = ("Q (Å⁻¹)", function == .sq ? "S" : "I", "\(function == .sq ? "S" : "I")(Q) of \(formula)")
+            }
+        case .xrd:
+            let p = powder
+            curve = try PowderPattern.compute(calculator: calc, powder: p)
+            header += [("wavelength", "\(p.wavelength)"), ("kalpha2", p.secondWavelength.map { "\($0) (ratio 0.5)" } ?? "none"),
+                       ("polarization", p.monochromatorAngle.map { "monochromator 2theta_m = \($0) deg" } ?? "unpolarized (1+cos^2 2theta)/2"),
+                       ("broadening", p.caglioti.map { "Caglioti U,V,W = \($0)" } ?? p.fwhm.map { "Gaussian FWHM \($0) deg" } ?? "none"),
+                       ("uiso", s.displacements.summary), ("mode", calc.effectiveMode.rawValue)]
+            (xLabel, yLabel, title) = ("2θ (degrees)", "I (a.u.)", "Powder pattern of \(formula), λ = \(p.wavelength) Å")
+        }
+        var intensity: (Curve, [(String, String)])?
+        if alsoIntensity {
+            let dropped: Set<String> = ["function", "definition", "rmin", "rmax", "rstep"]
+            intensity = (calc.structureFactorAndIntensity().i, header.filter { !dropped.contains($0.0) } + [("function", "iq"), ("qstep", "\(s.qstep)")])
+        }
+        let colors = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd"]
+        let series = curve.columns.enumerated().map { i, col in
+            SVGPlot.Series(x: curve.x, y: col, label: curve.labels[i + 1], color: colors[i % colors.count])
+        }
+        return Output(curve: curve, header: header, plot: SVGPlot(title: title, xLabel: xLabel, yLabel: yLabel, series: series),
+                      intensity: intensity, warnings: calc.warnings)
+    }
+}
