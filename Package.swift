@@ -10,6 +10,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // `swift package generate-documentation --target ClusterPDF` (DocC catalog in Sources/ClusterPDF/ClusterPDF.docc).
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
     targets: [
         // System BLAS/LAPACK (Debian: libblas-dev, liblapack-dev), Fortran calling convention.
