@@ -55,46 +55,37 @@ struct Classify: ParsableCommand {
             let models = try library.models()
             var rows = [(curve: String, classification: Classification?, error: String?)]()
             var plots = [String: String]()
-            var out = [String]()
-            if csv { out.append(ClassificationReport.csvHeader) }
+            var files = [(text: String, path: String)]()
             for (n, path) in data.enumerated() {
                 do {
                     let curve = try MeasuredCurveReader.read(path: path)
                     let (c, fits) = try fit.classifier(models: models).classify(curve, threads: threads)
                     rows.append((path, c, nil))
-                    if plot != nil || report != nil {
-                        var chosen = [(Verdict, [Double], [Double])]()
-                        for cls in Verdict.classes {
-                            if let s = c.bestByClass[cls], let i = c.scores.firstIndex(where: { $0.model == s.model }) {
-                                chosen.append((cls, fits[i].r, fits[i].gCalculated))
-                            }
-                        }
-                        var svg = ClassificationReport.overlay(curve: curve, classification: c, fits: chosen)
-                        svg.identifier = "curve\(n)"
-                        let text = svg.render()
-                        plots[path] = text
-                        if let dir = plot {
-                            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-                            let name = ((path as NSString).lastPathComponent as NSString).deletingPathExtension + ".svg"
-                            try AtomicFile.write(text, to: (dir as NSString).appendingPathComponent(name))
-                        }
-                    }
-                    if json {
-                        out.append(try JSONOutput.string(c))
-                    } else if csv {
-                        out.append(ClassificationReport.csvRow(c))
-                    } else {
-                        out.append(ClassificationReport.text(c))
+                    guard plot != nil || report != nil else { continue }
+                    var svg = ClassificationReport.overlay(curve: curve, classification: c, results: fits)
+                    svg.identifier = "curve\(n)"
+                    plots[path] = svg.render()
+                    if let dir = plot {
+                        let name = ((path as NSString).lastPathComponent as NSString).deletingPathExtension + ".svg"
+                        files.append((svg.render(), (dir as NSString).appendingPathComponent(name)))
                     }
                 } catch {
                     warn("error: \(error)")
                     rows.append((path, nil, "\(error)"))
                 }
             }
-            print(out.joined(separator: "\n"))
-            if let r = report {
-                try AtomicFile.write(ClassificationReport.html(title: "ClusterPDF classification", rows: rows, plots: plots), to: r)
+            let done = rows.compactMap(\.classification)
+            if json {
+                // One JSON document: an object for one curve, an array for several.
+                print(data.count == 1 ? try done.first.map(JSONOutput.string) ?? "" : try JSONOutput.string(done))
+            } else if csv {
+                print(([ClassificationReport.csvHeader] + done.map(ClassificationReport.csvRow)).joined(separator: "\n"))
+            } else {
+                print(done.map(ClassificationReport.text).joined(separator: "\n"))
             }
+            if let dir = plot { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+            if let r = report { files.append((ClassificationReport.html(title: "ClusterPDF classification", rows: rows, plots: plots), r)) }
+            try AtomicFile.writeAll(files)
             return rows.filter { $0.classification == nil }.count
         }
         if failures > 0 { throw ExitCode(Int32(min(failures, 250))) }

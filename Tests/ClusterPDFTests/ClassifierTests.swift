@@ -37,6 +37,19 @@ final class ClassifierTests: XCTestCase {
         XCTAssertEqual(c.verdict, .noMatch, "gold is neither family (best Rw \(c.bestRw))")
     }
 
+    /// classify --json prints one JSON document: an object for one curve, an array for several.
+    func testClassifyJSONIsOneDocument() throws {
+        let lib = ["--library", repoRoot + "/Structures", "--json"]
+        let one = try runCLI(["classify", fixture("measured/CdSe-bulk.gr")] + lib)
+        XCTAssertEqual(one.status, 0, one.err)
+        XCTAssertTrue(try JSONSerialization.jsonObject(with: Data(one.out.utf8)) is [String: Any])
+        let two = try runCLI(["classify", fixture("measured/CdSe-bulk.gr"), fixture("measured/CdSe-4.gr")] + lib)
+        XCTAssertEqual(two.status, 0, two.err)
+        let array = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(two.out.utf8)) as? [[String: Any]])
+        XCTAssertEqual(array.count, 2)
+        XCTAssertEqual(array[0]["verdict"] as? String, "pseudo-wurtzite")
+    }
+
     func testCompositionFilter() throws {
         XCTAssertEqual(Composition.elements(in: "Cd Se"), [Element(symbol: "Se")!, Element(symbol: "Cd")!])
         XCTAssertEqual(Composition.elements(in: "In1.0P1.0"), [Element(symbol: "P")!, Element(symbol: "In")!])

@@ -54,6 +54,18 @@ public enum ClassificationReport {
                        xLabel: "r (Å)", yLabel: "G (Å⁻²)", series: series)
     }
 
+    /// The overlay plot of a classification with the refinements it returned (`Classifier.classify`),
+    /// best model of each class.
+    public static func overlay(curve: MeasuredCurve, classification c: Classification, results: [RefinementResult]) -> SVGPlot {
+        var chosen = [(Verdict, [Double], [Double])]()
+        for cls in Verdict.classes {
+            if let s = c.bestByClass[cls], let i = c.scores.firstIndex(where: { $0.model == s.model }), i < results.count {
+                chosen.append((cls, results[i].r, results[i].gCalculated))
+            }
+        }
+        return overlay(curve: curve, classification: c, fits: chosen)
+    }
+
     /// Recomputes the best-of-class model curves of a classification from its recorded parameters.
     public static func remakeFits(curve: MeasuredCurve, classification c: Classification) throws -> [(Verdict, [Double], [Double])] {
         var out = [(Verdict, [Double], [Double])]()

@@ -1,0 +1,68 @@
+import ArgumentParser
+import ClusterPDF
+import Foundation
+
+/// `build sphere|swap|core|jitter`: structures made from other structures.
+extension Build {
+    struct Sphere: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Carve a nanoparticle (all atoms within R of the centre) from a crystal.")
+        @Argument(help: "Crystal file (CIF or extended XYZ).") var crystal: String
+        @Option(help: "Radius R (Å).") var radius: Double
+        @Option(help: "Centre: atom, origin or void.") var center: ClusterCarver.Center = .atom
+        @Option(help: "Shape: sphere, cube, octahedron or tetrahedron (R is the centre-to-vertex size for polyhedra).") var shape: ClusterCarver.Shape = .sphere
+        @Flag(help: "Trim surface atoms of the element in excess to keep the crystal's formula.") var stoichiometric = false
+        @OptionGroup var out: StructureOutput
+        func run() throws {
+            try reportingErrors {
+                let l = try StructureReader.read(path: crystal)
+                guard let cell = l.unitCell ?? (l.structure.lattice != nil ? l.structure : nil) else {
+                    throw ValidationError("\(crystal) has no lattice: give a crystal CIF or extended XYZ")
+                }
+                try out.write(ClusterCarver.carve(cell, radius: radius, center: center, shape: shape, stoichiometric: stoichiometric))
+            }
+        }
+    }
+
+    struct Swap: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Substitute elements (In=Cd,P=Se) and rescale to the target bond length.")
+        @OptionGroup var input: StructureInput
+        @Option(help: "Element map, e.g. In=Cd,P=Se.") var map: String
+        @Option(help: "Target mean cation–anion bond (Å); default: the new pair's bulk bond.") var bond: Double?
+        @Flag(help: "Do not rescale.") var noScale = false
+        @OptionGroup var out: StructureOutput
+        func run() throws {
+            try reportingErrors {
+                let s = try input.load().structure
+                try out.write(StructureTransforms.swap(s, map: StructureTransforms.parseMap(map), bond: bond, scaleToBulkBond: !noScale, bonds: input.bonds))
+            }
+        }
+    }
+
+    struct Core: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Remove ligand elements and, optionally, cations bonded to fewer than K anions.")
+        @OptionGroup var input: StructureInput
+        @Option(help: "Elements to remove, e.g. C,H,O,N,Cl.") var drop: String = ""
+        @Option(help: "Keep only cations bonded to at least K anions.") var minCoordination: Int?
+        @OptionGroup var out: StructureOutput
+        func run() throws {
+            try reportingErrors {
+                let s = try input.load().structure
+                let els = try Set(drop.split(separator: ",").map { try element(String($0).trimmingCharacters(in: .whitespaces), "--drop") })
+                try out.write(StructureTransforms.core(s, drop: els, minCoordination: minCoordination, bonds: input.bonds))
+            }
+        }
+    }
+
+    struct Jitter: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Random Gaussian displacements (reproducible with --seed).")
+        @OptionGroup var input: StructureInput
+        @Option(help: "σ per Cartesian component (Å).") var sigma: Double
+        @Option(help: "Random seed.") var seed: UInt64 = 1
+        @OptionGroup var out: StructureOutput
+        func run() throws {
+            try reportingErrors {
+                try out.write(StructureTransforms.jitter(input.load().structure, sigma: sigma, seed: seed))
+            }
+        }
+    }
+}
