@@ -44,27 +44,10 @@ struct Batch: ParsableCommand {
             let keys = Set(items.map(\.key))
             let mine = records.filter { keys.contains($0.key) }
             warn("\(result.processed) curve(s) processed, \(result.failed) failed, \(result.skipped) already in \(output)")
-            if let c = csv {
-                var text = ClassificationReport.csvHeader + ",status,error\n"
-                for r in mine {
-                    if let cl = r.classification { text += ClassificationReport.csvRow(cl) + ",ok,\n" } else {
-                        text += "\"\(r.curve.replacingOccurrences(of: "\"", with: "\"\""))\",error,,,,,,,,error,\"\((r.error ?? "").replacingOccurrences(of: "\"", with: "\"\""))\"\n"
-                    }
-                }
-                try AtomicFile.write(text, to: c)
-            }
-            if let rep = report {
-                var plots = [String: String]()
-                for (n, r) in mine.enumerated() {
-                    guard let cl = r.classification, let curve = try? MeasuredCurveReader.read(path: r.curve),
-                          let fits = try? ClassificationReport.remakeFits(curve: curve, classification: cl) else { continue }
-                    var svg = ClassificationReport.overlay(curve: curve, classification: cl, fits: fits)
-                    svg.identifier = "curve\(n)"
-                    plots[r.curve] = svg.render()
-                }
-                let rows = mine.map { (curve: $0.curve, classification: $0.classification, error: $0.error) }
-                try AtomicFile.write(ClassificationReport.html(title: "ClusterPDF batch", rows: rows, plots: plots), to: rep)
-            }
+            var files = [(text: String, path: String)]()
+            if let c = csv { files.append((ClassificationReport.csv(records: mine), c)) }
+            if let rep = report { files.append((ClassificationReport.html(records: mine, title: "ClusterPDF batch"), rep)) }
+            try AtomicFile.writeAll(files)
             return mine.filter { $0.status != .ok }.count
         }
         if failed > 0 { throw ExitCode(Int32(min(failed, 250))) }

@@ -66,6 +66,33 @@ public enum ClassificationReport {
         return overlay(curve: curve, classification: c, fits: chosen)
     }
 
+    /// The CSV of batch records: `csvRow` plus status and error columns (error rows keep the
+    /// curve, the status and the message).
+    public static func csv(records: [BatchRecord]) -> String {
+        func q(_ s: String) -> String { "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+        var text = csvHeader + ",status,error\n"
+        for r in records {
+            if let c = r.classification { text += csvRow(c) + ",ok,\n" } else {
+                text += "\(q(r.curve)),error,,,,,,,,error,\(q(r.error ?? ""))\n"
+            }
+        }
+        return text
+    }
+
+    /// The HTML report of batch records: the summary table and, per classified curve whose data
+    /// can still be read, the overlay plot remade from the recorded parameters.
+    public static func html(records: [BatchRecord], title: String) -> String {
+        var plots = [String: String]()
+        for (n, r) in records.enumerated() {
+            guard let c = r.classification, let curve = try? MeasuredCurveReader.read(path: r.curve),
+                  let fits = try? remakeFits(curve: curve, classification: c) else { continue }
+            var svg = overlay(curve: curve, classification: c, fits: fits)
+            svg.identifier = "curve\(n)"
+            plots[r.curve] = svg.render()
+        }
+        return html(title: title, rows: records.map { (curve: $0.curve, classification: $0.classification, error: $0.error) }, plots: plots)
+    }
+
     /// Recomputes the best-of-class model curves of a classification from its recorded parameters.
     public static func remakeFits(curve: MeasuredCurve, classification c: Classification) throws -> [(Verdict, [Double], [Double])] {
         var out = [(Verdict, [Double], [Double])]()
