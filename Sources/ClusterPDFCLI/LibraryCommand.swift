@@ -28,7 +28,7 @@ struct Library: ParsableCommand {
         func run() throws {
             try reportingErrors {
                 let lib = try ModelLibrary.load(directory: library ?? ModelLibrary.userDirectory)
-                for m in lib.models { print("\(m.file)\t\(m.formula)\t\(m.atoms)\t\(m.family.rawValue)\t\(m.kind ?? "cluster")") }
+                for m in lib.models { print("\(m.file)\t\(m.formula)\t\(m.atoms)\t\(m.family.rawValue)\t\((m.kind ?? .cluster).rawValue)") }
             }
         }
     }

@@ -13,12 +13,20 @@ public struct ModelLibrary: Codable, Sendable {
         public var verdictClass: Verdict { self == .zincblendeLike ? .zincblendeLike : .pseudoWurtzite }
     }
 
+    /// What a library entry is (JSON spelling `cluster`, `crystal`).
+    public enum ModelKind: String, Codable, Sendable, Hashable {
+        /// A finite cluster: a classifier model.
+        case cluster
+        /// A periodic crystal: a reference, not a classifier model.
+        case crystal
+    }
+
     /// One model of a library file.
     public struct Entry: Codable, Sendable, Hashable {
         /// File name, relative to the library directory.
         public var file: String
-        /// "cluster" or "crystal" (crystals are references, not classifier models).
-        public var kind: String?
+        /// Cluster or crystal (crystals are references, not classifier models); missing: cluster.
+        public var kind: ModelKind?
         /// Formula of the model.
         public var formula: String
         /// Number of atoms.
@@ -47,7 +55,7 @@ public struct ModelLibrary: Codable, Sendable {
 
     /// Cluster models only, with absolute paths.
     public var clusterModels: [(entry: Entry, path: String)] {
-        models.filter { ($0.kind ?? "cluster") == "cluster" }.map { ($0, (directory as NSString).appendingPathComponent($0.file)) }
+        models.filter { ($0.kind ?? .cluster) == .cluster }.map { ($0, (directory as NSString).appendingPathComponent($0.file)) }
     }
 
     /// Loads `DIR/library.json`; a missing file gives an empty library.
@@ -80,7 +88,7 @@ public struct ModelLibrary: Codable, Sendable {
         // Store as XYZ (finite cluster), whatever the input format.
         let stored = ((name as NSString).deletingPathExtension) + ".xyz"
         try AtomicFile.write(XYZWriter.string(loaded.structure), to: (directory as NSString).appendingPathComponent(stored))
-        let entry = Entry(file: stored, kind: "cluster", formula: loaded.structure.formula, atoms: loaded.structure.count,
+        let entry = Entry(file: stored, kind: .cluster, formula: loaded.structure.formula, atoms: loaded.structure.count,
                           family: family, command: "clusterpdf library add \(file) --family \(family.rawValue)", literature: literature)
         lib.models.removeAll { $0.file == stored }
         lib.models.append(entry)

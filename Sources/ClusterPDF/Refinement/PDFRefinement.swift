@@ -151,8 +151,8 @@ public struct PDFRefinement: Sendable {
         for i in params.indices where params[i].free && params[i].isAtBound(params[i].value) {
             params[i].atBound = true
             let p = params[i]
-            let side = abs(p.value - p.lower) <= abs(p.value - p.upper) ? "lower" : "upper"
-            let bound = side == "lower" ? p.lower : p.upper
+            let atLower = abs(p.value - p.lower) <= abs(p.value - p.upper)
+            let side = atLower ? "lower" : "upper", bound = atLower ? p.lower : p.upper
             warnings.append(RefinementWarning(.atBound, parameter: p.name,
                                               "\(p.name) = \(String(format: "%.6g", p.value)) \(p.name.unit) is at its \(side) bound \(ParameterName.format(bound)): the data push it outside the physical range, so the model is probably inadequate"))
         }
