@@ -127,6 +127,24 @@ final class TrustedRefinementTests: XCTestCase {
         XCTAssertTrue(try JSONOutput.string(c).contains("\"atBound\""))
     }
 
+    /// Parameters the data cannot tell apart are reported: for a dimer, Uiso, δ1 and δ2 enter only
+    /// through the one pair width 2U(1 − δ1/r − δ2/r²).
+    func testDegenerateParametersAreReported() throws {
+        let dimer = Structure(atoms: [Atom(element: Element(symbol: "Cd")!, position: .zero),
+                                      Atom(element: Element(symbol: "Se")!, position: SIMD3(2.62, 0, 0))])
+        var s = ScatteringSettings()
+        s.qmin = 1; s.qmax = 20; s.qdamp = 0.04
+        s.displacements = DisplacementSettings(all: 0.01)
+        s.rmin = 1; s.rmax = 6; s.rstep = 0.01
+        let g = try DebyeCalculator(structure: dimer, settings: s).pairDistributionFunction()
+        let data = MeasuredCurve(path: "dimer.gr", x: g.x, y: g.y, header: ["qmin": "1", "qmax": "20", "qdamp": "0.04"])
+        var o = RefinementOptions()
+        o.free = [.scale, .zoom, .uiso, .delta1, .delta2]
+        o.overrides = SettingOverrides(rmin: 1, rmax: 6)
+        let r = try PDFRefinement(structure: dimer, data: data, options: o).run()
+        XCTAssertTrue(r.warnings.contains { $0.kind == .nearSingular || $0.kind == .strongCorrelation }, "\(r.warnings)")
+    }
+
     /// A fixed scale far from its least-squares value is reported.
     func testFixedScaleFarFromClosedFormIsReported() throws {
         let model = try StructureReader.read(path: repoRoot + "/Structures/CdSe-wurtzite-R10.xyz").structure
