@@ -1,14 +1,14 @@
 import Foundation
 
-/// A CIF value with the line it came from. `nil` text means `.` (inapplicable) or `?` (unknown).
-public struct CIFValue: Sendable, Hashable {
+/// A CIF value with the line it came from (internal: the CIF syntax tree behind `CIFReader`). `nil` text means `.` (inapplicable) or `?` (unknown).
+struct CIFValue: Sendable, Hashable {
     /// The value as written (quotes removed); nil for `.` or `?`.
-    public var text: String?
+    var text: String?
     /// Line of the file (1-based).
-    public var line: Int
+    var line: Int
 
     /// The number, standard uncertainty stripped ("4.2991(3)" → 4.2991); nil for `.`/`?`/non-numbers.
-    public var number: Double? {
+    var number: Double? {
         guard var t = text else { return nil }
         if let p = t.firstIndex(of: "(") { t = String(t[..<p]) }
         return parseFinite(t)
@@ -16,49 +16,49 @@ public struct CIFValue: Sendable, Hashable {
 }
 
 /// A `loop_` table: column tags (lower-cased) and rows.
-public struct CIFLoop: Sendable {
+struct CIFLoop: Sendable {
     /// Column tags, lower-cased.
-    public var tags: [String]
+    var tags: [String]
     /// Rows of values, one per loop packet.
-    public var rows: [[CIFValue]]
+    var rows: [[CIFValue]]
     /// Line of `loop_` (1-based).
-    public var line: Int
+    var line: Int
 
     /// The column index of the first of `names` present.
-    public func column(_ names: String...) -> Int? {
+    func column(_ names: String...) -> Int? {
         for n in names { if let i = tags.firstIndex(of: n) { return i } }
         return nil
     }
 }
 
 /// One `data_` block: single items and loops. Tags are case-insensitive (stored lower-cased).
-public struct CIFBlock: Sendable {
+struct CIFBlock: Sendable {
     /// Block name (after `data_`).
-    public var name: String
+    var name: String
     /// Line of `data_` (1-based).
-    public var line: Int
+    var line: Int
     /// Single items by lower-cased tag.
-    public var items: [String: CIFValue] = [:]
+    var items: [String: CIFValue] = [:]
     /// The loops, in file order.
-    public var loops: [CIFLoop] = []
+    var loops: [CIFLoop] = []
 
     /// A single item, or the first row of a loop holding that tag.
-    public func value(_ tag: String) -> CIFValue? {
+    func value(_ tag: String) -> CIFValue? {
         if let v = items[tag] { return v }
         for l in loops { if let c = l.tags.firstIndex(of: tag), let r = l.rows.first { return r[c] } }
         return nil
     }
 
     /// The loop that has `tag` among its columns.
-    public func loop(with tag: String) -> CIFLoop? { loops.first { $0.tags.contains(tag) } }
+    func loop(with tag: String) -> CIFLoop? { loops.first { $0.tags.contains(tag) } }
 }
 
 /// Parser for CIF 1.1 syntax and the common CIF 2.0 subset (triple-quoted strings, lists as text).
-public enum CIFParser {
+enum CIFParser {
     struct Token { var text: String; var line: Int; var quoted: Bool }
 
     /// Parses every data block of `text`; `file` names the source in errors.
-    public static func parse(text: String, file: String) throws -> [CIFBlock] {
+    static func parse(text: String, file: String) throws -> [CIFBlock] {
         let tokens = try tokenize(text, file: file)
         var blocks = [CIFBlock]()
         var i = 0

@@ -1,9 +1,9 @@
 /// Assembles whole molecules from the contents of a unit cell by following bonds across cell
 /// boundaries. A bonded network that reaches its own periodic image is an extended solid.
-public enum MoleculeAssembler {
+enum MoleculeAssembler {
     /// The whole molecules of `cell` (largest first, lattice removed), or nil when the bonds form
     /// an infinite framework (for example bulk CdSe).
-    public static func molecules(in cell: Structure, bonds: BondCriterion = BondCriterion()) -> [Structure]? {
+    static func molecules(in cell: Structure, bonds: BondCriterion = BondCriterion()) -> [Structure]? {
         guard let lattice = cell.lattice else { return [cell] }
         let atoms = cell.atoms
         var adj = Array(repeating: [(Int, SIMD3<Int32>)](), count: atoms.count)

@@ -2,14 +2,14 @@ import Foundation
 
 /// Finds all atom pairs closer than a cutoff with a cell list (O(N) for a fixed cutoff).
 /// For a structure with a lattice, periodic images are included (the atoms fill one cell).
-public struct NeighborSearch: Sendable {
+struct NeighborSearch: Sendable {
     /// The structure searched.
-    public let structure: Structure
+    let structure: Structure
     /// Largest neighbour distance (Å).
-    public let cutoff: Double
+    let cutoff: Double
 
     /// A cell-list search for neighbours of `structure` within `cutoff` Å.
-    public init(structure: Structure, cutoff: Double) {
+    init(structure: Structure, cutoff: Double) {
         self.structure = structure
         self.cutoff = cutoff
     }
@@ -17,12 +17,12 @@ public struct NeighborSearch: Sendable {
     /// Calls `body(i, j, distance)` for every ordered pair of distinct atoms (or an atom and a
     /// periodic image of any atom) within `cutoff` (Å). Each unordered pair is reported twice, once
     /// from each side.
-    public func forEachNeighbor(_ body: (Int, Int, Double) -> Void) {
+    func forEachNeighbor(_ body: (Int, Int, Double) -> Void) {
         forEachNeighborWithShift { i, j, d, _ in body(i, j, d) }
     }
 
     /// As `forEachNeighbor`, also giving the lattice translation (in cells) of the neighbour's image.
-    public func forEachNeighborWithShift(_ body: (Int, Int, Double, SIMD3<Int32>) -> Void) {
+    func forEachNeighborWithShift(_ body: (Int, Int, Double, SIMD3<Int32>) -> Void) {
         let atoms = structure.atoms
         guard !atoms.isEmpty, cutoff > 0 else { return }
         // Source points: the atoms, plus translated images for a crystal.
