@@ -64,6 +64,14 @@ public enum ParameterName: Hashable, Sendable, Comparable, CustomStringConvertib
         }
     }
 
+    /// Whether user bounds are acceptable: finite (the scale may have an open upper bound), not
+    /// below 0, and for zoom within 0.1…10.
+    public func admits(_ b: ClosedRange<Double>) -> Bool {
+        guard b.lowerBound.isFinite, b.lowerBound >= 0, b.upperBound.isFinite || self == .scale else { return false }
+        if self == .zoom { return b.lowerBound >= 0.1 && b.upperBound <= 10 }
+        return true
+    }
+
     /// The shared parameter this one is an instance of (`uiso` for `uiso:Cd`).
     public var shared: ParameterName {
         if case .elementUiso = self { return .uiso }
@@ -142,7 +150,7 @@ extension ParameterName {
                 return v
             }
             let lo = try side(sides[0], name.defaultBounds.lowerBound), hi = try side(sides[1], name.defaultBounds.upperBound)
-            guard lo.isFinite, hi >= lo else { throw .invalidBounds(name, lower: lo, upper: hi) }
+            guard !hi.isNaN, hi >= lo, name.admits(lo...hi) else { throw .invalidBounds(name, lower: lo, upper: hi) }
             out[name] = lo...hi
         }
         return out

@@ -19,7 +19,7 @@ struct ParameterSet: Sendable {
         for name in Array(o.free) + Array(o.bounds.keys) + Array(o.start.keys) {
             if case .elementUiso(let e) = name, !elements.contains(e) { throw RefinementError.elementNotInModel(name, formula: formula) }
         }
-        for (name, b) in o.bounds where !(b.lowerBound.isFinite && !b.upperBound.isNaN) {
+        for (name, b) in o.bounds where !name.admits(b) {
             throw RefinementError.invalidBounds(name, lower: b.lowerBound, upper: b.upperBound)
         }
         func bounds(_ p: ParameterName) -> ClosedRange<Double> { o.bounds[p] ?? o.bounds[p.shared] ?? p.defaultBounds }

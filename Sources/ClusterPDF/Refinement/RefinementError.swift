@@ -31,7 +31,7 @@ public enum RefinementError: Error, CustomStringConvertible, Equatable, Sendable
         case .elementNotInModel(let p, let formula):
             return "--free/--bounds name \(p), but the model (\(formula)) has no such element"
         case .invalidBounds(let p, let lo, let hi):
-            return "--bounds \(p)=\(lo):\(hi): the lower bound must be finite and not above the upper bound"
+            return "--bounds \(p)=\(lo):\(hi): bounds must be finite, not negative, lower ≤ upper (zoom within 0.1…10)"
         case .startOutsideBounds(let p, let v, let b):
             return "the starting value \(p) = \(v) (--\(p.shared)) lies outside its bounds \(b.lowerBound)…\(ParameterName.format(b.upperBound)) \(p.unit)"
         case .tooFewPoints(let n, let free, let lo, let hi):
