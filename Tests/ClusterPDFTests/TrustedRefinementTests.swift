@@ -287,6 +287,7 @@ final class TrustedRefinementTests: XCTestCase {
             (["--bounds", "nonsense"], ["--bounds", "name=lower:upper"]),
             (["--no-global-search", "--uiso", "0.5"], ["uiso = 0.5", "--uiso", "outside its bounds"]),
             (["--zoom", "2"], ["zoom = 2", "outside its bounds"]),
+            (["--free", "scale,zoom", "--uiso", "nan"], ["uiso = nan", "outside its bounds"]),
             (["--rmin", "2", "--rmax", "2.02"], ["--rmin/--rmax", "3 data points", "free parameters"]),
             (["--rmin", "70", "--rmax", "80"], ["--rmin/--rmax", "no data"]),
             (["--qmax", "0.5"], ["--qmax"]),

@@ -43,6 +43,9 @@ struct ParameterSet: Sendable {
             let param = RefinementParameter(p, value: start(p), free: free, bounds: bounds(p))
             all.append(param)
         }
+        for p in all where !p.value.isFinite {
+            throw RefinementError.startOutsideBounds(p.name, value: p.value, bounds: p.bounds)
+        }
         for p in all where p.free || p.name == .scale {
             let b = p.bounds
             if p.name == .scale, o.start[.scale] == nil { continue }
