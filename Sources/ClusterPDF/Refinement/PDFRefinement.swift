@@ -58,9 +58,15 @@ public struct PDFRefinement: Sendable {
     /// The scale for an unscaled model curve: least squares Σw·Gobs·Gcalc / Σw·Gcalc² within the
     /// scale's bounds when free, else the fixed value.
     func scale(for g: [Double]) -> Double {
+        let (sxy, syy) = sums(g)
+        return scale(sumObsCalc: sxy, sumCalcSquared: syy)
+    }
+
+    /// Σw·Gobs·Gcalc and Σw·Gcalc² of an unscaled model curve.
+    func sums(_ g: [Double]) -> (obsCalc: Double, calcSquared: Double) {
         var sxy = 0.0, syy = 0.0
         for k in g.indices { sxy += weights[k] * observed[k] * g[k]; syy += weights[k] * g[k] * g[k] }
-        return scale(sumObsCalc: sxy, sumCalcSquared: syy)
+        return (sxy, syy)
     }
 
     func scale(sumObsCalc sxy: Double, sumCalcSquared syy: Double) -> Double {
@@ -127,8 +133,8 @@ public struct PDFRefinement: Sendable {
         for (k, i) in parameters.freeIndices.enumerated() { params[i].value = v[k] }
         let nFree = parameters.freeIndices.count + (parameters.scaleIsFree ? 1 : 0)
         let n = observed.count
-        let k = options.uncertaintyModel == .nyquist ? FitStatistics.oversampling(r: model.r, qmin: settings.qmin.value, qmax: settings.qmax.value) : 1
         let oversampling = FitStatistics.oversampling(r: model.r, qmin: settings.qmin.value, qmax: settings.qmax.value)
+        let k = options.uncertaintyModel == .nyquist ? oversampling : 1
         var warnings = [RefinementWarning]()
         if nFree > 0, options.uncertainties {
             // Columns ∂(√w·res)/∂p at fixed scale, the scale's own column last.
@@ -157,8 +163,7 @@ public struct PDFRefinement: Sendable {
                                               "\(p.name) = \(String(format: "%.6g", p.value)) \(p.name.unit) is at its \(side) bound \(ParameterName.format(bound)): the data push it outside the physical range, so the model is probably inadequate"))
         }
         if !parameters.scaleIsFree {
-            var sxy = 0.0, syy = 0.0
-            for j in g.indices { sxy += weights[j] * observed[j] * g[j]; syy += weights[j] * g[j] * g[j] }
+            let (sxy, syy) = sums(g)
             let best = syy > 0 ? sxy / syy : 0
             if best <= 0 || scale / best > 2 || scale / best < 0.5 {
                 warnings.append(RefinementWarning(.scaleFarFromClosedForm, parameter: .scale,

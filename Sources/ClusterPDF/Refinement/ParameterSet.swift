@@ -81,9 +81,6 @@ struct ParameterSet: Sendable {
                           qdamp: value(.qdamp))
     }
 
-    /// `v` moved into the bounds.
-    func clamp(_ v: [Double]) -> [Double] { freeIndices.enumerated().map { k, i in all[i].clamped(v[k]) } }
-
     /// Finite-difference steps: 1e-5 for zoom, else 1e-4 of the value (at least 1e-6), turned
     /// inward at an upper bound.
     func steps(_ v: [Double]) -> [Double] {

@@ -12,7 +12,4 @@ public enum ScatteringFunction: String, Sendable, Codable, CaseIterable {
     case rdf
     /// Powder diffraction pattern I(2θ).
     case xrd
-
-    /// Whether the function is on an r grid (else Q or 2θ).
-    public var isRealSpace: Bool { self == .gr || self == .rdf }
 }
