@@ -23,6 +23,11 @@ public struct CIFContents: Sendable {
     public var isFiniteCluster: Bool
     /// Symmetry operations applied.
     public var operationCount: Int
+    /// The crystal as the file describes it (lattice, operations, asymmetric unit), for periodic
+    /// PDFs and symmetry-constrained refinement; nil for a finite cluster.
+    public var crystal: Crystal?
+    /// Whether the file gives its symmetry (operations, or a space-group name or number).
+    public var declaresSymmetry: Bool
 }
 
 /// Reads crystal structures from CIF 1.1 / CIF 2.0 files.
@@ -90,6 +95,10 @@ public enum CIFReader {
                 break
             }
         }
+        let spaceGroupName = ["_symmetry_space_group_name_h-m", "_space_group_name_h-m_alt", "_symmetry_space_group_name_hall", "_space_group_name_hall"]
+            .lazy.compactMap { block.value($0)?.text }.first { !$0.trimmingCharacters(in: .whitespaces).isEmpty && $0 != "?" }
+        let declaresSymmetry = !ops.isEmpty || spaceGroupName != nil || block.value("_space_group_it_number")?.number != nil
+            || block.value("_symmetry_int_tables_number")?.number != nil
         if ops.isEmpty { ops = [.identity] }
 
         // Atom sites.
@@ -179,7 +188,8 @@ public enum CIFReader {
 
         if isCluster {
             let s = Structure(title: block.name, atoms: asym.map(\.atom))
-            return CIFContents(unitCell: Structure(title: block.name, atoms: s.atoms, lattice: lattice), molecules: [s], isFiniteCluster: true, operationCount: 1)
+            return CIFContents(unitCell: Structure(title: block.name, atoms: s.atoms, lattice: lattice), molecules: [s], isFiniteCluster: true,
+                               operationCount: 1, crystal: nil, declaresSymmetry: false)
         }
 
         // Symmetry expansion with merging of coincident sites.
@@ -211,6 +221,19 @@ public enum CIFReader {
         }
         let unitCell = Structure(title: block.name, atoms: cell.map(\.atom), lattice: lattice)
         let molecules = MoleculeAssembler.molecules(in: unitCell, bonds: options.bonds)
-        return CIFContents(unitCell: unitCell, molecules: molecules, isFiniteCluster: false, operationCount: ops.count)
+        // The asymmetric unit with unique labels, U in the CIF convention for anisotropic sites.
+        let Ninv = Matrix3.diagonal(SIMD3(1, 1, 1) / lattice.reciprocalLengths)
+        var labels = Set<String>()
+        let asymmetricUnit = asym.enumerated().map { k, site -> CrystalSite in
+            var label = site.atom.label.isEmpty ? "\(site.atom.element.symbol)\(k + 1)" : site.atom.label
+            while labels.contains(label) { label += "'" }
+            labels.insert(label)
+            let uCIF = site.atom.uij.map { AnisotropicDisplacement(Ninv * Ainv * $0.matrix * Ainv.transposed * Ninv) }
+            return CrystalSite(label: label, element: site.atom.element, charge: site.atom.charge, fractional: site.fract,
+                               occupancy: site.atom.occupancy, uiso: site.atom.uiso, uCIF: uCIF)
+        }
+        let crystal = Crystal(title: block.name, lattice: lattice, operations: ops, spaceGroupName: spaceGroupName, sites: asymmetricUnit)
+        return CIFContents(unitCell: unitCell, molecules: molecules, isFiniteCluster: false, operationCount: ops.count,
+                           crystal: crystal, declaresSymmetry: declaresSymmetry)
     }
 }

@@ -1,0 +1,251 @@
+import Foundation
+
+/// The state of a crystal at which its periodic G(r) is evaluated: what a refinement moves.
+struct CrystalPoint: Sendable, Hashable {
+    /// The lattice.
+    var lattice: Lattice
+    /// Fractional coordinates of each site of the asymmetric unit.
+    var fractional: [SIMD3<Double>]
+    /// Occupancy of each site.
+    var occupancy: [Double]
+    /// Uiso (Å²) of each site (used where `uCIF` is nil).
+    var uiso: [Double]
+    /// Anisotropic U of each site in the CIF convention (nil: isotropic).
+    var uCIF: [AnisotropicDisplacement?]
+    /// δ1, δ2, qbroad.
+    var peakWidth: PeakWidth
+
+    /// The point of a crystal as read; `displacements` given per element or for all atoms replace
+    /// the file's values (and make the site isotropic), its fallback fills sites without any.
+    init(crystal: Crystal, displacements: DisplacementSettings = DisplacementSettings(), peakWidth: PeakWidth = PeakWidth()) {
+        lattice = crystal.lattice
+        fractional = crystal.sites.map(\.fractional)
+        occupancy = crystal.sites.map(\.occupancy)
+        uiso = crystal.sites.map { displacements.perElement[$0.element] ?? displacements.all ?? $0.uiso ?? $0.uCIF?.uEquivalent ?? displacements.fallback }
+        uCIF = crystal.sites.map { displacements.perElement[$0.element] == nil && displacements.all == nil ? $0.uCIF : nil }
+        self.peakWidth = peakWidth
+    }
+
+    /// Same positions and lattice (the pair list can be reused).
+    func sameGeometry(_ o: CrystalPoint) -> Bool { lattice == o.lattice && fractional == o.fractional }
+}
+
+/// The periodic G(r) engine, in libdiffpy PDFCalculator's formulation:
+///
+///     G(r) = 1/(N⟨f⟩²) Σ_i Σ_j≠i f_i f_j o_i o_j · g(r − r_ij; σ_ij)/r_ij − 4πρ₀ r,
+///
+/// i over the atoms of one cell, j over all atoms within reach, f the X-ray form factor at Q = 0
+/// or the neutron length, o the occupancies, N = Σ o and ⟨f⟩ = Σ f·o/N per cell, ρ₀ = N/V,
+/// g a normalised Gaussian of variance σ²_ij = (ŝ·U_i·ŝ + ŝ·U_j·ŝ) times the "jeong" factor
+/// (`PeakWidth`). The sum is band-limited to [Qmin, Qmax] by a discrete sine transform
+/// (`SineTransform`) on a grid reaching six termination ripples past the last r, exactly as
+/// PDFCalculator does; qdamp and particle envelopes multiply the result.
+///
+/// For speed the pairs of each pair of sites are accumulated on a 0.001 Å histogram (weights
+/// split between neighbouring bins so that their mean distance is kept) and the Gaussians are
+/// summed on the grid by a recurrence (two products per point); the baseline's transform is
+/// computed once (it is linear in ρ₀). Like PDFCalculator, peaks and baseline stop at the end of
+/// the extended range.
+struct PeriodicPDFEngine: Sendable {
+    /// Operation index of each image of each site (fixed by the crystal as read).
+    let imageOperations: [[Int]]
+    /// Operations.
+    let operations: [SymmetryOperation]
+    /// f(Q=0) (X-ray, electrons) or b (neutron, fm) of each site.
+    let factors: [Double]
+    /// First and last r of the output (Å).
+    let rmin: Double, rmax: Double
+    /// Extended range of the transform: 6 termination ripples (2π/Qmax each) either side.
+    let extendedRmin: Double, extendedRmax: Double
+    /// Q range (Å⁻¹).
+    let qmin: Double, qmax: Double
+    /// Step of the grid (Å) of the peaks, the transform and the output.
+    let step: Double
+    /// The transform (N ≥ the extended range in steps, a power of two).
+    let transform: SineTransform
+    /// Number of grid points below `extendedRmax`.
+    let extendedCount: Int
+    /// F(Q) of the baseline −4π r on [extendedRmin, extendedRmax) at unit density.
+    let baselineF: [Double]
+    /// Histogram bin (Å).
+    static let binWidth = 1e-3
+    /// Peaks are summed out to this many σ (libdiffpy: precision 3.3e-6 → 5.0 σ).
+    static let cutoffSigmas = 5.2
+
+    init(crystal: Crystal, radiation: Radiation, qmin: Double, qmax: Double, rmin: Double, rmax: Double, step: Double) throws {
+        imageOperations = crystal.sites.indices.map { crystal.orbit(of: $0).map(\.operation) }
+        operations = crystal.operations
+        factors = try crystal.sites.map { s in try ScatteringFactor(element: s.element, charge: s.charge, radiation: radiation).value(q: 0) }
+        self.rmin = rmin; self.rmax = rmax; self.qmin = qmin; self.qmax = qmax
+        let ripples = qmax > 0 && qmax < Double.pi / step ? 6 * 2 * Double.pi / qmax : 0
+        var lo = Int((max(0, rmin - ripples) / step).rounded(.up))
+        if abs(max(0, rmin - ripples) - Double(lo - 1) * step) < 1e-9 { lo -= 1 }
+        let hi = Int(((rmax + ripples) / step - 1e-9).rounded(.up))
+        extendedRmin = Double(max(0, lo)) * step
+        extendedRmax = Double(hi) * step
+        extendedCount = hi
+        self.step = step
+        transform = SineTransform(points: hi, rStep: step)
+        var ramp = [Double](repeating: 0, count: hi)
+        for j in max(0, lo)..<hi { ramp[j] = -4 * Double.pi * Double(j) * step }
+        baselineF = transform.forward(ramp)
+    }
+
+
+    /// Cartesian positions of every atom of the cell, by site, at `p`.
+    func cellPositions(_ p: CrystalPoint) -> [[SIMD3<Double>]] {
+        imageOperations.indices.map { s in
+            imageOperations[s].map { k in p.lattice.cartesian(Crystal.wrapped(operations[k].apply(p.fractional[s]))) }
+        }
+    }
+
+    /// Cartesian U of every atom of the cell (nil for isotropic sites).
+    func cellU(_ p: CrystalPoint) -> [[Matrix3?]] {
+        let A = p.lattice.matrix, Ainv = A.inverse, N = Matrix3.diagonal(p.lattice.reciprocalLengths)
+        return imageOperations.indices.map { s in
+            guard let u = p.uCIF[s] else { return imageOperations[s].map { _ in nil } }
+            let base = A * N * u.matrix * N * A.transposed
+            return imageOperations[s].map { k in
+                let Rc = A * Matrix3(rows: operations[k].rotation) * Ainv
+                return Rc * base * Rc.transposed
+            }
+        }
+    }
+
+    /// The largest U_ii of any atom (Å²), for the reach of the peak tails.
+    func maximumU(_ p: CrystalPoint) -> Double {
+        var m = p.uiso.max() ?? 0
+        for u in p.uCIF.compactMap({ $0 }) { m = max(m, u.u11, u.u22, u.u33) }
+        return m
+    }
+
+    /// Reach of the pair sum (Å): the extended range plus the widest peak's tail, the extension
+    /// capped at 10 Å as in libdiffpy.
+    func reach(_ p: CrystalPoint) -> Double {
+        let sharp = max(1, p.peakWidth.sharpening(at: max(rmax, 1e-3)))
+        let sigma = (2 * maximumU(p) * sharp).squareRoot()
+        let ext = min(10, (extendedRmax - rmax) + PeriodicPDFEngine.cutoffSigmas * sigma)
+        return rmax + ext
+    }
+
+    /// The pairs of `p` within reach: per (site, site) kind, a histogram of Σ m_i f_i o_i f_j o_j / r_ij
+    /// (isotropic sites), or for anisotropic crystals every pair with its direction.
+    func pairs(_ p: CrystalPoint) -> PairList {
+        let pos = cellPositions(p)
+        let nSites = pos.count
+        let cut = reach(p), cut2 = cut * cut
+        let n = p.lattice.reciprocalLengths
+        let (va, vb, vc) = p.lattice.vectors
+        let na = Int((cut * n.x).rounded(.up)) + 1, nb = Int((cut * n.y).rounded(.up)) + 1, nc = Int((cut * n.z).rounded(.up)) + 1
+        var translations = [SIMD3<Double>]()
+        for i in -na...na { for j in -nb...nb { for k in -nc...nc { translations.append(va * Double(i) + vb * Double(j) + vc * Double(k)) } } }
+        let anisotropic = p.uCIF.contains { $0 != nil }
+        let bins = Int(cut / PeriodicPDFEngine.binWidth) + 3
+        var list = PairList(sites: nSites, bins: anisotropic ? 0 : bins)
+        let uc = anisotropic ? cellU(p) : []
+        for s in 0..<nSites {
+            let x0 = pos[s][0]
+            let ws = Double(pos[s].count) * factors[s] * p.occupancy[s]
+            for t in 0..<nSites {
+                let wt = ws * factors[t] * p.occupancy[t]
+                let kind = list.kind(s, t)
+                for (jImage, xj) in pos[t].enumerated() {
+                    let d0 = xj - x0
+                    for L in translations {
+                        let v = d0 + L
+                        let d2 = (v * v).sum()
+                        guard d2 <= cut2, d2 > 1e-12 else { continue }
+                        let d = d2.squareRoot()
+                        if anisotropic {
+                            let sh = v / d
+                            let ui = uc[s][0].map { (sh * ($0 * sh)).sum() } ?? p.uiso[s]
+                            let uj = uc[t][jImage].map { (sh * ($0 * sh)).sum() } ?? p.uiso[t]
+                            list.direct.append((d, wt / d, ui + uj))
+                        } else {
+                            let x = d / PeriodicPDFEngine.binWidth
+                            let b = Int(x), frac = x - Double(b)
+                            list.histogram[kind][b] += wt / d * (1 - frac)
+                            list.histogram[kind][b + 1] += wt / d * frac
+                        }
+                    }
+                }
+            }
+        }
+        return list
+    }
+
+    /// Band-limited G(r) of `p` on the output grid (step `outputStep`, from 0), before qdamp,
+    /// envelopes and scale; `pairs` may be reused when only U or the peak width changed.
+    func pdf(_ p: CrystalPoint, pairs list: PairList) -> [Double] {
+        var totalOcc = 0.0, totalF = 0.0
+        for s in imageOperations.indices {
+            let m = Double(imageOperations[s].count)
+            totalOcc += m * p.occupancy[s]
+            totalF += m * p.occupancy[s] * factors[s]
+        }
+        guard totalOcc > 0, totalF != 0 else { return [Double](repeating: 0, count: transform.count) }
+        let fAverage = totalF / totalOcc
+        let norm = 1 / (totalOcc * fAverage * fAverage)
+        let h = step
+        var g = [Double](repeating: 0, count: transform.count)
+        let last = extendedCount - 1
+        let sigmaFloor = h / 2
+        func add(_ d: Double, _ w: Double, _ uSum: Double) {
+            let s2 = max(p.peakWidth.sigma2(uSum: uSum, r: d), sigmaFloor * sigmaFloor)
+            let sigma = s2.squareRoot()
+            let reachR = PeriodicPDFEngine.cutoffSigmas * sigma
+            let j0 = max(0, Int(((d - reachR) / h).rounded(.up))), j1 = min(last, Int(((d + reachR) / h).rounded(.down)))
+            guard j0 <= j1 else { return }
+            let x0 = Double(j0) * h - d
+            let inv = 1 / (2 * s2)
+            var value = w * norm / (sigma * (2 * Double.pi).squareRoot()) * exp(-x0 * x0 * inv)
+            var ratio = exp(-(2 * x0 * h + h * h) * inv)
+            let ratioStep = exp(-2 * h * h * inv)
+            g.withUnsafeMutableBufferPointer { buf in
+                for j in j0...j1 {
+                    buf[j] += value
+                    value *= ratio
+                    ratio *= ratioStep
+                }
+            }
+        }
+        if list.direct.isEmpty {
+            for s in 0..<list.sites { for t in s..<list.sites {
+                let k = list.kind(s, t)
+                let uSum = p.uiso[s] + p.uiso[t]
+                let hist = list.histogram[k]
+                for b in hist.indices where hist[b] != 0 { add(Double(b) * PeriodicPDFEngine.binWidth, hist[b], uSum) }
+            } }
+        } else {
+            for (d, w, u) in list.direct { add(d, w, u) }
+        }
+        // Zero below the extended range (as libdiffpy), transform, add the baseline, band-limit.
+        let lo = Int((extendedRmin / h).rounded(.up))
+        for j in 0..<min(lo, g.count) { g[j] = 0 }
+        var f = transform.forward(g)
+        let rho = totalOcc / p.lattice.volume
+        for k in f.indices { f[k] += rho * baselineF[k] }
+        let klo = min(transform.stepsBelow(qmin), f.count)
+        let khi = min(Int((qmax / transform.qStep).rounded(.up)), f.count)
+        for k in 0..<klo { f[k] = 0 }
+        for k in khi..<f.count { f[k] = 0 }
+        return transform.inverse(f)
+    }
+
+    /// The pair list of one evaluation.
+    struct PairList: Sendable {
+        let sites: Int
+        /// Per unordered site pair (s ≤ t): Σ weight/r in 0.001 Å bins.
+        var histogram: [[Double]]
+        /// Anisotropic crystals: (r, weight/r, msd) per pair.
+        var direct: [(Double, Double, Double)] = []
+        init(sites: Int, bins: Int) {
+            self.sites = sites
+            histogram = bins > 0 ? [[Double]](repeating: [Double](repeating: 0, count: bins), count: sites * (sites + 1) / 2) : []
+        }
+        func kind(_ s: Int, _ t: Int) -> Int {
+            let (a, b) = s <= t ? (s, t) : (t, s)
+            return a * sites - a * (a - 1) / 2 + (b - a)
+        }
+    }
+}
