@@ -16,9 +16,13 @@ let package = Package(
     targets: [
         // System BLAS/LAPACK (Debian: libblas-dev, liblapack-dev), Fortran calling convention.
         .systemLibrary(name: "CLinearAlgebra", path: "Sources/CLinearAlgebra"),
+        // FFTW 3 (Debian: libfftw3-dev): sine transforms of periodic PDFs.
+        .systemLibrary(name: "CFFTW", path: "Sources/CFFTW"),
+        // spglib (Debian: libsymspg-dev): space groups of crystals.
+        .systemLibrary(name: "CSpglib", path: "Sources/CSpglib"),
         .target(
             name: "ClusterPDF",
-            dependencies: ["CLinearAlgebra"]
+            dependencies: ["CLinearAlgebra", "CFFTW", "CSpglib"]
         ),
         .executableTarget(
             name: "ClusterPDFCLI",

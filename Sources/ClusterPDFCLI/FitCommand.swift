@@ -22,8 +22,8 @@ struct DataSettingFlags: ParsableArguments {
 /// Refinement options of fit.
 struct RefinementFlags: ParsableArguments {
     @OptionGroup var data: DataSettingFlags
-    @Option(help: "Free parameters, comma-separated: scale, zoom, uiso, uiso:<element>, delta1, delta2, qdamp, qbroad.")
-    var free: String = "scale,zoom,uiso,delta2"
+    @Option(help: "Free parameters, comma-separated: scale, zoom, uiso, uiso:<element>, delta1, delta2, qdamp, qbroad; crystals also a, b, c, alpha, beta, gamma, x:<site>, u11:<site>, occ:<site>, psize, erad, prad, radius, thickness, psig, phase<N>.<name> (default clusters: scale,zoom,uiso,delta2; crystals: see the README).")
+    var free: String?
     @Flag(help: "Refine one Uiso per element (default: one shared).") var uisoPerElement = false
     @Option(help: "Starting zoom (used as is only with --no-global-search or when fixed).") var zoom: Double?
     @Option(help: "Starting Uiso (Å²) (as for --zoom).") var uiso: Double?
@@ -38,7 +38,7 @@ struct RefinementFlags: ParsableArguments {
 
     func validate() throws {
         do {
-            _ = try ParameterName.list(parsing: free)
+            if let f = free { _ = try ParameterName.list(parsing: f) }
             if let b = bounds { _ = try ParameterName.bounds(parsing: b) }
         } catch { throw ValidationError(error.description) }
         if let t = threads, t < 1 { throw ValidationError("--threads must be at least 1") }
@@ -47,7 +47,7 @@ struct RefinementFlags: ParsableArguments {
     func options() throws -> RefinementOptions {
         var o = RefinementOptions()
         o.overrides = data.overrides
-        o.free = try ParameterName.list(parsing: free)
+        o.free = try free.map { try ParameterName.list(parsing: $0) } ?? Defaults.freeParameters
         o.uisoPerElement = uisoPerElement
         let starts: [(ParameterName, Double?)] = [(.zoom, zoom), (.uiso, uiso), (.delta1, delta1), (.delta2, delta2), (.scale, scale)]
         for case let (name, v?) in starts { o.start[name] = v }
@@ -59,23 +59,62 @@ struct RefinementFlags: ParsableArguments {
     }
 }
 
+extension EnvelopeKind: ExpressibleByArgument {}
+
+/// Options of crystal (attenuated-crystal) models.
+struct CrystalFlags: ParsableArguments {
+    @Option(help: "Particle envelope of crystal models: sphere, spheroid, shell, core-shell (two models: core, shell), lognormal, file, none.")
+    var envelope: EnvelopeKind = .sphere
+    @Option(help: "γ(r) for --envelope file: two columns r (Å) and γ.") var envelopeFile: String?
+    @Option(help: "Parameters to hold at their starting values, comma-separated (e.g. delta2,phase2.psize).") var fix: String?
+    @Option(help: "Starting values name=value,… (e.g. psize=30,a=4.3); without phaseN. they apply to every phase.") var start: String?
+    @Flag(help: "Refine the anisotropic U each site's symmetry allows instead of one Uiso per element.") var anisotropic = false
+
+    func validate() throws {
+        do {
+            if let f = fix { _ = try ParameterName.list(parsing: f) }
+            if let s = start { _ = try ParameterName.values(parsing: s) }
+        } catch { throw ValidationError(error.description) }
+        if envelope == .file, envelopeFile == nil { throw ValidationError("--envelope file needs --envelope-file") }
+    }
+
+    func options(_ r: RefinementFlags) throws -> CrystalRefinementOptions {
+        var o = CrystalRefinementOptions()
+        o.overrides = r.data.overrides
+        o.envelope = envelope
+        if let f = envelopeFile { o.envelopeTable = try TabulatedEnvelope.read(path: f) }
+        if let f = r.free { o.free = try ParameterName.list(parsing: f) }
+        if let f = fix { o.fixed = try ParameterName.list(parsing: f) }
+        if let s = start { o.start = try ParameterName.values(parsing: s) }
+        for case let (name, v?) in [(ParameterName.uiso, r.uiso), (.delta1, r.delta1), (.delta2, r.delta2)] where o.start[name] == nil { o.start[name] = v }
+        if let b = r.bounds { o.bounds = try ParameterName.bounds(parsing: b) }
+        o.anisotropic = anisotropic
+        o.globalSearch = !r.noGlobalSearch
+        o.uncertaintyModel = r.uncertainty
+        if let t = r.threads { o.threads = t }
+        return o
+    }
+}
+
 struct Fit: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Refine a cluster model against a measured G(r).")
-    @Argument(help: "Model structure (XYZ, or CIF of a molecular crystal).") var model: String
-    @Argument(help: "Measured G(r) (.gr, .fgr or plain columns r G [dr] [dG]).") var data: String
+    static let configuration = CommandConfiguration(abstract: "Refine a cluster, or one or more crystal phases, against a measured G(r).")
+    @Argument(help: "MODEL [MODEL …] DATA: a cluster (XYZ, cluster or molecular-crystal CIF), or periodic CIFs (attenuated crystals; several make several phases), then the measured G(r) (.gr, .fgr or columns r G [dr] [dG]).")
+    var inputs: [String]
     @OptionGroup var refinement: RefinementFlags
+    @OptionGroup var crystal: CrystalFlags
     @Option(name: .shortAndLong, help: "Write r, Gobs, Gcalc, Gdiff with all parameters to this file.") var output: String?
     @Option(help: "Write the fit figure (SVG).") var plot: String?
     @Flag(help: "Print the result as JSON (without the curves).") var json = false
 
+    func validate() throws {
+        guard inputs.count >= 2 else { throw ValidationError("give a model and the data: clusterpdf fit MODEL [MODEL …] DATA") }
+    }
+
     func run() throws {
         try reportingErrors {
-            let loaded = try StructureReader.read(path: model)
-            guard loaded.kind != .crystal else {
-                throw ValidationError("\(model) is a periodic crystal: fit a finite cluster (clusterpdf build sphere \(model) --radius 15)")
-            }
-            let curve = try MeasuredCurveReader.read(path: data)
-            let result = try PDFRefinement(structure: loaded.structure, data: curve, options: refinement.options()).run()
+            let models = try inputs.dropLast().map { try StructureReader.read(path: $0) }
+            let curve = try MeasuredCurveReader.read(path: inputs[inputs.count - 1])
+            let result = try ModelFit.run(models: models, data: curve, cluster: refinement.options(), crystal: crystal.options(refinement))
             var files = [(String, String)]()
             if let o = output { files.append((result.fileText(), o)) }
             if let p = plot { files.append((result.plot().render(), p)) }

@@ -140,9 +140,12 @@ final class RefinementTests: XCTestCase {
         XCTAssertTrue(s.err.contains("cut.xyz:4") && s.err.contains("file ends after 1 of 3 atoms"), s.err)
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/cut.gr"))
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/fit.gr"))
-        let crystal = try runCLI(["fit", repoRoot + "/Structures/CdSe-zincblende.cif", fixture("measured/CdSe-bulk.gr")])
+        // A periodic CIF is refined as an attenuated crystal; a non-positive particle size is refused.
+        let crystal = try runCLI(["fit", repoRoot + "/Structures/CdSe-zincblende.cif", fixture("measured/CdSe-bulk.gr"), "--start", "psize=-3",
+                                  "--no-global-search", "-o", dir + "/fit.gr"])
         XCTAssertEqual(crystal.status, 1)
-        XCTAssertTrue(crystal.err.contains("periodic crystal"), crystal.err)
+        XCTAssertTrue(crystal.err.contains("psize"), crystal.err)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/fit.gr"))
         let unknown = try runCLI(["fit", repoRoot + "/Structures/Cd35Se20.xyz", fixture("measured/CdSe-bulk.gr"), "--free", "scale,bogus"])
         XCTAssertNotEqual(unknown.status, 0)
         XCTAssertTrue(unknown.err.contains("unknown parameter 'bogus'") && unknown.err.contains("--free"), unknown.err)

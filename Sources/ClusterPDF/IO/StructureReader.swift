@@ -40,6 +40,11 @@ public struct LoadedStructure: Sendable {
     public var molecules: [Structure]?
     /// For CIF input, the expanded unit cell.
     public var unitCell: Structure?
+    /// For a periodic CIF, the crystal (lattice, operations, asymmetric unit); see
+    /// `periodicCrystal()`.
+    public var crystal: Crystal?
+    /// Whether the CIF gives its symmetry (operations, or a space-group name or number).
+    public var declaresSymmetry = false
 }
 
 /// Reads XYZ or CIF files, chosen by extension (`.xyz`, `.extxyz`, `.cif`) or, failing that, by content.
@@ -69,7 +74,8 @@ public enum StructureReader {
                 }
                 return LoadedStructure(structure: mols[options.molecule - 1], kind: .molecularCrystal, path: path, frameCount: 1, molecules: mols, unitCell: c.unitCell)
             }
-            return LoadedStructure(structure: c.unitCell, kind: .crystal, path: path, frameCount: 1, molecules: nil, unitCell: c.unitCell)
+            return LoadedStructure(structure: c.unitCell, kind: .crystal, path: path, frameCount: 1, molecules: nil, unitCell: c.unitCell,
+                                   crystal: c.crystal, declaresSymmetry: c.declaresSymmetry)
         }
         let frames = try XYZReader.parseFrames(text: text, file: path)
         guard options.frame >= 1, options.frame <= frames.count else {

@@ -67,8 +67,10 @@ public struct DataSettings: Codable, Sendable, Hashable {
     public var composition: [String]?
 
     /// Resolves the settings of `curve`; throws `RefinementError` naming the option or the
-    /// header item that is out of range.
-    public static func resolve(_ curve: MeasuredCurve, overrides o: SettingOverrides = SettingOverrides()) throws -> DataSettings {
+    /// header item that is out of range. `fitRange` is the default fit range (clusters:
+    /// `Defaults.fitRange`; crystals: `Defaults.crystalFitRange`), clipped to the data.
+    public static func resolve(_ curve: MeasuredCurve, overrides o: SettingOverrides = SettingOverrides(),
+                               fitRange: ClosedRange<Double> = Defaults.fitRange) throws -> DataSettings {
         func pick(_ flag: Double?, _ key: String, _ fallback: Double) -> Resolved<Double> {
             if let v = flag { return Resolved(v, .option) }
             if let v = curve.headerNumber(key) { return Resolved(v, .header) }
@@ -79,8 +81,8 @@ public struct DataSettings: Codable, Sendable, Hashable {
             radiation = Resolved(r, .header)
         } else { radiation = Resolved(Defaults.radiation, .default) }
         let first = curve.x.first ?? 0, last = curve.x.last ?? 0
-        let rmin = o.rmin.map { Resolved($0, .option) } ?? Resolved(max(Defaults.fitRange.lowerBound, first), .default)
-        let rmax = o.rmax.map { Resolved($0, .option) } ?? Resolved(min(Defaults.fitRange.upperBound, last), .default)
+        let rmin = o.rmin.map { Resolved($0, .option) } ?? Resolved(max(fitRange.lowerBound, first), .default)
+        let rmax = o.rmax.map { Resolved($0, .option) } ?? Resolved(min(fitRange.upperBound, last), .default)
         let s = DataSettings(rmin: rmin, rmax: rmax, qmin: pick(o.qmin, "qmin", Defaults.qmin), qmax: pick(o.qmax, "qmax", Defaults.qmax),
                              qdamp: pick(o.qdamp, "qdamp", Defaults.measuredQdamp), qbroad: pick(o.qbroad, "qbroad", Defaults.measuredQbroad),
                              radiation: radiation, composition: curve.header["composition"].flatMap(Composition.elements(in:))?.map(\.symbol))

@@ -9,13 +9,18 @@ extension RefinementResult {
         o += String(format: "range:   r = %.3f – %.3f Å, %d points (%.1f independent, oversampling %.1f); Q = %.2f – %.2f Å⁻¹\n",
                     rmin, rmax, points, effectivePoints, oversampling, qmin, qmax)
         o += "settings: " + settings.summary.map { "\($0.0) \($0.1)" }.joined(separator: ", ") + "\n"
+        for (i, p) in (phases ?? []).enumerated() {
+            o += String(format: "phase %d:  %@ (%@), space group %@, envelope %@, scale %.5g, fraction %.3f\n",
+                        i + 1, p.name, p.formula, p.spaceGroup, p.envelope.rawValue, p.scale, p.fraction)
+            for n in p.notes { o += "          note: \(n)\n" }
+        }
         o += "\nparameter        value          uncertainty   bounds\n"
         for p in parameters {
             o += p.name.description.padding(toLength: 12, withPad: " ", startingAt: 0)
             o += String(format: " %14.6g", p.value)
             let sigma = p.free ? (p.uncertainty.map { String(format: "± %.3g", $0) } ?? "± ?") : "(fixed)"
             o += "   " + sigma.padding(toLength: 12, withPad: " ", startingAt: 0)
-            if p.free { o += " \(p.lower)…\(ParameterName.format(p.upper)) \(p.name.unit)" + (p.atBound ? "  AT BOUND" : "") }
+            if p.free { o += " \(String(format: "%.6g", p.lower))…\(p.upper >= Double.greatestFiniteMagnitude ? "∞" : String(format: "%.6g", p.upper)) \(p.name.unit)" + (p.atBound ? "  AT BOUND" : "") }
             o += "\n"
         }
         o += String(format: "\nRw           %.5f%@\n", rw, weighted ? " (weighted by 1/dG²)" : "")

@@ -3,8 +3,8 @@
 /// Each step solves the augmented problem [J; √(λD)] δ = [−r; 0] with LAPACK (`dgels`), D the
 /// diagonal of JᵀJ (Marquardt scaling). Trial points are projected into the bounds, and a
 /// parameter on a bound whose descent direction points outward is held there for that step
-/// (projected LM, active set). Converged when the cost falls by less than 1e-8 relative, or no
-/// parameter moves by more than 1e-7 relative.
+/// (projected LM, active set). Converged when the cost falls by less than `costTolerance`
+/// relative (1e-8 unless set), or no parameter moves by more than `stepTolerance` relative.
 struct LevenbergMarquardt {
     /// Lower and upper bounds of each parameter.
     var lower: [Double]
@@ -15,6 +15,10 @@ struct LevenbergMarquardt {
     var maxIterations: Int
     /// Iterations each start gets before the race between starts is decided.
     static let raceIterations = 3
+    /// Converged when a step lowers the cost by less than this fraction.
+    var costTolerance = 1e-8
+    /// Converged when no parameter moves by more than this fraction.
+    var stepTolerance = 1e-7
 
     /// The outcome: parameters, residuals and cost Σr² at the minimum, iterations used.
     struct Outcome {
@@ -70,7 +74,7 @@ struct LevenbergMarquardt {
                     p = trial; current = r; cost = c
                     lambda = max(lambda / 3, 1e-12)
                     improved = true
-                    if rel < 1e-8 || moved < 1e-7 { break outer }
+                    if rel < costTolerance || moved < stepTolerance { break outer }
                     break
                 }
                 lambda *= 4

@@ -134,34 +134,17 @@ public struct PDFRefinement: Sendable {
         let nFree = parameters.freeIndices.count + (parameters.scaleIsFree ? 1 : 0)
         let n = observed.count
         let oversampling = FitStatistics.oversampling(r: model.r, qmin: settings.qmin.value, qmax: settings.qmax.value)
-        let k = options.uncertaintyModel == .nyquist ? oversampling : 1
-        var warnings = [RefinementWarning]()
+        var columns: [[Double]]?
         if nFree > 0, options.uncertainties {
             // Columns ∂(√w·res)/∂p at fixed scale, the scale's own column last.
             let h = parameters.steps(v)
             let perturbed = try model.curves(parameters.freeIndices.indices.map { j in var q = v; q[j] += h[j]; return parameters.point(q) })
-            var columns = perturbed.enumerated().map { j, gj in gj.indices.map { -rootWeights[$0] * scale * (gj[$0] - g[$0]) / h[j] } }
-            if parameters.scaleIsFree { columns.append(g.indices.map { -rootWeights[$0] * g[$0] }) }
-            let factor = stats.chi2 / Double(max(1, n - nFree)) * k
-            let cov = ParameterCovariance(columns: columns, factor: factor)
-            let order = parameters.freeIndices + (parameters.scaleIsFree ? [0] : [])
-            for (c, i) in order.enumerated() { params[i].uncertainty = cov.sigmas[c] }
-            if cov.singular {
-                warnings.append(RefinementWarning(.nearSingular, "the covariance matrix is singular: the data do not determine every free parameter (\(order.map { "\(params[$0].name)" }.joined(separator: ", "))); uncertainties are not given"))
-            }
-            for (a, b, c) in cov.strongCorrelations {
-                warnings.append(RefinementWarning(.strongCorrelation, parameter: params[order[a]].name,
-                                                  "\(params[order[a]].name) and \(params[order[b]].name) are correlated (ρ = \(String(format: "%.4f", c))): the data determine only a combination of them"))
-            }
+            columns = perturbed.enumerated().map { j, gj in gj.indices.map { -rootWeights[$0] * scale * (gj[$0] - g[$0]) / h[j] } }
+            if parameters.scaleIsFree { columns?.append(g.indices.map { -rootWeights[$0] * g[$0] }) }
         }
-        for i in params.indices where params[i].free && params[i].isAtBound(params[i].value) {
-            params[i].atBound = true
-            let p = params[i]
-            let atLower = abs(p.value - p.lower) <= abs(p.value - p.upper)
-            let side = atLower ? "lower" : "upper", bound = atLower ? p.lower : p.upper
-            warnings.append(RefinementWarning(.atBound, parameter: p.name,
-                                              "\(p.name) = \(String(format: "%.6g", p.value)) \(p.name.unit) is at its \(side) bound \(ParameterName.format(bound)): the data push it outside the physical range, so the model is probably inadequate"))
-        }
+        let order = parameters.freeIndices + (parameters.scaleIsFree ? [0] : [])
+        var warnings = RefinementDiagnostics.apply(to: &params, columns: columns, order: order, stats: stats, points: n, free: nFree,
+                                                   oversampling: oversampling, model: options.uncertaintyModel)
         if !parameters.scaleIsFree {
             let (sxy, syy) = sums(g)
             let best = syy > 0 ? sxy / syy : 0
@@ -171,13 +154,6 @@ public struct PDFRefinement: Sendable {
             }
         }
         let effective = Double(n) / oversampling
-        if effective < 2 * Double(nFree) {
-            warnings.append(RefinementWarning(.fewIndependentPoints,
-                                              "only \(String(format: "%.1f", effective)) independent points (Nyquist) for \(nFree) free parameters: widen the fit range"))
-        }
-        if stats.pearson <= 0 {
-            warnings.append(RefinementWarning(.noAgreement, "the model does not correlate with the data (Pearson r = \(String(format: "%.3f", stats.pearson)))"))
-        }
         return RefinementResult(
             model: structure.title, data: data.path, formula: structure.formula, parameters: params,
             rw: stats.rw, rwUnweighted: stats.rwUnweighted, pearson: stats.pearson, chi2: stats.chi2,

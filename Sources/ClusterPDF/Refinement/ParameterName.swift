@@ -3,7 +3,11 @@ import Foundation
 /// A refinable quantity of a G(r) model, by its stable name.
 ///
 /// Names as printed, in `--free`, `--bounds` and in JSON: `scale`, `zoom`, `uiso` (one value for
-/// every element), `uiso:Cd` (one element), `delta1`, `delta2`, `qdamp`, `qbroad`.
+/// every element), `uiso:Cd` (one element), `delta1`, `delta2`, `qdamp`, `qbroad`; for crystal
+/// models also the cell (`a`, `b`, `c`, `alpha`, `beta`, `gamma`), free coordinates (`x:Se1`),
+/// anisotropic U (`u11:Cd1` … `u23:Cd1`, CIF convention), occupancies (`occ:Cd1`) and envelope
+/// sizes (`psize`, `erad`, `prad`, `radius`, `thickness`, `psig`); with several phases, a
+/// phase's own parameters are prefixed `phase1.`, `phase2.` ….
 public enum ParameterName: Hashable, Sendable, Comparable, CustomStringConvertible {
     /// Multiplier of the model G(r) (dimensionless); refined in closed form.
     case scale
@@ -21,6 +25,21 @@ public enum ParameterName: Hashable, Sendable, Comparable, CustomStringConvertib
     case qdamp
     /// Peak broadening with r by the instrument resolution, qbroad (Å⁻¹).
     case qbroad
+    /// A cell parameter (Å or degrees) of a crystal model.
+    case lattice(LatticeParameter)
+    /// A free fractional coordinate (axis 0, 1, 2 = x, y, z) of a crystal site, by label.
+    case coordinate(site: String, axis: Int)
+    /// A component (0…5 = U11, U22, U33, U12, U13, U23, CIF convention, Å²) of a site's anisotropic U.
+    case anisotropicU(site: String, component: Int)
+    /// The occupancy of a crystal site.
+    case occupancy(site: String)
+    /// A size of the particle envelope (Å).
+    case envelope(EnvelopeParameter)
+    /// A parameter of one phase (index from 1) of a multi-phase model.
+    indirect case phase(Int, ParameterName)
+
+    /// Names of the U components.
+    static let uComponents = ["u11", "u22", "u33", "u12", "u13", "u23"]
 
     /// The parameters that are not per element, in report order.
     public static let shared: [ParameterName] = [.scale, .zoom, .uiso, .delta1, .delta2, .qdamp, .qbroad]
@@ -36,17 +55,31 @@ public enum ParameterName: Hashable, Sendable, Comparable, CustomStringConvertib
         case .delta2: "delta2"
         case .qdamp: "qdamp"
         case .qbroad: "qbroad"
+        case .lattice(let l): l.rawValue
+        case .coordinate(let site, let axis): "\(["x", "y", "z"][axis]):\(site)"
+        case .anisotropicU(let site, let c): "\(ParameterName.uComponents[c]):\(site)"
+        case .occupancy(let site): "occ:\(site)"
+        case .envelope(let e): e.rawValue
+        case .phase(let i, let p): "phase\(i).\(p)"
         }
     }
 
     /// Unit as printed (empty for dimensionless quantities).
     public var unit: String {
         switch self {
-        case .scale, .zoom: ""
-        case .uiso, .elementUiso, .delta2: "Å²"
-        case .delta1: "Å"
+        case .scale, .zoom, .coordinate, .occupancy: ""
+        case .uiso, .elementUiso, .delta2, .anisotropicU: "Å²"
+        case .delta1, .envelope: "Å"
         case .qdamp, .qbroad: "Å⁻¹"
+        case .lattice(let l): [.alpha, .beta, .gamma].contains(l) ? "°" : "Å"
+        case .phase(_, let p): p.unit
         }
+    }
+
+    /// The name without its phase prefix.
+    public var unphased: ParameterName {
+        if case .phase(_, let p) = self { return p }
+        return self
     }
 
     /// Physical bounds used unless overridden (`RefinementOptions.bounds`, `--bounds`):
@@ -61,12 +94,21 @@ public enum ParameterName: Hashable, Sendable, Comparable, CustomStringConvertib
         case .delta1: 0...5
         case .delta2: 0...20
         case .qdamp, .qbroad: 0...0.2
+        case .lattice(let l): [.alpha, .beta, .gamma].contains(l) ? 20...160 : 0.5...500
+        case .coordinate: -1...2
+        case .anisotropicU(_, let c): c < 3 ? 1e-4...0.1 : -0.1...0.1
+        case .occupancy: 0...1
+        case .envelope(let e): e.defaultBounds
+        case .phase(_, let p): p.defaultBounds
         }
     }
 
     /// Whether user bounds are acceptable: finite (the scale may have an open upper bound), not
     /// below 0, and for zoom within 0.1…10.
     public func admits(_ b: ClosedRange<Double>) -> Bool {
+        if case .phase(_, let p) = self { return p.admits(b) }
+        if case .coordinate = self { return b.lowerBound.isFinite && b.upperBound.isFinite }
+        if case .anisotropicU(_, let c) = self, c >= 3 { return b.lowerBound.isFinite && b.upperBound.isFinite }
         guard b.lowerBound.isFinite, b.lowerBound >= 0, b.upperBound.isFinite || self == .scale else { return false }
         if self == .zoom { return b.lowerBound >= 0.1 && b.upperBound <= 10 }
         return true
@@ -79,28 +121,60 @@ public enum ParameterName: Hashable, Sendable, Comparable, CustomStringConvertib
     }
 
     /// Reads a stable name: `scale`, `zoom`, `uiso`, `uiso:Cd` (or `uiso_Cd`), `delta1`, `delta2`,
-    /// `qdamp`, `qbroad` (case-insensitive for the shared names).
+    /// `qdamp`, `qbroad`, `a` … `gamma`, `x:Se1`, `u11:Cd1`, `occ:Cd1`, `psize` … `psig`, and any
+    /// of them prefixed `phaseN.` (case-insensitive but for site labels and element symbols).
     public init(parsing text: String) throws(RefinementError) {
         let t = text.trimmingCharacters(in: .whitespaces)
-        if let p = ParameterName.shared.first(where: { $0.description == t.lowercased() }) { self = p; return }
         let lower = t.lowercased()
+        if lower.hasPrefix("phase"), let dot = t.firstIndex(of: "."), let i = Int(t[t.index(t.startIndex, offsetBy: 5)..<dot]), i >= 1 {
+            let inner = try ParameterName(parsing: String(t[t.index(after: dot)...]))
+            if case .phase = inner { throw .unknownParameter(t) }
+            self = .phase(i, inner); return
+        }
+        if let p = ParameterName.shared.first(where: { $0.description == lower }) { self = p; return }
+        if let l = LatticeParameter(rawValue: lower) { self = .lattice(l); return }
+        if let e = EnvelopeParameter(rawValue: lower) { self = .envelope(e); return }
         if lower.hasPrefix("uiso:") || lower.hasPrefix("uiso_") {
             let symbol = String(t.dropFirst(5))
             guard let e = Element(symbol: symbol) else { throw .unknownParameter(t) }
             self = .elementUiso(e); return
         }
+        if let colon = t.firstIndex(of: ":") {
+            let head = lower[..<colon], site = String(t[t.index(after: colon)...])
+            guard !site.isEmpty else { throw .unknownParameter(t) }
+            if let axis = ["x", "y", "z"].firstIndex(of: String(head)) { self = .coordinate(site: site, axis: axis); return }
+            if let c = ParameterName.uComponents.firstIndex(of: String(head)) { self = .anisotropicU(site: site, component: c); return }
+            if head == "occ" { self = .occupancy(site: site); return }
+        }
         throw .unknownParameter(t)
     }
 
-    /// Order: the shared parameters in report order, element Uiso values right after `uiso`.
+    /// Order: by phase, then scale, zoom, cell, coordinates, Uiso (element values right after
+    /// `uiso`), anisotropic U, occupancies, δ1, δ2, qdamp, qbroad, envelope sizes.
     public static func < (a: ParameterName, b: ParameterName) -> Bool {
-        func key(_ p: ParameterName) -> (Int, Int) {
+        func key(_ p: ParameterName) -> (Int, Int, Int, String) {
             switch p {
-            case .elementUiso(let e): return (2, e.atomicNumber)
-            default: return (ParameterName.shared.firstIndex(of: p).map { $0 < 3 ? $0 : $0 + 1 } ?? 99, 0)
+            case .phase(let i, let q): let k = key(q); return (i, k.1, k.2, k.3)
+            case .scale: return (0, 0, 0, "")
+            case .zoom: return (0, 1, 0, "")
+            case .lattice(let l): return (0, 2, LatticeParameter.allCases.firstIndex(of: l) ?? 0, "")
+            case .coordinate(let s, let axis): return (0, 3, axis, s)
+            case .uiso: return (0, 4, 0, "")
+            case .elementUiso(let e): return (0, 5, e.atomicNumber, "")
+            case .anisotropicU(let s, let c): return (0, 6, c, s)
+            case .occupancy(let s): return (0, 7, 0, s)
+            case .delta1: return (0, 8, 0, "")
+            case .delta2: return (0, 9, 0, "")
+            case .qdamp: return (0, 10, 0, "")
+            case .qbroad: return (0, 11, 0, "")
+            case .envelope(let e): return (0, 12, EnvelopeParameter.allCases.firstIndex(of: e) ?? 0, "")
             }
         }
-        return key(a) < key(b)
+        let ka = key(a), kb = key(b)
+        if ka.0 != kb.0 { return ka.0 < kb.0 }
+        if ka.1 != kb.1 { return ka.1 < kb.1 }
+        if ka.3 != kb.3 { return ka.3 < kb.3 }
+        return ka.2 < kb.2
     }
 }
 

@@ -56,6 +56,9 @@ public struct RefinementResult: Codable, Sendable {
     public var warnings: [RefinementWarning]
     /// The curves (absent when not asked for, as in `fit --json`).
     public var curves: FitCurves?
+    /// Crystal models: each phase with its space group, envelope, scale and fraction (nil for
+    /// cluster models).
+    public var phases: [PhaseResult]?
 
     /// First and last r of the fit (Å).
     public var rmin: Double { settings.rmin.value }

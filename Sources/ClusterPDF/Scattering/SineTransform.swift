@@ -1,4 +1,6 @@
+import CFFTW
 import Foundation
+import Synchronization
 
 /// The discrete sine transform between G(r) and F(Q) used by periodic (real-space) PDFs:
 ///
@@ -6,8 +8,8 @@ import Foundation
 ///
 /// with N the number of r points rounded up to a power of two (zero padding), so that the r and
 /// Q grids are conjugate and the transform is its own inverse up to 2/π:
-/// G(r_j) = (2/π) Δq · Σ_k F(q_k) sin(q_k r_j). It is computed with a radix-2 FFT of the odd
-/// extension (length 2N) in O(N log N) — the convention of libdiffpy's `fftgtof`/`fftftog`, so that
+/// G(r_j) = (2/π) Δq · Σ_k F(q_k) sin(q_k r_j). It is computed by FFTW's type-I DST in
+/// O(N log N) — the convention of libdiffpy's `fftgtof`/`fftftog`, so that
 /// band-limiting a curve to [Qmin, Qmax] (`bandLimited`) reproduces diffpy.srreal's
 /// PDFCalculator.
 public struct SineTransform: Sendable {
@@ -17,7 +19,7 @@ public struct SineTransform: Sendable {
     public let rStep: Double
     /// Q step Δq = π/(N·Δr) (Å⁻¹).
     public var qStep: Double { Double.pi / (Double(count) * rStep) }
-    private let fft: RadixTwoFFT
+    private let plan: SineTransformPlan
 
     /// A transform for curves of up to `points` samples with step `rStep` (Å); N is the next
     /// power of two ≥ `points`.
@@ -26,17 +28,20 @@ public struct SineTransform: Sendable {
         while n < max(points, 2) { n <<= 1 }
         count = n
         self.rStep = rStep
-        fft = RadixTwoFFT(size: 2 * n)
+        plan = SineTransformPlan(size: n - 1)
     }
 
-    /// Σ_j y_j sin(π j k / N) for k = 0…N−1 (y zero-padded to N).
+    /// Σ_j y_j sin(π j k / N) for k = 0…N−1 (y zero-padded to N): a type-I DST of y_1…y_{N−1}.
     func sineSums(_ y: [Double]) -> [Double] {
         let n = count
-        var re = [Double](repeating: 0, count: 2 * n), im = [Double](repeating: 0, count: 2 * n)
-        for j in 1..<min(y.count, n) { re[j] = y[j]; re[2 * n - j] = -y[j] }
-        fft.transform(&re, &im)
-        // Σ_j x_j e^{−2πi jk/2N} with x odd → −2i Σ_j y_j sin(π jk/N).
-        return (0..<n).map { -0.5 * im[$0] }
+        var input = [Double](repeating: 0, count: n - 1)
+        for j in 1..<min(y.count, n) { input[j - 1] = y[j] }
+        var out = [Double](repeating: 0, count: n)
+        input.withUnsafeMutableBufferPointer { i in
+            out.withUnsafeMutableBufferPointer { o in plan.execute(i.baseAddress!, o.baseAddress! + 1) }
+        }
+        for k in 1..<n { out[k] *= 0.5 }
+        return out
     }
 
     /// F(q_k) = Δr Σ_j G(r_j) sin(q_k r_j) for k = 0…N−1.
@@ -65,49 +70,37 @@ public struct SineTransform: Sendable {
     }
 }
 
-/// An in-place iterative radix-2 complex FFT (forward, e^{−2πi jk/n}) with precomputed twiddles.
-struct RadixTwoFFT: Sendable {
+/// An FFTW plan of the type-I discrete sine transform of `size` points (FFTW's RODFT00:
+/// Y_k = 2 Σ_j X_j sin(π(j+1)(k+1)/(size+1))), planned for unaligned arrays so that any two
+/// buffers can be passed to `execute`.
+///
+/// `@unchecked Sendable`: FFTW's planner is not thread-safe, so plans are made and destroyed under
+/// `FFTWPlanner.lock`; executing a finished plan on new arrays (`fftw_execute_r2r`) is thread-safe
+/// (FFTW manual, "Thread safety"), which is all the plan does after `init`.
+final class SineTransformPlan: @unchecked Sendable {
     let size: Int
-    private let cosines: [Double]
-    private let sines: [Double]
-    private let reversed: [Int]
+    private let plan: fftw_plan?
 
     init(size: Int) {
-        precondition(size > 0 && size & (size - 1) == 0, "FFT size must be a power of two")
         self.size = size
-        cosines = (0..<(size / 2)).map { cos(2 * Double.pi * Double($0) / Double(size)) }
-        sines = (0..<(size / 2)).map { -sin(2 * Double.pi * Double($0) / Double(size)) }
-        var bits = 0
-        while (1 << bits) < size { bits += 1 }
-        reversed = (0..<size).map { i in
-            var r = 0, x = i
-            for _ in 0..<bits { r = (r << 1) | (x & 1); x >>= 1 }
-            return r
+        let a = UnsafeMutablePointer<Double>.allocate(capacity: max(size, 1)), b = UnsafeMutablePointer<Double>.allocate(capacity: max(size, 1))
+        defer { a.deallocate(); b.deallocate() }
+        nonisolated(unsafe) var made: fftw_plan?
+        FFTWPlanner.lock.withLock { _ in
+            made = fftw_plan_r2r_1d(Int32(size), a, b, FFTW_RODFT00, UInt32(FFTW_ESTIMATE | FFTW_UNALIGNED))
         }
+        plan = made
     }
 
-    func transform(_ re: inout [Double], _ im: inout [Double]) {
-        let n = size
-        for i in 0..<n where reversed[i] > i { re.swapAt(i, reversed[i]); im.swapAt(i, reversed[i]) }
-        re.withUnsafeMutableBufferPointer { xr in
-            im.withUnsafeMutableBufferPointer { xi in
-                var len = 2
-                while len <= n {
-                    let half = len / 2, stride = n / len
-                    var start = 0
-                    while start < n {
-                        for k in 0..<half {
-                            let wr = cosines[k * stride], wi = sines[k * stride]
-                            let a = start + k, b = a + half
-                            let tr = xr[b] * wr - xi[b] * wi, ti = xr[b] * wi + xi[b] * wr
-                            xr[b] = xr[a] - tr; xi[b] = xi[a] - ti
-                            xr[a] += tr; xi[a] += ti
-                        }
-                        start += len
-                    }
-                    len <<= 1
-                }
-            }
-        }
+    deinit { if let plan { FFTWPlanner.lock.withLock { _ in fftw_destroy_plan(plan) } } }
+
+    /// Transforms `input` (size values) into `output`.
+    func execute(_ input: UnsafeMutablePointer<Double>, _ output: UnsafeMutablePointer<Double>) {
+        fftw_execute_r2r(plan, input, output)
     }
+}
+
+/// The lock around FFTW's planner (global state inside the C library, not thread-safe).
+enum FFTWPlanner {
+    static let lock = Mutex(())
 }

@@ -18,6 +18,9 @@ public enum Defaults {
     /// Fit range (Å) of `fit`, `classify` and `batch`, clipped to the data: from the first
     /// interatomic distances to where a 1–3 nm cluster's G(r) has died out.
     public static let fitRange: ClosedRange<Double> = 1.5...20
+    /// Fit range (Å) of crystal (attenuated-crystal) models, clipped to the data: their G(r)
+    /// extends as far as the particle, and diffpy-cmi's nanoparticle example fits to 40 Å.
+    public static let crystalFitRange: ClosedRange<Double> = 1.5...40
     /// Parameters refined by default.
     public static let freeParameters: Set<ParameterName> = [.scale, .zoom, .uiso, .delta2]
     /// Starting (and, when fixed, used) values of the refinable parameters: zoom 1, Uiso 0.01 Å²,

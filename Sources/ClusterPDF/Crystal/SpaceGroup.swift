@@ -1,0 +1,84 @@
+import CSpglib
+import Foundation
+
+/// Space groups through spglib (Togo & Tanaka): identifying the group of a crystal's cell
+/// contents, and the operations of a group named by its Hermann–Mauguin symbol or number (spglib's
+/// database, default setting) for CIFs that give a symbol but no operations.
+public enum SpaceGroup {
+    /// The international symbol (e.g. "P6_3mc") and number spglib finds for the atoms of one
+    /// cell of `crystal` (distance tolerance `tolerance` Å); nil when it finds none.
+    public static func identify(_ crystal: Crystal, tolerance: Double = 1e-3) -> (symbol: String, number: Int)? {
+        let cell = crystal.unitCell()
+        guard !cell.atoms.isEmpty else { return nil }
+        let (va, vb, vc) = crystal.lattice.vectors
+        // spglib's lattice has the lattice vectors as columns.
+        var lattice: ((Double, Double, Double), (Double, Double, Double), (Double, Double, Double)) =
+            ((va.x, vb.x, vc.x), (va.y, vb.y, vc.y), (va.z, vb.z, vc.z))
+        var positions = cell.atoms.map { a -> (Double, Double, Double) in
+            let f = Crystal.wrapped(crystal.lattice.fractional(a.position)); return (f.x, f.y, f.z)
+        }
+        let kinds = Array(Set(cell.atoms.map { "\($0.element.symbol)/\($0.occupancy)" })).sorted()
+        var types = cell.atoms.map { a in Int32(kinds.firstIndex(of: "\(a.element.symbol)/\(a.occupancy)") ?? 0) }
+        var symbol: (CChar, CChar, CChar, CChar, CChar, CChar, CChar, CChar, CChar, CChar, CChar) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        let number = withUnsafeMutablePointer(to: &lattice) { lp in
+            lp.withMemoryRebound(to: (Double, Double, Double).self, capacity: 3) { l in
+                positions.withUnsafeMutableBufferPointer { p in
+                    withUnsafeMutablePointer(to: &symbol) { sp in
+                        sp.withMemoryRebound(to: CChar.self, capacity: 11) { s in
+                            spg_get_international(s, l, p.baseAddress, &types, Int32(cell.atoms.count), tolerance)
+                        }
+                    }
+                }
+            }
+        }
+        guard number > 0 else { return nil }
+        return (string(symbol), Int(number))
+    }
+
+    /// The operations of the space group named `symbol` ("P 63 m c", "P6_3mc", "F -4 3 m",
+    /// "Fm-3m"; spaces, underscores and case ignored; a ":1"/":2" or ":H"/":R" suffix picks the
+    /// setting) or nil when spglib's database has no such symbol.
+    public static func operations(symbol: String) -> [SymmetryOperation]? {
+        func normal(_ s: String) -> String { s.lowercased().filter { !" _".contains($0) } }
+        var name = normal(symbol), choice = ""
+        if let colon = name.firstIndex(of: ":") { choice = String(name[name.index(after: colon)...]); name = String(name[..<colon]) }
+        for hall in 1...530 {
+            let t = spg_get_spacegroup_type(Int32(hall))
+            let names = [string(t.international_short), string(t.international_full), string(t.international)].map(normal)
+            let matches = names.contains(name) || names.contains(where: { $0.split(separator: ":").first.map(String.init) == name })
+            guard matches else { continue }
+            if !choice.isEmpty, normal(string(t.choice)) != choice { continue }
+            return operations(hall: hall)
+        }
+        return nil
+    }
+
+    /// The operations of space group `number` (1…230) in its default setting.
+    public static func operations(number: Int) -> [SymmetryOperation]? {
+        guard (1...230).contains(number) else { return nil }
+        for hall in 1...530 where spg_get_spacegroup_type(Int32(hall)).number == Int32(number) { return operations(hall: hall) }
+        return nil
+    }
+
+    static func operations(hall: Int) -> [SymmetryOperation] {
+        var rotations = [Int32](repeating: 0, count: 192 * 9)
+        var translations = [Double](repeating: 0, count: 192 * 3)
+        let n = rotations.withUnsafeMutableBytes { r in
+            translations.withUnsafeMutableBytes { t in
+                spg_get_symmetry_from_database(r.baseAddress!.assumingMemoryBound(to: (Int32, Int32, Int32).self)
+                                                .withMemoryRebound(to: ((Int32, Int32, Int32), (Int32, Int32, Int32), (Int32, Int32, Int32)).self, capacity: 192) { $0 },
+                                               t.baseAddress!.assumingMemoryBound(to: (Double, Double, Double).self), Int32(hall))
+            }
+        }
+        return (0..<Int(n)).map { k in
+            let rows = (0..<3).map { i in SIMD3((0..<3).map { j in Double(rotations[k * 9 + i * 3 + j]) }) }
+            return SymmetryOperation(rotation: rows, translation: SIMD3(translations[k * 3], translations[k * 3 + 1], translations[k * 3 + 2]))
+        }
+    }
+
+    static func string<T>(_ tuple: T) -> String {
+        withUnsafeBytes(of: tuple) { raw in
+            String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+        }
+    }
+}

@@ -1,0 +1,355 @@
+import Foundation
+
+/// Refines one or more crystal phases, each as a periodic G(r) times a particle envelope (the
+/// "attenuated crystal" of PDFgui and diffpy-cmi), against a measured G(r):
+///
+///     G(r) = Σ_p s_p · γ_p(r) · G_p(r) · exp(−(qdamp·r)²/2)
+///
+/// with the cell, coordinates and U of each phase constrained by its space group
+/// (`SymmetryConstraints`). The scales s_p are solved in closed form (non-negative least squares)
+/// at every evaluation; the other free parameters are found by a deterministic global stage (a
+/// grid over Uiso, δ2 and the envelope size at the CIF's cell) and bounded Levenberg–Marquardt from
+/// its best cells, as `PDFRefinement` does for clusters, with the same statistics, uncertainties
+/// and warnings.
+public struct CrystalRefinement: Sendable {
+    /// The phases.
+    public let crystals: [Crystal]
+    /// The measured curve.
+    public let data: MeasuredCurve
+    /// The options as given.
+    public let options: CrystalRefinementOptions
+    /// The resolved data settings (fit range clipped to the data points used).
+    public let settings: DataSettings
+    let parameters: CrystalParameters
+    let engines: [PeriodicPDFEngine]
+    let r: [Double]
+    let observed: [Double]
+    let weights: [Double]
+    let rootWeights: [Double]
+    /// For each fit point, its index on the engines' grid (nil: interpolated).
+    let gridIndex: [Int?]
+
+    /// Prepares a refinement; throws `RefinementError`, `EnvelopeError` or reader errors naming
+    /// the option or file at fault.
+    public init(crystals: [Crystal], data: MeasuredCurve, options: CrystalRefinementOptions = CrystalRefinementOptions()) throws {
+        guard !crystals.isEmpty else { throw RefinementError.invalidSetting(option: "MODEL", message: "no crystal to refine") }
+        if let axis = data.axis, axis != .r { throw RefinementError.notPairDistribution(file: data.path, axis: axis) }
+        var s = try DataSettings.resolve(data, overrides: options.overrides, fitRange: Defaults.crystalFitRange)
+        let lo = s.rmin.value, hi = s.rmax.value
+        guard let i0 = data.x.firstIndex(where: { $0 >= lo - 1e-9 }), let i1 = data.x.lastIndex(where: { $0 <= hi + 1e-9 }), i1 >= i0 else {
+            throw RefinementError.emptyRange(rmin: lo, rmax: hi, dataStart: data.x.first ?? 0, dataEnd: data.x.last ?? 0)
+        }
+        s.rmin.value = data.x[i0]; s.rmax.value = data.x[i1]
+        if let t = options.envelopeTable, !t.covers(s.rmin.value, s.rmax.value) {
+            throw EnvelopeError.invalidTable(path: t.path, "covers r = \(t.r.first ?? 0)…\(t.r.last ?? 0) Å, not the fit range \(s.rmin.value)…\(s.rmax.value) Å")
+        }
+        let params = try CrystalParameters(crystals: crystals, options: options, settings: s)
+        let nFree = params.freeIndices.count + params.phases.filter { params.all[$0.scale].free }.count
+        guard i1 - i0 + 1 > max(nFree, 2) else { throw RefinementError.tooFewPoints(points: i1 - i0 + 1, free: nFree, rmin: lo, rmax: hi) }
+        let y = Array(data.y[i0...i1])
+        guard y.contains(where: { $0 != 0 }) else {
+            throw RefinementError.degenerateData(file: data.path, reason: "G(r) is zero everywhere in r = \(lo)…\(hi) Å: there is nothing to fit")
+        }
+        self.crystals = crystals
+        self.data = data
+        self.options = options
+        settings = s
+        parameters = params
+        r = Array(data.x[i0...i1])
+        observed = y
+        weights = (i0...i1).map { i in data.dy.map { 1 / ($0[i] * $0[i]) } ?? 1 }
+        rootWeights = weights.map { $0.squareRoot() }
+        // The engine grid: the data step when the data are uniform and at most 0.01 Å apart, else 0.01 Å.
+        let xs = Array(data.x[i0...i1])
+        let step0 = xs.count > 1 ? (xs[xs.count - 1] - xs[0]) / Double(xs.count - 1) : 0.01
+        let uniform = xs.indices.allSatisfy { abs(xs[$0] - (xs[0] + Double($0) * step0)) < 1e-6 }
+        let step = uniform && step0 > 0 && step0 <= 0.01 + 1e-12 ? step0 : 0.01
+        engines = try crystals.map {
+            try PeriodicPDFEngine(crystal: $0, radiation: s.radiation.value, qmin: s.qmin.value, qmax: s.qmax.value,
+                                  rmin: s.rmin.value, rmax: s.rmax.value, step: step)
+        }
+        gridIndex = Array(data.x[i0...i1]).map { x in
+            let k = x / step
+            return abs(k - k.rounded()) < 1e-6 ? Int(k.rounded()) : nil
+        }
+    }
+
+    /// Unscaled model curves (G_p·γ_p·qdamp envelope at the fit points) of each phase, for each
+    /// value vector. Crystal curves are computed once per distinct point and pair lists once per
+    /// distinct geometry, in parallel.
+    func phaseCurves(_ valueSets: [[Double]]) throws -> [[[Double]]] {
+        let P = parameters.phases.count
+        var points = [[CrystalPoint]]()
+        for x in valueSets { points.append(try (0..<P).map { try parameters.point($0, x) }) }
+        struct Job: Hashable { let phase: Int; let point: CrystalPoint }
+        var jobs = [Job](), jobIndex = [Job: Int]()
+        for ps in points { for (p, pt) in ps.enumerated() {
+            let j = Job(phase: p, point: pt)
+            if jobIndex[j] == nil { jobIndex[j] = jobs.count; jobs.append(j) }
+        } }
+        // Pair lists per distinct geometry.
+        var geometries = [Int](), geometryOf = [Int](repeating: 0, count: jobs.count)
+        for (k, j) in jobs.enumerated() {
+            if let g = geometries.firstIndex(where: { jobs[$0].phase == j.phase && jobs[$0].point.sameGeometry(j.point) }) {
+                geometryOf[k] = g
+            } else { geometryOf[k] = geometries.count; geometries.append(k) }
+        }
+        let engines = self.engines
+        let jobsCopy = jobs
+        let pairBuffer = SharedBuffer<PeriodicPDFEngine.PairList?>(repeating: nil, count: geometries.count)
+        let geometryJobs = geometries
+        ParallelBlocks.run(blocks: geometries.count, threads: options.threads) { b, _ in
+            let j = jobsCopy[geometryJobs[b]]
+            pairBuffer.pointer[b] = engines[j.phase].pairs(j.point)
+        }
+        let pairs = pairBuffer.array
+        let curveBuffer = SharedBuffer<[Double]>(repeating: [], count: jobs.count)
+        let geometryIndex = geometryOf
+        ParallelBlocks.run(blocks: jobs.count, threads: options.threads) { b, _ in
+            let j = jobsCopy[b]
+            if let list = pairs[geometryIndex[b]] { curveBuffer.pointer[b] = engines[j.phase].pdf(j.point, pairs: list) }
+        }
+        let crystalCurves = curveBuffer.array
+        return try valueSets.enumerated().map { v, x in
+            let damp = x[parameters.qdamp]
+            return try (0..<P).map { p -> [Double] in
+                let g = crystalCurves[jobIndex[Job(phase: p, point: points[v][p])]!]
+                let env = parameters.envelope(p, x)
+                try env.validate()
+                return r.indices.map { i in
+                    let value = gridIndex[i].map { g[$0] } ?? UniformGrid(start: 0, step: engines[p].step, count: g.count).interpolateCubic(g, at: r[i])
+                    return value * exp(-0.5 * damp * damp * r[i] * r[i]) * env.value(at: r[i])
+                }
+            }
+        }
+    }
+
+    /// Scales of the phases for unscaled curves `c` at values `x`: non-negative least squares
+    /// within the scales' bounds for the free ones (every subset of scales at their lower bound is
+    /// tried; the best feasible solution wins), the fixed values otherwise.
+    func scales(_ c: [[Double]], _ x: [Double]) -> [Double] {
+        let P = c.count
+        let fixed = parameters.phases.map { !parameters.all[$0.scale].free }
+        var best = parameters.phases.map { x[$0.scale] }
+        var bestCost = Double.infinity
+        for mask in 0..<(1 << P) {
+            var s = parameters.phases.map { x[$0.scale] }
+            var active = [Int]()
+            for p in 0..<P where !fixed[p] {
+                if mask & (1 << p) != 0 { s[p] = parameters.all[parameters.phases[p].scale].lower } else { active.append(p) }
+            }
+            if mask & fixed.enumerated().reduce(0, { $0 | ($1.element ? 1 << $1.offset : 0) }) != 0 { continue }
+            if !active.isEmpty {
+                // Residual after the held scales, then the normal equations of the active ones.
+                let target = observed.indices.map { i in observed[i] - (0..<P).filter { !active.contains($0) }.reduce(0) { $0 + s[$1] * c[$1][i] } }
+                let n = active.count
+                var a = [Double](repeating: 0, count: n * n), b = [Double](repeating: 0, count: n)
+                for (u, p) in active.enumerated() {
+                    for i in observed.indices { b[u] += weights[i] * c[p][i] * target[i] }
+                    for (v, q) in active.enumerated() where v >= u {
+                        var sum = 0.0
+                        for i in observed.indices { sum += weights[i] * c[p][i] * c[q][i] }
+                        a[u + v * n] = sum; a[v + u * n] = sum
+                    }
+                }
+                guard let solved = CrystalRefinement.solve(a, size: n, b), solved.allSatisfy({ $0.isFinite }) else { continue }
+                var feasible = true
+                for (u, p) in active.enumerated() {
+                    let param = parameters.all[parameters.phases[p].scale]
+                    if solved[u] < param.lower - 1e-12 || solved[u] > param.upper { feasible = false }
+                    s[p] = solved[u]
+                }
+                if !feasible { continue }
+            }
+            var cost = 0.0
+            for i in observed.indices {
+                let d = observed[i] - (0..<P).reduce(0) { $0 + s[$1] * c[$1][i] }
+                cost += weights[i] * d * d
+            }
+            if cost < bestCost { bestCost = cost; best = s }
+        }
+        return best
+    }
+
+    /// Solves the small symmetric system a·x = b (column-major n×n) by Gaussian elimination with
+    /// partial pivoting; nil when singular.
+    static func solve(_ a0: [Double], size n: Int, _ b0: [Double]) -> [Double]? {
+        var a = a0, b = b0
+        for c in 0..<n {
+            guard let p = (c..<n).max(by: { abs(a[$0 + c * n]) < abs(a[$1 + c * n]) }), abs(a[p + c * n]) > 1e-300 else { return nil }
+            if p != c { for k in 0..<n { a.swapAt(c + k * n, p + k * n) }; b.swapAt(c, p) }
+            for i in (c + 1)..<n {
+                let f = a[i + c * n] / a[c + c * n]
+                for k in c..<n { a[i + k * n] -= f * a[c + k * n] }
+                b[i] -= f * b[c]
+            }
+        }
+        var x = [Double](repeating: 0, count: n)
+        for i in stride(from: n - 1, through: 0, by: -1) {
+            var s = b[i]
+            for k in (i + 1)..<n { s -= a[i + k * n] * x[k] }
+            x[i] = s / a[i + i * n]
+        }
+        return x
+    }
+
+    /// The scaled model curve for unscaled phase curves.
+    func model(_ c: [[Double]], scales s: [Double]) -> [Double] {
+        observed.indices.map { i in c.indices.reduce(0) { $0 + s[$1] * c[$1][i] } }
+    }
+
+    /// Weighted residuals of several free-parameter vectors (envelope sizes that are not
+    /// positive give a large residual instead of a curve).
+    func residuals(of vectors: [[Double]]) throws -> [[Double]] {
+        let xs = vectors.map(parameters.values)
+        return try phaseCurves(xs).enumerated().map { k, c in
+            let g = model(c, scales: scales(c, xs[k]))
+            return observed.indices.map { rootWeights[$0] * (observed[$0] - g[$0]) }
+        }
+    }
+
+    /// Runs the refinement; `keepCurves` keeps r, Gobs and Gcalc in the result.
+    public func run(keepCurves: Bool = true) throws -> RefinementResult {
+        var lm = LevenbergMarquardt(lower: parameters.lower, upper: parameters.upper, steps: parameters.steps, maxIterations: options.maxIterations)
+        // A cost change of 1e-6 relative moves Rw by 5e-7: far below any difference that matters.
+        lm.costTolerance = 1e-6
+        lm.stepTolerance = 1e-6
+        var starts = [parameters.vector]
+        var gridPoints = 0
+        if options.globalSearch, !parameters.freeIndices.isEmpty {
+            (starts, gridPoints) = try globalStarts()
+        }
+        var outcomes = [LevenbergMarquardt.Outcome]()
+        if starts.count > 1 {
+            var short = lm
+            short.maxIterations = min(lm.maxIterations, LevenbergMarquardt.raceIterations)
+            let raced = try starts.map { start in try short.minimize(from: start) { try residuals(of: $0) } }
+            let leader = raced.map(\.cost).min() ?? .infinity
+            for o in raced.sorted(by: { $0.cost < $1.cost }) where o.cost <= leader * 1.05 {
+                if !outcomes.contains(where: { sameBasin($0.parameters, o.parameters) }) { outcomes.append(o) }
+            }
+        }
+        var best: LevenbergMarquardt.Outcome?
+        for start in outcomes.isEmpty ? starts : outcomes.map(\.parameters) {
+            let outcome = try lm.minimize(from: start) { try residuals(of: $0) }
+            if outcome.cost < best?.cost ?? .infinity { best = outcome }
+        }
+        guard let b = best else { throw SettingsError.invalid("internal: no refinement start") }
+        return try finish(b.parameters, iterations: b.iterations, starts: starts.count, gridPoints: gridPoints, keepCurves: keepCurves)
+    }
+
+    /// Two vectors are in one basin when every parameter differs by at most 2 % of its bounds' width.
+    func sameBasin(_ a: [Double], _ b: [Double]) -> Bool {
+        let lo = parameters.lower, hi = parameters.upper
+        return a.indices.allSatisfy { abs(a[$0] - b[$0]) <= 0.02 * min(hi[$0] - lo[$0], 1e6) }
+    }
+
+    /// The global stage: at the CIF's cell and coordinates, a grid of Uiso (every free Uiso the
+    /// same: 0.003, 0.008, 0.02, 0.05 Å², within bounds) × δ2 (0, 30 %, 60 %, 90 % of
+    /// min(upper, 10) Å²); for each cell every envelope size on a log grid (psize or radius
+    /// 8…1000 Å, 32 values; thickness and psig 4 values) with the scales in closed form. The
+    /// three best cells start the local stage. Never reads the starting Uiso, δ2 or sizes.
+    func globalStarts() throws -> (starts: [[Double]], points: Int) {
+        let ps = parameters
+        let names = ps.freeNames
+        let uPositions = names.indices.filter { if case .elementUiso = names[$0].unphased { return true }; return false }
+        let dPositions = names.indices.filter { names[$0].unphased == .delta2 }
+        func clampGrid(_ values: [Double], _ k: Int) -> [Double] { Array(Set(values.map { min(max($0, ps.lower[k]), ps.upper[k]) })).sorted() }
+        let uGrid: [Double?] = uPositions.isEmpty ? [nil] : clampGrid([0.003, 0.008, 0.02, 0.05], uPositions[0])
+        let dGrid: [Double?] = dPositions.isEmpty ? [nil] : clampGrid([0, 0.3, 0.6, 0.9].map { min(ps.upper[dPositions[0]], 10) * $0 }, dPositions[0])
+        var cells = [[Double]]()
+        for u in uGrid { for d in dGrid {
+            var v = ps.vector
+            if let u { for k in uPositions { v[k] = u } }
+            if let d { for k in dPositions { v[k] = d } }
+            cells.append(v)
+        } }
+        // Envelope sizes: the free ones scanned together (the same value in every phase).
+        var sizeGrids = [(positions: [Int], values: [Double])]()
+        for e in EnvelopeParameter.allCases {
+            let pos = names.indices.filter { names[$0].unphased == .envelope(e) }
+            guard let first = pos.first else { continue }
+            let lo = max(ps.lower[first], e == .thickness || e == .psig ? 1 : 8), hi = min(ps.upper[first], 1000)
+            let n = e == .thickness || e == .psig ? 4 : 32
+            let values = hi > lo ? (0..<n).map { lo * pow(hi / lo, Double($0) / Double(n - 1)) } : [lo]
+            sizeGrids.append((pos, values))
+        }
+        var best = [(cost: Double, vector: [Double])]()
+        var count = 0
+        for cell in cells {
+            let x = ps.values(cell)
+            let c0 = try phaseCurves([x])[0]
+            // Undo this cell's envelopes: evaluate γ for each size combination on the crystal curves.
+            let base = c0.enumerated().map { p, curve in
+                zip(curve, r).map { g, ri in let e = ps.envelope(p, x).value(at: ri); return e != 0 ? g / e : 0 }
+            }
+            var combos: [[Double]] = [[]]
+            for grid in sizeGrids { combos = combos.flatMap { c in grid.values.map { c + [$0] } } }
+            var cellBest = (cost: Double.infinity, vector: cell)
+            for combo in combos {
+                var v = cell
+                for (g, value) in zip(sizeGrids, combo) { for k in g.positions { v[k] = value } }
+                let xv = ps.values(v)
+                let curves = base.enumerated().map { p, curve in
+                    let env = ps.envelope(p, xv)
+                    return zip(curve, r).map { $0 * env.value(at: $1) }
+                }
+                let g = model(curves, scales: scales(curves, xv))
+                var cost = 0.0
+                for i in observed.indices { let d = observed[i] - g[i]; cost += weights[i] * d * d }
+                count += 1
+                if cost < cellBest.cost { cellBest = (cost, v) }
+            }
+            best.append(cellBest)
+        }
+        // The envelope of a cell's own (starting) sizes may vanish inside the fit range: then the
+        // division above loses information; such cells are rare and the scan still ranks them.
+        let ranked = best.sorted { $0.cost < $1.cost }.prefix(3).map(\.vector)
+        return (Array(ranked), count)
+    }
+
+    func finish(_ v: [Double], iterations: Int, starts: Int, gridPoints: Int, keepCurves: Bool) throws -> RefinementResult {
+        let x = parameters.values(v)
+        let c = try phaseCurves([x])[0]
+        let s = scales(c, x)
+        let gcalc = model(c, scales: s)
+        let stats = FitStatistics(observed: observed, calculated: gcalc, weights: weights)
+        var params = parameters.all
+        for (k, i) in parameters.freeIndices.enumerated() { params[i].value = v[k] }
+        for (p, ph) in parameters.phases.enumerated() { params[ph.scale].value = s[p] }
+        let freeScales = parameters.phases.indices.filter { parameters.all[parameters.phases[$0].scale].free }
+        let nFree = parameters.freeIndices.count + freeScales.count
+        let n = observed.count
+        let oversampling = FitStatistics.oversampling(r: r, qmin: settings.qmin.value, qmax: settings.qmax.value)
+        var columns: [[Double]]?
+        if nFree > 0, options.uncertainties {
+            // ∂(√w·res)/∂p at fixed scales; the scales' own columns last.
+            let h = parameters.steps(v)
+            let perturbed = try phaseCurves(parameters.freeIndices.indices.map { j in var q = v; q[j] += h[j]; return parameters.values(q) })
+            var cols = perturbed.enumerated().map { j, cj in
+                let gj = model(cj, scales: s)
+                return gj.indices.map { -rootWeights[$0] * (gj[$0] - gcalc[$0]) / h[j] }
+            }
+            for p in freeScales { cols.append(observed.indices.map { -rootWeights[$0] * c[p][$0] }) }
+            columns = cols
+        }
+        let order = parameters.freeIndices + freeScales.map { parameters.phases[$0].scale }
+        let warnings = RefinementDiagnostics.apply(to: &params, columns: columns, order: order, stats: stats, points: n, free: nFree,
+                                                   oversampling: oversampling, model: options.uncertaintyModel)
+        let total = s.reduce(0, +)
+        let phases = parameters.phases.enumerated().map { p, ph in
+            PhaseResult(name: ph.crystal.title, formula: ph.crystal.formula,
+                        spaceGroup: ph.crystal.spaceGroupName ?? (ph.crystal.operations.count == 1 ? "P1" : "\(ph.crystal.operations.count) operations"),
+                        envelope: options.envelope, scale: s[p], fraction: total > 0 ? s[p] / total : 0, notes: ph.notes)
+        }
+        var result = RefinementResult(
+            model: crystals.map(\.title).joined(separator: " + "), data: data.path, formula: crystals.map(\.formula).joined(separator: " + "),
+            parameters: params.sorted { $0.name < $1.name }, rw: stats.rw, rwUnweighted: stats.rwUnweighted, pearson: stats.pearson, chi2: stats.chi2,
+            reducedChi2: stats.chi2 / Double(max(1, n - nFree)), points: n, effectivePoints: Double(n) / oversampling, oversampling: oversampling,
+            uncertaintyModel: options.uncertaintyModel, freeParameters: nFree, iterations: iterations, starts: starts,
+            gridPoints: gridPoints, weighted: data.dy != nil, settings: settings, warnings: warnings,
+            curves: keepCurves ? FitCurves(r: r, gObserved: observed, gCalculated: gcalc) : nil)
+        result.phases = phases
+        return result
+    }
+}
