@@ -210,3 +210,20 @@ if args.contains("crystal-engine") {
     let calc = try PeriodicPDFCalculator(crystal: crystal, settings: s, envelope: .sphere(diameter: 30))
     measure("periodic G(r) wurtzite 0.5-40 A", repeats: 200) { _ = calc.pdf() }
 }
+
+if args.contains("crystal-wide") {
+    // As `crystal`, with Uiso unbounded above as in diffpy-cmi (bounds uiso 1e-4…0.5 Å²).
+    let dir = ProcessInfo.processInfo.environment["CLUSTERPDF_MEASURED"] ?? "../shared/data/measured"
+    let phases = try ["Zincblende", "Wurtzite"].map { try CIFReader.read(path: "\(dir)/CdSe-\($0).cif").crystal! }
+    var o = CrystalRefinementOptions()
+    o.overrides = SettingOverrides(rmin: 0.5, rmax: 40, qmin: 1, qmax: 19, qdamp: 0.058, qbroad: 0)
+    o.bounds = [.uiso: 1e-4...0.5]
+    for name in ["CdSe-1"] {
+        let curve = try MeasuredCurveReader.read(path: "\(dir)/\(name).gr")
+        for crystal in phases {
+            let r = try CrystalRefinement(crystals: [crystal], data: curve, options: o).run(keepCurves: false)
+            let vals = r.parameters.filter { $0.free || $0.name == .scale }.map { "\($0.name)=\(String(format: "%.5g", $0.value))±\(String(format: "%.2g", $0.uncertainty ?? .nan))" }
+            print(String(format: "%@ Rw %.4f  ", name, r.rw) + vals.joined(separator: " "))
+        }
+    }
+}

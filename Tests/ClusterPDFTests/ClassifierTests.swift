@@ -2,10 +2,6 @@ import XCTest
 @testable import ClusterPDF
 
 final class ClassifierTests: XCTestCase {
-    var repoRoot: String {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
-    }
-
     /// The measured bulk CdSe curve is pseudo-wurtzite (wurtzite-like) with a clear margin.
     func testMeasuredBulkIsPseudoWurtzite() throws {
         let models = try ClassifierModel.load(ModelLibrary.load(directory: repoRoot + "/Structures"))

@@ -4,10 +4,6 @@ import ClusterPDF
 /// The code of the DocC article "Getting started" (Sources/ClusterPDF/ClusterPDF.docc/GettingStarted.md),
 /// compiled and run; a second test checks that every code block of the article appears here verbatim.
 final class GettingStartedTests: XCTestCase {
-    var repoRoot: String {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
-    }
-
     func testGettingStarted() throws {
         let structurePath = repoRoot + "/Structures/CdSe-wurtzite-R10.xyz"
         let dataPath = fixture("measured/CdSe-bulk.gr")

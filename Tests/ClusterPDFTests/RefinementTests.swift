@@ -2,10 +2,6 @@ import XCTest
 @testable import ClusterPDF
 
 final class RefinementTests: XCTestCase {
-    var repoRoot: String {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
-    }
-
     /// Synthetic data from a known structure and parameters (exact Debye sum, plus noise) are
     /// recovered within their uncertainties from starting values 20 % off.
     func testRecoversKnownParameters() throws {

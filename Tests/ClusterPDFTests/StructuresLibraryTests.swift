@@ -3,10 +3,6 @@ import XCTest
 
 /// The committed Structures/ files are exactly what their recorded build commands produce.
 final class StructuresLibraryTests: XCTestCase {
-    var repoRoot: String {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
-    }
-
     func testCommittedStructuresAreReproducible() throws {
         let dir = repoRoot + "/Structures"
         let lib = try ModelLibrary.load(directory: dir)

@@ -7,6 +7,9 @@ func fixture(_ name: String) -> String {
     Bundle.module.resourcePath! + "/Fixtures/" + name
 }
 
+/// The repository's root (for the bundled `Structures` library).
+let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+
 /// A fresh temporary directory for one test.
 func temporaryDirectory() -> String {
     let d = NSTemporaryDirectory() + "clusterpdf-tests-" + UUID().uuidString

@@ -5,10 +5,6 @@ import XCTest
 /// silently, report honest uncertainties for oversampled G(r), and resolve settings the same way
 /// for fit, classify and batch.
 final class TrustedRefinementTests: XCTestCase {
-    var repoRoot: String {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
-    }
-
     /// Starting values inside the bounds (zoom 0.95/1.0/1.05 × Uiso 0.003/0.01/0.03 × δ2 0/3)
     /// give the same minimum on every measured CdSe curve, for a zincblende tetrahedron and a
     /// wurtzite sphere: Rw to 1e-4, parameters within their uncertainties.

@@ -3,21 +3,15 @@ import Foundation
 extension LoadedStructure {
     /// The crystal of a periodic CIF, checked for what periodic PDFs and symmetry-constrained
     /// refinement need: a declared symmetry (operations, or a space-group symbol or number whose
-    /// operations spglib's database supplies) and a cell that has that symmetry. Errors name the
+    /// operations the reader took from spglib's database) and a cell that has that symmetry. Errors name the
     /// file and the CIF item.
     public func periodicCrystal() throws -> Crystal {
-        guard kind == .crystal, var c = crystal else {
+        guard kind == .crystal, let c = crystal else {
             throw InputError(file: path, "is not a periodic crystal (a \(kind.rawValue)): the attenuated-crystal model needs a CIF of an extended solid")
         }
         guard declaresSymmetry else {
             throw InputError(file: path, item: "_space_group_symop_operation_xyz",
                              "no space group or symmetry operations: a crystal model needs them (give _space_group_symop_operation_xyz, or _symmetry_space_group_name_H-M 'P 1' for no symmetry)")
-        }
-        if c.operations.count == 1, let name = c.spaceGroupName, name.lowercased().filter({ $0 != " " }) != "p1" {
-            guard let ops = SpaceGroup.operations(symbol: name) else {
-                throw InputError(file: path, item: "_symmetry_space_group_name_H-M", "space group '\(name)' is not in spglib's database and the file lists no operations")
-            }
-            c = Crystal(title: c.title, lattice: c.lattice, operations: ops, spaceGroupName: name, sites: c.sites)
         }
         if let op = SymmetryConstraints.latticeViolation(c) {
             let l = c.lattice

@@ -53,6 +53,15 @@ public enum SpaceGroup {
         return nil
     }
 
+    /// The operations of the space group with Hall symbol `hallSymbol` ("-P 2ybc"; spaces and
+    /// case ignored), or nil when spglib's database has no such symbol.
+    public static func operations(hallSymbol: String) -> [SymmetryOperation]? {
+        func normal(_ s: String) -> String { s.lowercased().filter { !" _".contains($0) } }
+        let name = normal(hallSymbol)
+        for hall in 1...530 where normal(string(spg_get_spacegroup_type(Int32(hall)).hall_symbol)) == name { return operations(hall: hall) }
+        return nil
+    }
+
     /// The operations of space group `number` (1…230) in its default setting.
     public static func operations(number: Int) -> [SymmetryOperation]? {
         guard (1...230).contains(number) else { return nil }

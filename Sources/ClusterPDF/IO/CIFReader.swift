@@ -95,11 +95,35 @@ public enum CIFReader {
                 break
             }
         }
-        let spaceGroupName = ["_symmetry_space_group_name_h-m", "_space_group_name_h-m_alt", "_symmetry_space_group_name_hall", "_space_group_name_hall"]
-            .lazy.compactMap { block.value($0)?.text }.first { !$0.trimmingCharacters(in: .whitespaces).isEmpty && $0 != "?" }
-        let declaresSymmetry = !ops.isEmpty || spaceGroupName != nil || block.value("_space_group_it_number")?.number != nil
-            || block.value("_symmetry_int_tables_number")?.number != nil
-        if ops.isEmpty { ops = [.identity] }
+        // Without operations, a space-group symbol (Hermann–Mauguin, then Hall) or number gets
+        // its operations from spglib's database; one that is not there is an error, never P1.
+        func item(_ tags: [String]) -> (tag: String, value: CIFValue)? {
+            for t in tags { if let v = block.value(t), let text = v.text, !text.trimmingCharacters(in: .whitespaces).isEmpty, text != "?" { return (t, v) } }
+            return nil
+        }
+        let hm = item(["_symmetry_space_group_name_h-m", "_space_group_name_h-m_alt"])
+        let hall = item(["_symmetry_space_group_name_hall", "_space_group_name_hall"])
+        let number = item(["_space_group_it_number", "_symmetry_int_tables_number"])
+        let spaceGroupName = hm?.value.text ?? hall?.value.text
+        let declaresSymmetry = !ops.isEmpty || hm != nil || hall != nil || number != nil
+        if ops.isEmpty {
+            if let (tag, v) = hm, let name = v.text {
+                guard let o = SpaceGroup.operations(symbol: name) else {
+                    throw InputError(file: file, line: v.line, item: tag, "space group '\(name)' is not in spglib's database and the file lists no symmetry operations")
+                }
+                ops = o
+            } else if let (tag, v) = hall, let name = v.text {
+                guard let o = SpaceGroup.operations(hallSymbol: name) else {
+                    throw InputError(file: file, line: v.line, item: tag, "Hall symbol '\(name)' is not in spglib's database and the file lists no symmetry operations")
+                }
+                ops = o
+            } else if let (tag, v) = number {
+                guard let n = v.number, let o = SpaceGroup.operations(number: Int(n)) else {
+                    throw InputError(file: file, line: v.line, item: tag, "space group number '\(v.text ?? "?")' is not 1…230 and the file lists no symmetry operations")
+                }
+                ops = o
+            } else { ops = [.identity] }
+        }
 
         // Atom sites.
         guard let sites = block.loop(with: "_atom_site_fract_x") ?? block.loop(with: "_atom_site_cartn_x") else {

@@ -72,7 +72,8 @@ public enum StructureReader {
                 guard options.molecule >= 1, options.molecule <= mols.count else {
                     throw InputError(file: path, "molecule \(options.molecule) requested, the unit cell holds \(mols.count)")
                 }
-                return LoadedStructure(structure: mols[options.molecule - 1], kind: .molecularCrystal, path: path, frameCount: 1, molecules: mols, unitCell: c.unitCell)
+                return LoadedStructure(structure: mols[options.molecule - 1], kind: .molecularCrystal, path: path, frameCount: 1, molecules: mols, unitCell: c.unitCell,
+                                       crystal: c.crystal, declaresSymmetry: c.declaresSymmetry)
             }
             return LoadedStructure(structure: c.unitCell, kind: .crystal, path: path, frameCount: 1, molecules: nil, unitCell: c.unitCell,
                                    crystal: c.crystal, declaresSymmetry: c.declaresSymmetry)

@@ -9,6 +9,11 @@ public enum ModelFit {
     public static func run(models: [LoadedStructure], data: MeasuredCurve, cluster: RefinementOptions = RefinementOptions(),
                            crystal: CrystalRefinementOptions = CrystalRefinementOptions(), keepCurves: Bool = true) throws -> RefinementResult {
         guard let first = models.first else { throw RefinementError.invalidSetting(option: "MODEL", message: "no model given") }
+        // A CIF of a solid that declares no symmetry is not guessed to be P1.
+        for m in models where m.crystal != nil && !m.declaresSymmetry {
+            throw InputError(file: m.path, item: "_space_group_symop_operation_xyz",
+                             "no space group or symmetry operations: a crystal needs them (give _space_group_symop_operation_xyz, or _symmetry_space_group_name_H-M 'P 1' for no symmetry)")
+        }
         if models.allSatisfy({ $0.kind == .crystal }) {
             let crystals = try models.map { try $0.periodicCrystal() }
             return try CrystalRefinement(crystals: crystals, data: data, options: crystal).run(keepCurves: keepCurves)
