@@ -44,21 +44,41 @@ struct Simulate: ParsableCommand {
     var plot: String?
     @Option(help: "With --function gr: also write I(Q) (0…qmax by qstep) to this file, from the same pair histogram.")
     var iqOutput: String?
+    @Option(help: "Periodic crystals (CIF of a solid): particle envelope sphere, spheroid, shell, lognormal or file (default none: the bulk).")
+    var envelope: EnvelopeKind = .none
+    @Option(help: "Envelope sizes (Å): psize=30 (sphere, lognormal with psig=5), erad=,prad= (spheroid), radius=,thickness= (shell).")
+    var envelopeSize: String?
+    @Option(help: "γ(r) for --envelope file: two columns r (Å) and γ.")
+    var envelopeFile: String?
 
     func validate() throws {
         if kalpha2, wavelength != nil { throw ValidationError("--kalpha2 takes the doublet of --anode; it cannot be combined with --wavelength") }
         if let c = caglioti, c.split(separator: ",").compactMap({ Double($0) }).count != 3 { throw ValidationError("--caglioti needs three numbers U,V,W") }
         if iqOutput != nil, function != .gr { throw ValidationError("--iq-output goes with --function gr") }
         for p in partial where ElementPair(p) == nil { throw ValidationError("--partial '\(p)' is not an element pair like Cd-Se") }
+        if envelope == .coreShell { throw ValidationError("--envelope core-shell needs two phases: use 'clusterpdf fit CORE.cif SHELL.cif DATA --envelope core-shell'") }
+        if envelope == .file, envelopeFile == nil { throw ValidationError("--envelope file needs --envelope-file") }
+        do { _ = try envelopeSizes() } catch { throw ValidationError("\(error)") }
+    }
+
+    /// The sizes given with --envelope-size.
+    func envelopeSizes() throws -> [EnvelopeParameter: Double] {
+        var out = [EnvelopeParameter: Double]()
+        for (name, v) in try ParameterName.values(parsing: envelopeSize ?? "") {
+            guard case .envelope(let e) = name, envelope.parameters.contains(e) else {
+                throw SettingsError.invalid("--envelope-size: '\(name)' is not a size of the \(envelope.rawValue) envelope (\(envelope.parameters.map(\.rawValue).joined(separator: ", ")))")
+            }
+            out[e] = v
+        }
+        return out
     }
 
     func run() throws {
         try reportingErrors {
             let loaded = try input.load()
-            guard loaded.kind != .crystal else {
-                throw ValidationError("\(input.file) is a periodic crystal (its unit cell), not a finite cluster: carve one first with 'clusterpdf build sphere \(input.file) --radius 10'")
-            }
             var job = Simulation(structure: loaded.structure, path: loaded.path, function: function, settings: try scattering.settings())
+            if loaded.kind == .crystal { job.crystal = try loaded.periodicCrystal() }
+            job.envelope = envelope.envelope(phase: 0, values: try envelopeSizes(), table: try envelopeFile.map(TabulatedEnvelope.read))
             job.partials = partial.compactMap(ElementPair.init)
             job.powder.wavelength = wavelength ?? anode.kAlpha1
             if kalpha2 { job.powder.secondWavelength = anode.kAlpha2 }

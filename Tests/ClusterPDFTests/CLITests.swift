@@ -42,10 +42,17 @@ final class CLITests: XCTestCase {
             XCTAssertEqual(o.status, 0, "\(f): \(o.err)")
             XCTAssertGreaterThan(try MeasuredCurveReader.read(path: dir + "/x.\(f)").x.count, 100)
         }
-        // A crystal is refused with a hint; bad settings are refused; nothing is written.
-        let c = try runCLI(["simulate", fixture("CdSe-Zincblende.cif"), "-o", dir + "/c.gr"])
+        // A crystal gives its periodic G(r) (with an envelope if asked); other functions of a
+        // crystal are refused with a hint; bad settings are refused; nothing is written.
+        let periodic = try runCLI(["simulate", fixture("CdSe-Zincblende.cif"), "--envelope", "sphere", "--envelope-size", "psize=30", "-o", dir + "/p.gr"])
+        XCTAssertEqual(periodic.status, 0, periodic.err)
+        XCTAssertTrue(try String(contentsOfFile: dir + "/p.gr", encoding: .utf8).contains("envelope = sphere psize=30.0"))
+        let c = try runCLI(["simulate", fixture("CdSe-Zincblende.cif"), "--function", "fq", "-o", dir + "/c.gr"])
         XCTAssertEqual(c.status, 1)
         XCTAssertTrue(c.err.contains("build sphere"), c.err)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/c.gr"))
+        let e = try runCLI(["simulate", fixture("CdSe-Zincblende.cif"), "--envelope", "sphere", "--envelope-size", "psize=0", "-o", dir + "/c.gr"])
+        XCTAssertTrue(e.status == 1 && e.err.contains("psize"), e.err)
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/c.gr"))
         let q = try runCLI(["simulate", tet, "--qmin", "5", "--qmax", "2", "-o", dir + "/q.gr"])
         XCTAssertEqual(q.status, 1)

@@ -79,7 +79,7 @@ final class ClassifierTests: XCTestCase {
         XCTAssertEqual(r.status, 1, "one curve failed")
         XCTAssertTrue(r.err.contains("short.gr"), r.err)
         XCTAssertTrue(r.out.hasPrefix(ClassificationReport.csvHeader), r.out)
-        XCTAssertTrue(r.out.contains("CdSe-bulk.gr,pseudo-wurtzite,CdSe-wurtzite-R15.xyz"), r.out)
+        XCTAssertTrue(r.out.contains("CdSe-bulk.gr,pseudo-wurtzite,CdSe-wurtzite.cif"), r.out)
         let html = try String(contentsOfFile: dir + "/r.html", encoding: .utf8)
         XCTAssertTrue(html.contains("<svg") && html.contains("pseudo-wurtzite") && html.contains("short.gr") && !html.contains("src=\"http"))
         XCTAssertTrue(FileManager.default.fileExists(atPath: dir + "/plots/CdSe-bulk.svg"))

@@ -9,6 +9,7 @@ public enum BuiltinModels {
     /// Names as in Structures/ (e.g. "CdSe-wurtzite-R10.xyz").
     public static var names: [String] {
         ["Cd35Se20.xyz", "Cd56Se35.xyz", "Cd84Se56.xyz"] + [6, 7, 8, 10, 15].flatMap { ["CdSe-zincblende-R\($0).xyz", "CdSe-wurtzite-R\($0).xyz"] }
+            + ["CdSe-zincblende.cif", "CdSe-wurtzite.cif"]
     }
 
     /// Builds one model by name; nil for an unknown name.
@@ -18,6 +19,11 @@ public enum BuiltinModels {
         case "Cd35Se20.xyz", "Cd56Se35.xyz", "Cd84Se56.xyz":
             let n = ["Cd35Se20.xyz": 5, "Cd56Se35.xyz": 6, "Cd84Se56.xyz": 7][name]!
             return ClassifierModel(name: name, path: path, family: .zincblendeLike, structure: try TetrahedronBuilder.build(cation: cd, anion: se, size: n))
+        case "CdSe-zincblende.cif", "CdSe-wurtzite.cif":
+            let wurtzite = name.contains("wurtzite")
+            let cell = wurtzite ? try CrystalBuilder.wurtzite(cation: cd, anion: se) : try CrystalBuilder.zincblende(cation: cd, anion: se)
+            guard let crystal = Crystal(symmetrizing: cell) else { return nil }
+            return ClassifierModel(name: name, path: path, family: wurtzite ? .wurtziteLike : .zincblendeLike, structure: cell, crystal: crystal)
         default:
             let parts = name.replacingOccurrences(of: ".xyz", with: "").split(separator: "-")
             guard parts.count == 3, parts[0] == "CdSe", let r = Double(parts[2].dropFirst()) else { return nil }

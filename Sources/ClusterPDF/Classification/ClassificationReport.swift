@@ -7,16 +7,17 @@ public enum ClassificationReport {
     public static func text(_ c: Classification) -> String {
         var o = "curve:    \(c.curve)\nverdict:  \(c.verdict)\n"
         o += String(format: "best:     %@ (Rw %.4f)\n", c.bestModel, c.bestRw)
+        if let d = c.scores.first?.psize { o += String(format: "size:     particle diameter %.1f Å (attenuated crystal, sphere envelope)\n", d) }
         for cls in Verdict.classes {
             if let s = c.bestByClass[cls] { o += String(format: "best %-16@ %@  Rw %.4f\n", cls.rawValue as NSString, s.model, s.rw) }
         }
         if let m = c.margin { o += String(format: "margin:   ΔRw = %.4f (zincblende-like − pseudo-wurtzite; ambiguous below %.3f)\n", m, c.thresholds.ambiguousMargin) }
         o += "settings: " + c.settings.summary.map { "\($0.0) \($0.1)" }.joined(separator: ", ") + "\n"
         for w in c.warnings { o += "warning (best model): \(w.message)\n" }
-        o += "\nmodel                            family            Rw       zoom     uiso     delta2\n"
+        o += "\nmodel                            family            Rw       zoom     uiso     delta2   psize/Å\n"
         for s in c.scores {
             o += s.model.padding(toLength: 32, withPad: " ", startingAt: 0) + " " + s.family.rawValue.padding(toLength: 16, withPad: " ", startingAt: 0)
-            o += String(format: "  %.4f  %.4f  %.5f  %.3f\n", s.rw, s.zoom, s.uiso, s.delta2)
+            o += String(format: "  %.4f  %.4f  %.5f  %.3f", s.rw, s.zoom, s.uiso, s.delta2) + (s.psize.map { String(format: "  %.1f", $0) } ?? "") + "\n"
         }
         return o
     }

@@ -1,6 +1,7 @@
 import Foundation
 
-/// A model the classifier fits: a finite cluster with its structure family.
+/// A model the classifier fits: a finite cluster, or a periodic crystal as an attenuated crystal
+/// (sphere envelope, size refined), with its structure family.
 public struct ClassifierModel: Sendable {
     /// Name (file name in the library).
     public var name: String
@@ -8,17 +9,22 @@ public struct ClassifierModel: Sendable {
     public var path: String
     /// Its structure family.
     public var family: ModelLibrary.Family
-    /// The cluster.
+    /// The cluster (for a crystal model, its unit cell).
     public var structure: Structure
-    /// A model.
-    public init(name: String, path: String, family: ModelLibrary.Family, structure: Structure) {
-        self.name = name; self.path = path; self.family = family; self.structure = structure
+    /// For an attenuated-crystal model, the crystal (refined with `CrystalRefinement`).
+    public var crystal: Crystal?
+    /// A model; with `crystal`, an attenuated crystal.
+    public init(name: String, path: String, family: ModelLibrary.Family, structure: Structure, crystal: Crystal? = nil) {
+        self.name = name; self.path = path; self.family = family; self.structure = structure; self.crystal = crystal
     }
 
-    /// The cluster models of a library (files read from disk).
+    /// The models of a library (files read from disk): its clusters, and its periodic crystals
+    /// as attenuated crystals.
     public static func load(_ library: ModelLibrary) throws -> [ClassifierModel] {
-        try library.clusterModels.map { entry, path in
-            ClassifierModel(name: entry.file, path: path, family: entry.family, structure: try StructureReader.read(path: path).structure)
+        try library.allModels.map { entry, path in
+            let loaded = try StructureReader.read(path: path)
+            let crystal = (entry.kind ?? .cluster) == .crystal ? try loaded.periodicCrystal() : nil
+            return ClassifierModel(name: entry.file, path: path, family: entry.family, structure: loaded.structure, crystal: crystal)
         }
     }
 }
@@ -69,6 +75,8 @@ public struct ModelScore: Codable, Sendable {
     public var qdamp: Double
     /// Parameters of this model's refinement that ended on a bound.
     public var atBound: [ParameterName]
+    /// Attenuated-crystal models: the refined particle diameter psize (Å).
+    public var psize: Double?
 
     init(model m: ClassifierModel, result r: RefinementResult) {
         model = m.name; path = m.path; family = m.family; formula = m.structure.formula
@@ -79,6 +87,7 @@ public struct ModelScore: Codable, Sendable {
         delta2 = r.value(.delta2) ?? 0
         qdamp = r.value(.qdamp) ?? r.settings.qdamp.value
         atBound = r.parameters.filter(\.atBound).map(\.name)
+        psize = r.value(.envelope(.psize))
     }
 }
 
@@ -158,8 +167,16 @@ public struct Classifier: Sendable {
     func refine(_ use: [ClassifierModel], _ which: [Int], curve: MeasuredCurve, options o: RefinementOptions, threads: Int) throws -> [Int: RefinementResult] {
         let results = SharedBuffer<RefinementResult?>(repeating: nil, count: which.count)
         let errors = SharedBuffer<String?>(repeating: nil, count: which.count)
+        let crystalOptions = Classifier.crystalOptions(o)
         ParallelBlocks.run(blocks: which.count, threads: threads) { k, _ in
-            do { results.pointer[k] = try PDFRefinement(structure: use[which[k]].structure, data: curve, options: o).run() } catch {
+            do {
+                let m = use[which[k]]
+                if let c = m.crystal {
+                    results.pointer[k] = try CrystalRefinement(crystals: [c], data: curve, options: crystalOptions).run()
+                } else {
+                    results.pointer[k] = try PDFRefinement(structure: m.structure, data: curve, options: o).run()
+                }
+            } catch {
                 errors.pointer[k] = "\(error)"
             }
         }
@@ -167,6 +184,21 @@ public struct Classifier: Sendable {
         var out = [Int: RefinementResult]()
         for (i, r) in zip(which, results.array) { if let r { out[i] = r } }
         return out
+    }
+
+    /// The options of attenuated-crystal candidates: the cluster options' data settings and fit
+    /// range (every model is judged on the same points), sphere envelope, default free parameters.
+    static func crystalOptions(_ o: RefinementOptions) -> CrystalRefinementOptions {
+        var c = CrystalRefinementOptions()
+        c.overrides = o.overrides
+        c.fitRange = Defaults.fitRange
+        c.envelope = .sphere
+        c.globalSearch = o.globalSearch
+        c.maxIterations = o.maxIterations
+        c.uncertainties = o.uncertainties
+        c.uncertaintyModel = o.uncertaintyModel
+        c.threads = o.threads
+        return c
     }
 
     /// Classifies one curve, fitting the models on `threads` Dispatch workers.

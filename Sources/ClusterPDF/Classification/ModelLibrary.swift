@@ -17,7 +17,7 @@ public struct ModelLibrary: Codable, Sendable {
     public enum ModelKind: String, Codable, Sendable, Hashable {
         /// A finite cluster: a classifier model.
         case cluster
-        /// A periodic crystal: a reference, not a classifier model.
+        /// A periodic crystal: classified as an attenuated crystal (sphere envelope, size refined).
         case crystal
     }
 
@@ -25,7 +25,7 @@ public struct ModelLibrary: Codable, Sendable {
     public struct Entry: Codable, Sendable, Hashable {
         /// File name, relative to the library directory.
         public var file: String
-        /// Cluster or crystal (crystals are references, not classifier models); missing: cluster.
+        /// Cluster or crystal (crystals are attenuated-crystal models); missing: cluster.
         public var kind: ModelKind?
         /// Formula of the model.
         public var formula: String
@@ -56,6 +56,11 @@ public struct ModelLibrary: Codable, Sendable {
     /// Cluster models only, with absolute paths.
     public var clusterModels: [(entry: Entry, path: String)] {
         models.filter { ($0.kind ?? .cluster) == .cluster }.map { ($0, (directory as NSString).appendingPathComponent($0.file)) }
+    }
+
+    /// Every model (clusters and crystals), with absolute paths.
+    public var allModels: [(entry: Entry, path: String)] {
+        models.map { ($0, (directory as NSString).appendingPathComponent($0.file)) }
     }
 
     /// Loads `DIR/library.json`; a missing file gives an empty library.

@@ -50,6 +50,25 @@ public struct Crystal: Sendable, Hashable {
         self.operations = ops
     }
 
+    /// The crystal of a unit cell's atoms in the space group spglib finds in them (one site per
+    /// orbit, the operations in the cell's setting); nil for a structure without a lattice.
+    public init?(symmetrizing cell: Structure) {
+        guard let lattice = cell.lattice else { return nil }
+        let sym = SpaceGroup.symmetry(of: cell)
+        let keep = cell.atoms.indices.filter { sym?.representative[$0] ?? $0 == $0 }
+        var labels = Set<String>()
+        let sites = keep.map { i -> CrystalSite in
+            let a = cell.atoms[i]
+            var label = a.label.isEmpty ? "\(a.element.symbol)\(i + 1)" : a.label
+            while labels.contains(label) { label += "'" }
+            labels.insert(label)
+            return CrystalSite(label: label, element: a.element, charge: a.charge, fractional: Crystal.wrapped(lattice.fractional(a.position)),
+                               occupancy: a.occupancy, uiso: a.uiso)
+        }
+        self.init(title: cell.title, lattice: lattice, operations: sym?.operations ?? [.identity],
+                  spaceGroupName: sym?.symbol ?? "P1", sites: sites)
+    }
+
     /// Distance (Å) below which two images of a site are one atom (a special position).
     public static let mergeTolerance = 0.03
 

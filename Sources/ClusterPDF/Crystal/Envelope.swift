@@ -44,6 +44,19 @@ public enum Envelope: Sendable, Hashable {
         }
     }
 
+    /// A short description with the diffpy.srfit parameter names ("sphere psize=30").
+    public var summary: String {
+        switch self {
+        case .none: return "none"
+        case .sphere(let d): return "sphere psize=\(d)"
+        case .spheroid(let e, let p): return "spheroid erad=\(e) prad=\(p)"
+        case .shell(let a, let t): return "shell radius=\(a) thickness=\(t)"
+        case .lognormalSphere(let d, let s): return "lognormal psize=\(d) psig=\(s)"
+        case .tabulated(let t): return "file \(t.path)"
+        case .resolution(let q): return "qdamp \(q)"
+        }
+    }
+
     /// γ at each r.
     public func values(_ r: [Double]) -> [Double] { r.map(value(at:)) }
 

@@ -35,6 +35,38 @@ public enum SpaceGroup {
         return (string(symbol), Int(number))
     }
 
+    /// The symmetry spglib finds in the atoms of one cell (tolerance `tolerance` Å), in the
+    /// cell's own setting: the space-group symbol and number, its operations, and for each atom
+    /// the index of the atom that represents its orbit. Nil for a cluster or when spglib fails.
+    public static func symmetry(of cell: Structure, tolerance: Double = 1e-3) -> (symbol: String, number: Int, operations: [SymmetryOperation], representative: [Int])? {
+        guard let lat = cell.lattice, !cell.atoms.isEmpty else { return nil }
+        let (va, vb, vc) = lat.vectors
+        var lattice: ((Double, Double, Double), (Double, Double, Double), (Double, Double, Double)) =
+            ((va.x, vb.x, vc.x), (va.y, vb.y, vc.y), (va.z, vb.z, vc.z))
+        var positions = cell.atoms.map { a -> (Double, Double, Double) in
+            let f = Crystal.wrapped(lat.fractional(a.position)); return (f.x, f.y, f.z)
+        }
+        let kinds = Array(Set(cell.atoms.map { "\($0.typeSymbol)/\($0.occupancy)/\($0.uiso ?? -1)" })).sorted()
+        var types = cell.atoms.map { a in Int32(kinds.firstIndex(of: "\(a.typeSymbol)/\(a.occupancy)/\(a.uiso ?? -1)") ?? 0) }
+        let dataset = withUnsafeMutablePointer(to: &lattice) { lp in
+            lp.withMemoryRebound(to: (Double, Double, Double).self, capacity: 3) { l in
+                positions.withUnsafeMutableBufferPointer { p in spg_get_dataset(l, p.baseAddress, &types, Int32(cell.atoms.count), tolerance) }
+            }
+        }
+        guard let d = dataset else { return nil }
+        defer { spg_free_dataset(d) }
+        let ds = d.pointee
+        guard ds.spacegroup_number > 0, let rot = ds.rotations, let tr = ds.translations, let eq = ds.equivalent_atoms else { return nil }
+        let ops = (0..<Int(ds.n_operations)).map { k -> SymmetryOperation in
+            let r = rot[k]
+            let rows = [SIMD3(Double(r.0.0), Double(r.0.1), Double(r.0.2)), SIMD3(Double(r.1.0), Double(r.1.1), Double(r.1.2)),
+                        SIMD3(Double(r.2.0), Double(r.2.1), Double(r.2.2))]
+            func snap(_ x: Double) -> Double { let y = x - x.rounded(.down); let n = (y * 24).rounded(); return abs(y * 24 - n) < 1e-6 ? (n == 24 ? 0 : n / 24) : y }
+            return SymmetryOperation(rotation: rows, translation: SIMD3(snap(tr[k].0), snap(tr[k].1), snap(tr[k].2)))
+        }
+        return (string(ds.international_symbol), Int(ds.spacegroup_number), ops, (0..<cell.atoms.count).map { Int(eq[$0]) })
+    }
+
     /// The operations of the space group named `symbol` ("P 63 m c", "P6_3mc", "F -4 3 m",
     /// "Fm-3m"; spaces, underscores and case ignored; a ":1"/":2" or ":H"/":R" suffix picks the
     /// setting) or nil when spglib's database has no such symbol.

@@ -14,7 +14,9 @@ public enum XYZWriter {
             out += title + "\n"
         }
         for a in structure.atoms {
-            out += String(format: "%-4@ %15.8f %15.8f %15.8f\n", a.typeSymbol as NSString, a.position.x, a.position.y, a.position.z)
+            // Values that print as zero are written as 0 (never "-0.00000000").
+            func clean(_ v: Double) -> Double { abs(v) < 5e-9 ? 0 : v }
+            out += String(format: "%-4@ %15.8f %15.8f %15.8f\n", a.typeSymbol as NSString, clean(a.position.x), clean(a.position.y), clean(a.position.z))
         }
         return out
     }

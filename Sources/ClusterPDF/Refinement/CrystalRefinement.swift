@@ -34,7 +34,7 @@ public struct CrystalRefinement: Sendable {
     public init(crystals: [Crystal], data: MeasuredCurve, options: CrystalRefinementOptions = CrystalRefinementOptions()) throws {
         guard !crystals.isEmpty else { throw RefinementError.invalidSetting(option: "MODEL", message: "no crystal to refine") }
         if let axis = data.axis, axis != .r { throw RefinementError.notPairDistribution(file: data.path, axis: axis) }
-        var s = try DataSettings.resolve(data, overrides: options.overrides, fitRange: Defaults.crystalFitRange)
+        var s = try DataSettings.resolve(data, overrides: options.overrides, fitRange: options.fitRange)
         let lo = s.rmin.value, hi = s.rmax.value
         guard let i0 = data.x.firstIndex(where: { $0 >= lo - 1e-9 }), let i1 = data.x.lastIndex(where: { $0 <= hi + 1e-9 }), i1 >= i0 else {
             throw RefinementError.emptyRange(rmin: lo, rmax: hi, dataStart: data.x.first ?? 0, dataEnd: data.x.last ?? 0)

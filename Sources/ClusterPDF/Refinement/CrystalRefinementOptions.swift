@@ -6,6 +6,8 @@ import Foundation
 public struct CrystalRefinementOptions: Sendable {
     /// Explicit data settings (nil: from the data header, else `Defaults`).
     public var overrides = SettingOverrides()
+    /// Default fit range (Å) where `overrides` gives none, clipped to the data.
+    public var fitRange = Defaults.crystalFitRange
     /// The particle envelope of every phase (`core-shell`: the first phase is the core, the
     /// second the shell).
     public var envelope = EnvelopeKind.sphere

@@ -16,6 +16,11 @@ public struct Simulation: Sendable {
     public var powder = PowderSettings()
     /// Also compute I(Q) (0…qmax by qstep) from the same pair histogram (`gr` only).
     public var alsoIntensity = false
+    /// A periodic crystal: G(r) is then its periodic G(r) (`PeriodicPDFCalculator`, with the
+    /// −4πρ₀r baseline) times `envelope`, instead of the Debye G(r) of `structure`.
+    public var crystal: Crystal?
+    /// The particle envelope of a periodic crystal (`.none`: the bulk).
+    public var envelope = Envelope.none
 
     /// A job; `settings` are validated when it runs.
     public init(structure: Structure, path: String, function: ScatteringFunction, settings: ScatteringSettings) {
@@ -40,6 +45,8 @@ public struct Simulation: Sendable {
     /// cannot be met.
     public func run() throws -> Output {
         if alsoIntensity, function != .gr { throw SettingsError.invalid("--iq-output goes with --function gr") }
+        if let crystal { return try periodic(crystal) }
+        if envelope != .none { throw SettingsError.invalid("an envelope applies to periodic crystals (a CIF of a solid), not to a finite cluster") }
         let s = settings
         let calc = try DebyeCalculator(structure: structure, settings: s)
         let formula = structure.formula
@@ -96,11 +103,42 @@ public struct Simulation: Sendable {
             let dropped: Set<String> = ["function", "definition", "rmin", "rmax", "rstep"]
             intensity = (calc.structureFactorAndIntensity().i, header.filter { !dropped.contains($0.0) } + [("function", "iq"), ("qstep", "\(s.qstep)")])
         }
+        return Output(curve: curve, header: header, plot: Simulation.plot(curve, title: title, xLabel: xLabel, yLabel: yLabel),
+                      intensity: intensity, warnings: calc.warnings)
+    }
+
+    /// The periodic G(r) of a crystal (times its envelope).
+    func periodic(_ crystal: Crystal) throws -> Output {
+        guard function == .gr, !alsoIntensity, partials.isEmpty else {
+            throw SettingsError.invalid("a periodic crystal gives G(r) only (--function gr, no partials or I(Q)); carve a finite cluster with 'clusterpdf build sphere' for the other functions")
+        }
+        let s = settings
+        let curve = try PeriodicPDFCalculator(crystal: crystal, settings: s, envelope: envelope).pdf()
+        let header: [(String, String)] = [
+            ("program", "ClusterPDF \(ClusterPDFVersion.string)"), ("structure", path), ("formula", crystal.formula),
+            ("atoms_per_cell", "\(crystal.unitCell().count)"), ("space_group", crystal.spaceGroupName ?? "P1"), ("function", "gr"),
+            ("radiation", s.radiation == .xray ? "xray (Waasmaier-Kirfel 1995 form factors at Q = 0)" : "neutron (coherent scattering lengths b_c)"),
+            ("qmin", "\(s.qmin)"), ("qmax", "\(s.qmax)"), ("qdamp", "\(s.qdamp)"), ("qbroad", "\(s.qbroad)"),
+            ("delta1", "\(s.delta1)"), ("delta2", "\(s.delta2)"),
+            ("uiso", crystal.sites.map { site in
+                let u = s.displacements.perElement[site.element] ?? s.displacements.all ?? site.uiso ?? site.uCIF?.uEquivalent ?? s.displacements.fallback
+                return "\(site.label):\(u)\(site.uCIF != nil && s.displacements.perElement[site.element] == nil && s.displacements.all == nil ? " (anisotropic)" : "")"
+            }.joined(separator: ", ")),
+            ("envelope", envelope.summary),
+            ("rmin", "\(s.rmin)"), ("rmax", "\(s.rmax)"), ("rstep", "\(s.rstep)"),
+            ("definition", "G(r) = [1/(N<f>^2) sum_ij f_i f_j Gauss(r - r_ij, s_ij)/r_ij - 4 pi rho0 r], band-limited to [qmin, qmax], * exp(-(qdamp r)^2/2) * envelope(r) (periodic crystal, as PDFgui/diffpy.srreal PDFCalculator)"),
+        ]
+        return Output(curve: curve, header: header,
+                      plot: Simulation.plot(curve, title: "G(r) of \(crystal.formula) crystal", xLabel: "r (Å)", yLabel: "G (Å⁻²)"),
+                      intensity: nil, warnings: [])
+    }
+
+    /// The figure of a computed curve (one series per column).
+    static func plot(_ curve: Curve, title: String, xLabel: String, yLabel: String) -> SVGPlot {
         let colors = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd"]
         let series = curve.columns.enumerated().map { i, col in
             SVGPlot.Series(x: curve.x, y: col, label: curve.labels[i + 1], color: colors[i % colors.count])
         }
-        return Output(curve: curve, header: header, plot: SVGPlot(title: title, xLabel: xLabel, yLabel: yLabel, series: series),
-                      intensity: intensity, warnings: calc.warnings)
+        return SVGPlot(title: title, xLabel: xLabel, yLabel: yLabel, series: series)
     }
 }

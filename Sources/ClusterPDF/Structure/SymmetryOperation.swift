@@ -59,6 +59,15 @@ public struct SymmetryOperation: Hashable, Sendable, CustomStringConvertible {
         return parseFinite(s)
     }
 
+    /// "1/2" for 0.5 and other multiples of 1/24; the decimal otherwise.
+    static func fraction(_ v: Double) -> String {
+        for d in [1, 2, 3, 4, 6, 8, 12, 24] {
+            let n = (v * Double(d)).rounded()
+            if abs(v * Double(d) - n) < 1e-9 { return d == 1 ? "\(Int(n))" : "\(Int(n))/\(d)" }
+        }
+        return "\(v)"
+    }
+
     /// Applies the operation to fractional coordinates.
     public func apply(_ f: SIMD3<Double>) -> SIMD3<Double> {
         SIMD3((rotation[0] * f).sum(), (rotation[1] * f).sum(), (rotation[2] * f).sum()) + translation
@@ -72,7 +81,7 @@ public struct SymmetryOperation: Hashable, Sendable, CustomStringConvertible {
                 let c = rotation[k][i]
                 s += (c < 0 ? "-" : (s.isEmpty ? "" : "+")) + (abs(c) == 1 ? "" : "\(abs(c))*") + n
             }
-            if translation[k] != 0 { s += (translation[k] < 0 ? "-" : "+") + "\(abs(translation[k]))" }
+            if translation[k] != 0 { s += (translation[k] < 0 ? "-" : "+") + SymmetryOperation.fraction(abs(translation[k])) }
             return s
         }.joined(separator: ",")
     }
