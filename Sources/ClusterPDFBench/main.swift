@@ -47,6 +47,7 @@ if CommandLine.arguments.count == 3, CommandLine.arguments[1] == "spheres" {
 let args = Set(CommandLine.arguments.dropFirst())
 func wants(_ c: String) -> Bool { args.isEmpty || args.contains(c) || args.contains("all") }
 let cores = ProcessInfo.processInfo.activeProcessorCount
+LinearAlgebra.useSingleThreadedBLAS()  // as the CLI does
 print("ClusterPDF \(ClusterPDFVersion.string) benchmarks, \(cores) cores")
 
 if args.contains("histogram-1M") {
@@ -225,5 +226,18 @@ if args.contains("crystal-wide") {
             let vals = r.parameters.filter { $0.free || $0.name == .scale }.map { "\($0.name)=\(String(format: "%.5g", $0.value))±\(String(format: "%.2g", $0.uncertainty ?? .nan))" }
             print(String(format: "%@ Rw %.4f  ", name, r.rw) + vals.joined(separator: " "))
         }
+    }
+}
+
+if args.contains("crystal-one") {
+    // One refinement of the reference table (CdSe-4, wurtzite), repeated, for profiling.
+    let dir = ProcessInfo.processInfo.environment["CLUSTERPDF_MEASURED"] ?? "../shared/data/measured"
+    let crystal = try CIFReader.read(path: "\(dir)/CdSe-Wurtzite.cif").crystal!
+    var o = CrystalRefinementOptions()
+    o.overrides = SettingOverrides(rmin: 0.5, rmax: 40, qmin: 1, qmax: 19, qdamp: 0.058, qbroad: 0)
+    o.threads = cores
+    let curve = try MeasuredCurveReader.read(path: "\(dir)/CdSe-4.gr")
+    try measure("CdSe-4 wurtzite refinement", repeats: 10) {
+        _ = try CrystalRefinement(crystals: [crystal], data: curve, options: o).run(keepCurves: false)
     }
 }

@@ -67,12 +67,19 @@ struct PeriodicPDFEngine: Sendable {
     let extendedCount: Int
     /// F(Q) of the baseline −4π r on [extendedRmin, extendedRmax) at unit density.
     let baselineF: [Double]
+    /// Coarser peak grids (step × 2, × 4) with their transforms (same Δq), used when `coarse` is
+    /// allowed and every peak is wide enough for them (see `pdf`).
+    let coarseTransforms: [(factor: Int, transform: SineTransform)]
+    /// Whether the peaks may be summed on a coarser grid (refinements); the exact grid otherwise
+    /// (the calculator, so that it reproduces PDFCalculator's sampling).
+    let coarse: Bool
     /// Histogram bin (Å).
     static let binWidth = 1e-3
     /// Peaks are summed out to this many σ (libdiffpy: precision 3.3e-6 → 5.0 σ).
     static let cutoffSigmas = 5.2
 
-    init(crystal: Crystal, radiation: Radiation, qmin: Double, qmax: Double, rmin: Double, rmax: Double, step: Double) throws {
+    init(crystal: Crystal, radiation: Radiation, qmin: Double, qmax: Double, rmin: Double, rmax: Double, step: Double, coarse: Bool = false) throws {
+        self.coarse = coarse
         imageOperations = crystal.sites.indices.map { crystal.orbit(of: $0).map(\.operation) }
         operations = crystal.operations
         factors = try crystal.sites.map { s in try ScatteringFactor(element: s.element, charge: s.charge, radiation: radiation).value(q: 0) }
@@ -89,6 +96,8 @@ struct PeriodicPDFEngine: Sendable {
         var ramp = [Double](repeating: 0, count: hi)
         for j in max(0, lo)..<hi { ramp[j] = -4 * Double.pi * Double(j) * step }
         baselineF = transform.forward(ramp)
+        let n = transform.count
+        coarseTransforms = coarse ? [4, 2].filter { n % $0 == 0 && n / $0 >= 2 }.map { ($0, SineTransform(points: n / $0, rStep: step * Double($0))) } : []
     }
 
 
@@ -137,8 +146,14 @@ struct PeriodicPDFEngine: Sendable {
         let n = p.lattice.reciprocalLengths
         let (va, vb, vc) = p.lattice.vectors
         let na = Int((cut * n.x).rounded(.up)) + 1, nb = Int((cut * n.y).rounded(.up)) + 1, nc = Int((cut * n.z).rounded(.up)) + 1
+        // Translations that can bring an atom within reach: |L| ≤ reach + the cell's diagonal.
+        let diagonal = max(simd_length(va + vb + vc), simd_length(va + vb - vc), simd_length(va - vb + vc), simd_length(-va + vb + vc))
+        let limit2 = (cut + diagonal) * (cut + diagonal)
         var translations = [SIMD3<Double>]()
-        for i in -na...na { for j in -nb...nb { for k in -nc...nc { translations.append(va * Double(i) + vb * Double(j) + vc * Double(k)) } } }
+        for i in -na...na { for j in -nb...nb { for k in -nc...nc {
+            let L = va * Double(i) + vb * Double(j) + vc * Double(k)
+            if (L * L).sum() <= limit2 { translations.append(L) }
+        } } }
         let anisotropic = p.uCIF.contains { $0 != nil }
         let bins = Int(cut / PeriodicPDFEngine.binWidth) + 3
         var list = PairList(sites: nSites, bins: anisotropic ? 0 : bins)
@@ -186,9 +201,19 @@ struct PeriodicPDFEngine: Sendable {
         guard totalOcc > 0, totalF != 0 else { return [Double](repeating: 0, count: transform.count) }
         let fAverage = totalF / totalOcc
         let norm = 1 / (totalOcc * fAverage * fAverage)
-        let h = step
-        var g = [Double](repeating: 0, count: transform.count)
-        let last = extendedCount - 1
+        // Peaks may be summed on a grid m times coarser when the narrowest is wide enough that its
+        // samples still carry its transform up to Qmax exactly: σ_min (2π/(m·Δr) − Qmax) > 6
+        // (aliasing below exp(−18)); the band-limited result is then returned on the fine grid.
+        var peakTransform = transform, factor = 1
+        if coarse {
+            let sigmaMin = minimumSigma(p, pairs: list)
+            if let c = coarseTransforms.first(where: { sigmaMin * (2 * Double.pi / (step * Double($0.factor)) - qmax) > 6 }) {
+                peakTransform = c.transform; factor = c.factor
+            }
+        }
+        let h = step * Double(factor)
+        var g = [Double](repeating: 0, count: peakTransform.count)
+        let last = min(g.count, (extendedCount + factor - 1) / factor) - 1
         let sigmaFloor = h / 2
         func add(_ d: Double, _ w: Double, _ uSum: Double) {
             let s2 = max(p.peakWidth.sigma2(uSum: uSum, r: d), sigmaFloor * sigmaFloor)
@@ -222,7 +247,8 @@ struct PeriodicPDFEngine: Sendable {
         // Zero below the extended range (as libdiffpy), transform, add the baseline, band-limit.
         let lo = Int((extendedRmin / h).rounded(.up))
         for j in 0..<min(lo, g.count) { g[j] = 0 }
-        var f = transform.forward(g)
+        var f = peakTransform.forward(g)
+        f += [Double](repeating: 0, count: transform.count - f.count)
         let rho = totalOcc / p.lattice.volume
         for k in f.indices { f[k] += rho * baselineF[k] }
         let klo = min(transform.stepsBelow(qmin), f.count)
@@ -230,6 +256,20 @@ struct PeriodicPDFEngine: Sendable {
         for k in 0..<klo { f[k] = 0 }
         for k in khi..<f.count { f[k] = 0 }
         return transform.inverse(f)
+    }
+
+    /// The smallest peak width σ (Å) of `p`'s pairs (their nearest distance, the smallest U sum).
+    func minimumSigma(_ p: CrystalPoint, pairs list: PairList) -> Double {
+        var best = Double.infinity
+        if list.direct.isEmpty {
+            for s in 0..<list.sites { for t in s..<list.sites {
+                guard let b = list.histogram[list.kind(s, t)].firstIndex(where: { $0 != 0 }) else { continue }
+                best = min(best, p.peakWidth.sigma2(uSum: p.uiso[s] + p.uiso[t], r: max(Double(b) * PeriodicPDFEngine.binWidth, 1e-3)))
+            } }
+        } else {
+            for (d, _, u) in list.direct { best = min(best, p.peakWidth.sigma2(uSum: u, r: d)) }
+        }
+        return best.isFinite ? best.squareRoot() : 0
     }
 
     /// The pair list of one evaluation.

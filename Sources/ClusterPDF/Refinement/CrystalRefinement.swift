@@ -66,7 +66,7 @@ public struct CrystalRefinement: Sendable {
         let step = uniform && step0 > 0 && step0 <= 0.01 + 1e-12 ? step0 : 0.01
         engines = try crystals.map {
             try PeriodicPDFEngine(crystal: $0, radiation: s.radiation.value, qmin: s.qmin.value, qmax: s.qmax.value,
-                                  rmin: s.rmin.value, rmax: s.rmax.value, step: step)
+                                  rmin: s.rmin.value, rmax: s.rmax.value, step: step, coarse: true)
         }
         gridIndex = Array(data.x[i0...i1]).map { x in
             let k = x / step
@@ -78,6 +78,7 @@ public struct CrystalRefinement: Sendable {
     /// value vector. Crystal curves are computed once per distinct point and pair lists once per
     /// distinct geometry, in parallel.
     func phaseCurves(_ valueSets: [[Double]]) throws -> [[[Double]]] {
+        let threads = options.threads
         let P = parameters.phases.count
         var points = [[CrystalPoint]]()
         for x in valueSets { points.append(try (0..<P).map { try parameters.point($0, x) }) }
@@ -98,14 +99,14 @@ public struct CrystalRefinement: Sendable {
         let jobsCopy = jobs
         let pairBuffer = SharedBuffer<PeriodicPDFEngine.PairList?>(repeating: nil, count: geometries.count)
         let geometryJobs = geometries
-        ParallelBlocks.run(blocks: geometries.count, threads: options.threads) { b, _ in
+        ParallelBlocks.run(blocks: geometries.count, threads: threads) { b, _ in
             let j = jobsCopy[geometryJobs[b]]
             pairBuffer.pointer[b] = engines[j.phase].pairs(j.point)
         }
         let pairs = pairBuffer.array
         let curveBuffer = SharedBuffer<[Double]>(repeating: [], count: jobs.count)
         let geometryIndex = geometryOf
-        ParallelBlocks.run(blocks: jobs.count, threads: options.threads) { b, _ in
+        ParallelBlocks.run(blocks: jobs.count, threads: threads) { b, _ in
             let j = jobsCopy[b]
             if let list = pairs[geometryIndex[b]] { curveBuffer.pointer[b] = engines[j.phase].pdf(j.point, pairs: list) }
         }
@@ -129,43 +130,50 @@ public struct CrystalRefinement: Sendable {
     /// tried; the best feasible solution wins), the fixed values otherwise.
     func scales(_ c: [[Double]], _ x: [Double]) -> [Double] {
         let P = c.count
-        let fixed = parameters.phases.map { !parameters.all[$0.scale].free }
+        // Normal equations once: A_pq = Σ w c_p c_q, b_p = Σ w c_p y; the cost of scales s is
+        // yᵀWy − 2 sᵀb + sᵀA s, so every subset is solved without another pass over the points.
+        var A = [Double](repeating: 0, count: P * P), bv = [Double](repeating: 0, count: P)
+        for p in 0..<P {
+            c[p].withUnsafeBufferPointer { cp in
+                var sb = 0.0
+                for i in 0..<cp.count { sb += weights[i] * cp[i] * observed[i] }
+                bv[p] = sb
+                for q in p..<P {
+                    var sa = 0.0
+                    c[q].withUnsafeBufferPointer { cq in for i in 0..<cp.count { sa += weights[i] * cp[i] * cq[i] } }
+                    A[p + q * P] = sa; A[q + p * P] = sa
+                }
+            }
+        }
+        let params = parameters.phases.map { parameters.all[$0.scale] }
+        let fixed = params.map { !$0.free }
         var best = parameters.phases.map { x[$0.scale] }
         var bestCost = Double.infinity
         for mask in 0..<(1 << P) {
             var s = parameters.phases.map { x[$0.scale] }
             var active = [Int]()
-            for p in 0..<P where !fixed[p] {
-                if mask & (1 << p) != 0 { s[p] = parameters.all[parameters.phases[p].scale].lower } else { active.append(p) }
+            var skip = false
+            for p in 0..<P {
+                if mask & (1 << p) != 0 { if fixed[p] { skip = true } else { s[p] = params[p].lower } } else if !fixed[p] { active.append(p) }
             }
-            if mask & fixed.enumerated().reduce(0, { $0 | ($1.element ? 1 << $1.offset : 0) }) != 0 { continue }
+            if skip { continue }
             if !active.isEmpty {
-                // Residual after the held scales, then the normal equations of the active ones.
-                let target = observed.indices.map { i in observed[i] - (0..<P).filter { !active.contains($0) }.reduce(0) { $0 + s[$1] * c[$1][i] } }
                 let n = active.count
                 var a = [Double](repeating: 0, count: n * n), b = [Double](repeating: 0, count: n)
                 for (u, p) in active.enumerated() {
-                    for i in observed.indices { b[u] += weights[i] * c[p][i] * target[i] }
-                    for (v, q) in active.enumerated() where v >= u {
-                        var sum = 0.0
-                        for i in observed.indices { sum += weights[i] * c[p][i] * c[q][i] }
-                        a[u + v * n] = sum; a[v + u * n] = sum
-                    }
+                    b[u] = bv[p] - (0..<P).filter { !active.contains($0) }.reduce(0) { $0 + A[p + $1 * P] * s[$1] }
+                    for (v, q) in active.enumerated() { a[u + v * n] = A[p + q * P] }
                 }
                 guard let solved = CrystalRefinement.solve(a, size: n, b), solved.allSatisfy({ $0.isFinite }) else { continue }
                 var feasible = true
                 for (u, p) in active.enumerated() {
-                    let param = parameters.all[parameters.phases[p].scale]
-                    if solved[u] < param.lower - 1e-12 || solved[u] > param.upper { feasible = false }
+                    if solved[u] < params[p].lower - 1e-12 || solved[u] > params[p].upper { feasible = false }
                     s[p] = solved[u]
                 }
                 if !feasible { continue }
             }
             var cost = 0.0
-            for i in observed.indices {
-                let d = observed[i] - (0..<P).reduce(0) { $0 + s[$1] * c[$1][i] }
-                cost += weights[i] * d * d
-            }
+            for p in 0..<P { cost -= 2 * s[p] * bv[p]; for q in 0..<P { cost += s[p] * A[p + q * P] * s[q] } }
             if cost < bestCost { bestCost = cost; best = s }
         }
         return best
@@ -210,10 +218,6 @@ public struct CrystalRefinement: Sendable {
 
     /// Runs the refinement; `keepCurves` keeps r, Gobs and Gcalc in the result.
     public func run(keepCurves: Bool = true) throws -> RefinementResult {
-        var lm = LevenbergMarquardt(lower: parameters.lower, upper: parameters.upper, steps: parameters.steps, maxIterations: options.maxIterations)
-        // A cost change of 1e-6 relative moves Rw by 5e-7: far below any difference that matters.
-        lm.costTolerance = 1e-6
-        lm.stepTolerance = 1e-6
         var starts = [parameters.vector]
         var gridPoints = 0
         if options.globalSearch, !parameters.freeIndices.isEmpty {
@@ -221,21 +225,26 @@ public struct CrystalRefinement: Sendable {
         }
         var outcomes = [LevenbergMarquardt.Outcome]()
         if starts.count > 1 {
-            var short = lm
-            short.maxIterations = min(lm.maxIterations, LevenbergMarquardt.raceIterations)
-            let raced = try starts.map { start in try short.minimize(from: start) { try residuals(of: $0) } }
+            let raced = try minimize(from: starts, iterations: min(options.maxIterations, LevenbergMarquardt.raceIterations))
             let leader = raced.map(\.cost).min() ?? .infinity
             for o in raced.sorted(by: { $0.cost < $1.cost }) where o.cost <= leader * 1.05 {
                 if !outcomes.contains(where: { sameBasin($0.parameters, o.parameters) }) { outcomes.append(o) }
             }
         }
         var best: LevenbergMarquardt.Outcome?
-        for start in outcomes.isEmpty ? starts : outcomes.map(\.parameters) {
-            let outcome = try lm.minimize(from: start) { try residuals(of: $0) }
-            if outcome.cost < best?.cost ?? .infinity { best = outcome }
-        }
+        for outcome in try minimize(from: outcomes.isEmpty ? starts : outcomes.map(\.parameters), iterations: options.maxIterations)
+        where outcome.cost < best?.cost ?? .infinity { best = outcome }
         guard let b = best else { throw SettingsError.invalid("internal: no refinement start") }
         return try finish(b.parameters, iterations: b.iterations, starts: starts.count, gridPoints: gridPoints, keepCurves: keepCurves)
+    }
+
+    /// Least squares from each start, one Levenberg–Marquardt run each (cost tolerance 1e-6
+    /// relative: it moves Rw by 5e-7), the model evaluations of a run on every thread.
+    func minimize(from starts: [[Double]], iterations: Int) throws -> [LevenbergMarquardt.Outcome] {
+        var lm = LevenbergMarquardt(lower: parameters.lower, upper: parameters.upper, steps: parameters.steps, maxIterations: iterations)
+        lm.costTolerance = 1e-6
+        lm.stepTolerance = 1e-6
+        return try starts.map { start in try lm.minimize(from: start) { try residuals(of: $0) } }
     }
 
     /// Two vectors are in one basin when every parameter differs by at most 2 % of its bounds' width.
