@@ -177,4 +177,33 @@ final class CrystalRefinementTests: XCTestCase {
         XCTAssertTrue(r.status == 1 && r.err.contains("Cd35Se20.xyz"), r.err)
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/a.gr"))
     }
+
+    func testThreadCountDoesNotChangeTheResult() throws {
+        let data = try MeasuredCurveReader.read(path: fixture("measured/CdSe-4.gr"))
+        var results = [RefinementResult]()
+        for threads in [1, 2] {
+            var o = cmiOptions
+            o.threads = threads
+            results.append(try CrystalRefinement(crystals: [crystal("CdSe-Zincblende.cif")], data: data, options: o).run(keepCurves: false))
+        }
+        XCTAssertEqual(results[0].rw, results[1].rw)
+        XCTAssertEqual(results[0].parameters.map(\.value), results[1].parameters.map(\.value))
+    }
+
+    func testSpaceGroupsFromSpglib() throws {
+        XCTAssertEqual(SpaceGroup.operations(symbol: "P 63 m c")?.count, 12)
+        XCTAssertEqual(SpaceGroup.operations(symbol: "P6_3mc")?.count, 12)
+        XCTAssertEqual(SpaceGroup.operations(symbol: "F m -3 m")?.count, 192)
+        XCTAssertEqual(SpaceGroup.operations(number: 216)?.count, 96)
+        XCTAssertEqual(SpaceGroup.operations(hallSymbol: "-P 2ybc")?.count, 4)   // P2_1/c
+        XCTAssertNil(SpaceGroup.operations(symbol: "Q 9 z"))
+        XCTAssertNil(SpaceGroup.operations(number: 231))
+        let wz = try crystal("CdSe-Wurtzite.cif")
+        XCTAssertEqual(SpaceGroup.identify(wz)?.number, 186)
+        // The expanded P1 cell symmetrised again is P6_3mc with one site per element.
+        let back = try XCTUnwrap(Crystal(symmetrizing: wz.unitCell()))
+        XCTAssertEqual(back.operations.count, 12)
+        XCTAssertEqual(back.sites.count, 2)
+        XCTAssertEqual(back.unitCell().count, 4)
+    }
 }
