@@ -178,6 +178,22 @@ final class CrystalRefinementTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/a.gr"))
     }
 
+    func testAnisotropicDisplacementsAreRefinedUnderSiteSymmetry() throws {
+        // Bulk CdSe, wurtzite: Se vibrates more along c than in the plane; the U the 3m site allows
+        // (U11 = U22 = 2 U12, U33) are refined and lower Rw below the isotropic fit.
+        let data = try MeasuredCurveReader.read(path: fixture("measured/CdSe-bulk.gr"))
+        var o = cmiOptions
+        let iso = try CrystalRefinement(crystals: [crystal("CdSe-Wurtzite.cif")], data: data, options: o).run(keepCurves: false)
+        o.anisotropic = true
+        let aniso = try CrystalRefinement(crystals: [crystal("CdSe-Wurtzite.cif")], data: data, options: o).run(keepCurves: false)
+        let names = aniso.parameters.filter(\.free).map(\.name.description)
+        XCTAssertEqual(Set(names.filter { $0.hasPrefix("u") }), ["u11:Cd1", "u33:Cd1", "u11:Se1", "u33:Se1"])
+        XCTAssertLessThan(aniso.rw, iso.rw - 0.005)
+        let u11 = try XCTUnwrap(aniso.value(.anisotropicU(site: "Se1", component: 0))), u33 = try XCTUnwrap(aniso.value(.anisotropicU(site: "Se1", component: 2)))
+        XCTAssertGreaterThan(u33, 1.5 * u11)
+        XCTAssertFalse(aniso.warnings.contains { $0.kind == .nearSingular }, "\(aniso.warnings)")
+    }
+
     func testThreadCountDoesNotChangeTheResult() throws {
         let data = try MeasuredCurveReader.read(path: fixture("measured/CdSe-4.gr"))
         var results = [RefinementResult]()

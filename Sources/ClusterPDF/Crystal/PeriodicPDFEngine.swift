@@ -138,7 +138,8 @@ struct PeriodicPDFEngine: Sendable {
     }
 
     /// The pairs of `p` within reach: per (site, site) kind, a histogram of Σ m_i f_i o_i f_j o_j / r_ij
-    /// (isotropic sites), or for anisotropic crystals every pair with its direction.
+    /// (isotropic sites), or for anisotropic crystals every pair with its direction (its width is
+    /// computed from the U of the evaluation, so the list is reused while only U changes).
     func pairs(_ p: CrystalPoint) -> PairList {
         let pos = cellPositions(p)
         let nSites = pos.count
@@ -157,7 +158,6 @@ struct PeriodicPDFEngine: Sendable {
         let anisotropic = p.uCIF.contains { $0 != nil }
         let bins = Int(cut / PeriodicPDFEngine.binWidth) + 3
         var list = PairList(sites: nSites, bins: anisotropic ? 0 : bins)
-        let uc = anisotropic ? cellU(p) : []
         for s in 0..<nSites {
             let x0 = pos[s][0]
             let ws = Double(pos[s].count) * factors[s] * p.occupancy[s]
@@ -172,10 +172,7 @@ struct PeriodicPDFEngine: Sendable {
                         guard d2 <= cut2, d2 > 1e-12 else { continue }
                         let d = d2.squareRoot()
                         if anisotropic {
-                            let sh = v / d
-                            let ui = uc[s][0].map { (sh * ($0 * sh)).sum() } ?? p.uiso[s]
-                            let uj = uc[t][jImage].map { (sh * ($0 * sh)).sum() } ?? p.uiso[t]
-                            list.direct.append((d, wt / d, ui + uj))
+                            list.direct.append(DirectPair(distance: d, weight: wt / d, site: s, neighbour: t, image: jImage, direction: v / d))
                         } else {
                             let x = d / PeriodicPDFEngine.binWidth
                             let b = Int(x), frac = x - Double(b)
@@ -242,7 +239,8 @@ struct PeriodicPDFEngine: Sendable {
                 for b in hist.indices where hist[b] != 0 { add(Double(b) * PeriodicPDFEngine.binWidth, hist[b], uSum) }
             } }
         } else {
-            for (d, w, u) in list.direct { add(d, w, u) }
+            let uc = cellU(p)
+            for q in list.direct { add(q.distance, q.weight, msd(q, p, uc)) }
         }
         // Zero below the extended range (as libdiffpy), transform, add the baseline, band-limit.
         let lo = Int((extendedRmin / h).rounded(.up))
@@ -267,9 +265,29 @@ struct PeriodicPDFEngine: Sendable {
                 best = min(best, p.peakWidth.sigma2(uSum: p.uiso[s] + p.uiso[t], r: max(Double(b) * PeriodicPDFEngine.binWidth, 1e-3)))
             } }
         } else {
-            for (d, _, u) in list.direct { best = min(best, p.peakWidth.sigma2(uSum: u, r: d)) }
+            let uc = cellU(p)
+            for q in list.direct { best = min(best, p.peakWidth.sigma2(uSum: msd(q, p, uc), r: q.distance)) }
         }
         return best.isFinite ? best.squareRoot() : 0
+    }
+
+    /// ŝ·U_i·ŝ + ŝ·U_j·ŝ (Å²) of a pair at `p` (the current U, so the pair list survives U changes).
+    func msd(_ q: DirectPair, _ p: CrystalPoint, _ uc: [[Matrix3?]]) -> Double {
+        let sh = q.direction
+        let ui = uc[q.site][0].map { (sh * ($0 * sh)).sum() } ?? p.uiso[q.site]
+        let uj = uc[q.neighbour][q.image].map { (sh * ($0 * sh)).sum() } ?? p.uiso[q.neighbour]
+        return ui + uj
+    }
+
+    /// One pair of an anisotropic crystal: distance (Å), weight/r, the site of the cell atom, the
+    /// neighbour's site and image, and the unit vector between them.
+    struct DirectPair: Sendable {
+        var distance: Double
+        var weight: Double
+        var site: Int
+        var neighbour: Int
+        var image: Int
+        var direction: SIMD3<Double>
     }
 
     /// The pair list of one evaluation.
@@ -277,8 +295,8 @@ struct PeriodicPDFEngine: Sendable {
         let sites: Int
         /// Per unordered site pair (s ≤ t): Σ weight/r in 0.001 Å bins.
         var histogram: [[Double]]
-        /// Anisotropic crystals: (r, weight/r, msd) per pair.
-        var direct: [(Double, Double, Double)] = []
+        /// Anisotropic crystals: every pair with its direction.
+        var direct: [DirectPair] = []
         init(sites: Int, bins: Int) {
             self.sites = sites
             histogram = bins > 0 ? [[Double]](repeating: [Double](repeating: 0, count: bins), count: sites * (sites + 1) / 2) : []

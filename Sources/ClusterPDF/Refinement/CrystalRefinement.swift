@@ -261,7 +261,12 @@ public struct CrystalRefinement: Sendable {
     func globalStarts() throws -> (starts: [[Double]], points: Int) {
         let ps = parameters
         let names = ps.freeNames
-        let uPositions = names.indices.filter { if case .elementUiso = names[$0].unphased { return true }; return false }
+        // Every Uiso, and the diagonal U components of anisotropic sites, take the grid's value.
+        let uPositions = names.indices.filter {
+            if case .elementUiso = names[$0].unphased { return true }
+            if case .anisotropicU(_, let c) = names[$0].unphased { return c < 3 }
+            return false
+        }
         let dPositions = names.indices.filter { names[$0].unphased == .delta2 }
         func clampGrid(_ values: [Double], _ k: Int) -> [Double] { Array(Set(values.map { min(max($0, ps.lower[k]), ps.upper[k]) })).sorted() }
         let uGrid: [Double?] = uPositions.isEmpty ? [nil] : clampGrid([0.003, 0.008, 0.02, 0.05], uPositions[0])
