@@ -139,8 +139,10 @@ final class CrystalRefinementTests: XCTestCase {
         try zincblende("Zn", "S", a: 5.41, u: 0.009).write(toFile: cifs[1], atomically: true, encoding: .utf8)
         let gr = dir + "/cds-zns.gr"
         try CurveWriter.string(Curve(x: data.x, columns: [y], labels: ["r", "G"]), header: [("qmin", "1"), ("qmax", "26"), ("qdamp", "0.04")]).write(toFile: gr, atomically: true, encoding: .utf8)
-        let cli = try runCLI(["fit", cifs[0], cifs[1], gr, "--envelope", "core-shell", "--rmin", "1.5", "--json"])
+        let cli = try runCLI(["fit", cifs[0], cifs[1], gr, "--envelope", "core-shell", "--rmin", "1.5", "--json", "-o", dir + "/cs.fgr"])
         XCTAssertEqual(cli.status, 0, cli.err)
+        let fitFile = try String(contentsOfFile: dir + "/cs.fgr", encoding: .utf8)
+        XCTAssertTrue(fitFile.contains("phase1 = CdS") && fitFile.contains("phase2 = ZnS") && fitFile.contains("envelope core-shell"), fitFile)
         let json = try JSONSerialization.jsonObject(with: Data(cli.out.utf8)) as! [String: Any]
         let names = (json["parameters"] as! [[String: Any]]).map { $0["name"] as! String }
         for n in ["radius", "thickness", "phase1.scale", "phase2.scale", "phase1.a", "phase2.a", "phase1.uiso:Cd", "phase2.uiso:Zn", "phase1.delta2"] {

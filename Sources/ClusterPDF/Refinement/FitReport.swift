@@ -37,6 +37,10 @@ extension RefinementResult {
     public func fileText() -> String {
         var header: [(String, String)] = [("program", "ClusterPDF \(ClusterPDFVersion.string)"), ("model", model), ("formula", formula), ("data", data)]
         header += settings.summary
+        for (i, p) in (phases ?? []).enumerated() {
+            header.append(("phase\(i + 1)", "\(p.name) (\(p.formula)), space group \(p.spaceGroup), envelope \(p.envelope.rawValue), scale \(p.scale), fraction \(p.fraction)"))
+            for (k, n) in p.notes.enumerated() { header.append(("phase\(i + 1)_note\(k + 1)", n)) }
+        }
         for p in parameters {
             let text = p.free ? "\(p.value) +/- \(p.uncertainty.map { "\($0)" } ?? "?")" + (p.atBound ? " (at bound)" : "") : "\(p.value) (fixed)"
             header.append((p.name.description, text))
