@@ -196,6 +196,40 @@ final class CrystalRefinementTests: XCTestCase {
         XCTAssertFalse(aniso.warnings.contains { $0.kind == .nearSingular }, "\(aniso.warnings)")
     }
 
+    func testEveryEnvelopeRecoversItsSyntheticParticle() throws {
+        // Wurtzite CdSe nanoparticles simulated with each envelope, refined with the same one.
+        let wz = try crystal("CdSe-Wurtzite.cif")
+        var s = ScatteringSettings()
+        s.qmin = 1; s.qmax = 20; s.qdamp = 0.04; s.delta2 = 3; s.rmin = 0; s.rmax = 40; s.rstep = 0.01
+        s.displacements = DisplacementSettings(all: 0.012)
+        let dir = temporaryDirectory()
+        let table = (0...500).map { Double($0) * 0.1 }
+        let tablePath = dir + "/gamma.dat"
+        try table.map { "\($0) \(Envelope.sphere(diameter: 26).value(at: $0))" }.joined(separator: "\n").write(toFile: tablePath, atomically: true, encoding: .utf8)
+        let cases: [(EnvelopeKind, Envelope, [EnvelopeParameter: Double])] = [
+            (.spheroid, .spheroid(equatorialRadius: 12, polarRadius: 20), [.erad: 12, .prad: 20]),
+            (.lognormal, .lognormalSphere(diameter: 30, sigma: 6), [.psize: 30, .psig: 6]),
+            (.file, .sphere(diameter: 26), [:]),
+        ]
+        for (kind, envelope, truth) in cases {
+            let g = try PeriodicPDFCalculator(crystal: wz, settings: s, envelope: envelope).pdf()
+            let data = MeasuredCurve(path: "\(kind).gr", x: g.x, y: g.y.map { 0.5 * $0 }, dy: nil, header: ["qmin": "1", "qmax": "20", "qdamp": "0.04"], columnNames: [])
+            var o = CrystalRefinementOptions()
+            o.envelope = kind
+            if kind == .file { o.envelopeTable = try TabulatedEnvelope.read(path: tablePath) }
+            let r = try CrystalRefinement(crystals: [wz], data: data, options: o).run(keepCurves: false)
+            XCTAssertLessThan(r.rw, 0.01, "\(kind)")
+            XCTAssertEqual(r.value(.scale)!, 0.5, accuracy: 0.01, "\(kind)")
+            for (p, v) in truth { XCTAssertEqual(r.value(.envelope(p))!, v, accuracy: 0.05 * v, "\(kind) \(p)") }
+        }
+        // A table that does not cover the fit range is refused.
+        var o = CrystalRefinementOptions()
+        o.envelope = .file
+        o.envelopeTable = try TabulatedEnvelope(path: "short.dat", r: [0, 10], gamma: [1, 0.5])
+        let data = try MeasuredCurveReader.read(path: fixture("measured/CdSe-4.gr"))
+        assertError(EnvelopeError.self, try CrystalRefinement(crystals: [wz], data: data, options: o), contains: ["short.dat", "covers"])
+    }
+
     func testThreadCountDoesNotChangeTheResult() throws {
         let data = try MeasuredCurveReader.read(path: fixture("measured/CdSe-4.gr"))
         var results = [RefinementResult]()
