@@ -9,8 +9,9 @@ import Foundation
 /// (`SymmetryConstraints`). The scales s_p are solved in closed form (non-negative least squares)
 /// at every evaluation; the other free parameters are found by a deterministic global stage (a
 /// grid over Uiso, δ2 and the envelope size at the CIF's cell) and bounded Levenberg–Marquardt from
-/// its best cells, as `PDFRefinement` does for clusters, with the same statistics, uncertainties
-/// and warnings.
+/// its best cells (a short race, then the leaders converge in rounds, merged when they reach one
+/// basin), as `PDFRefinement` does for clusters, with the same statistics, uncertainties and
+/// warnings.
 public struct CrystalRefinement: Sendable {
     /// The phases.
     public let crystals: [Crystal]
@@ -231,10 +232,32 @@ public struct CrystalRefinement: Sendable {
                 if !outcomes.contains(where: { sameBasin($0.parameters, o.parameters) }) { outcomes.append(o) }
             }
         }
-        var best: LevenbergMarquardt.Outcome?
-        for outcome in try minimize(from: outcomes.isEmpty ? starts : outcomes.map(\.parameters), iterations: options.maxIterations)
-        where outcome.cost < best?.cost ?? .infinity { best = outcome }
-        guard let b = best else { throw SettingsError.invalid("internal: no refinement start") }
+        // The leaders converge in rounds of `round` iterations; after each round a leader that has
+        // come into the basin of a better one is dropped (it would reach the same minimum), so
+        // leaders of different basins still all converge and the best wins.
+        let round = 4
+        var active = (outcomes.isEmpty ? starts : outcomes.map(\.parameters)).map { (parameters: $0, iterations: 0) }
+        var converged = [LevenbergMarquardt.Outcome]()
+        while !active.isEmpty {
+            let budget = options.maxIterations - active[0].iterations
+            let next = try minimize(from: active.map(\.parameters), iterations: min(round, max(budget, 0)))
+            var survivors = [(outcome: LevenbergMarquardt.Outcome, iterations: Int)]()
+            for (k, o) in next.enumerated() {
+                let total = active[k].iterations + o.iterations
+                if o.iterations < round || total >= options.maxIterations {
+                    converged.append(LevenbergMarquardt.Outcome(parameters: o.parameters, residuals: o.residuals, cost: o.cost, iterations: total))
+                } else { survivors.append((o, total)) }
+            }
+            survivors.sort { $0.outcome.cost < $1.outcome.cost }
+            var kept = [(parameters: [Double], iterations: Int)]()
+            for (o, total) in survivors {
+                let merged = converged.contains { $0.cost <= o.cost && sameBasin($0.parameters, o.parameters) }
+                    || kept.contains { sameBasin($0.parameters, o.parameters) }
+                if !merged { kept.append((o.parameters, total)) }
+            }
+            active = kept
+        }
+        guard let b = converged.min(by: { $0.cost < $1.cost }) else { throw SettingsError.invalid("internal: no refinement start") }
         return try finish(b.parameters, iterations: b.iterations, starts: starts.count, gridPoints: gridPoints, keepCurves: keepCurves)
     }
 
