@@ -120,10 +120,14 @@ public struct Crystal: Sendable, Hashable {
     /// Cartesian U (Å²) of a site's image made by `operation`, from U in the CIF convention:
     /// U_cart = (A R A⁻¹)(A N U_cif N Aᵀ)(A R A⁻¹)ᵀ, A the lattice matrix, N = diag(a*, b*, c*).
     func cartesianU(_ u: AnisotropicDisplacement, operation: SymmetryOperation) -> AnisotropicDisplacement {
+        AnisotropicDisplacement(Crystal.cartesianU(u.matrix, lattice: lattice, operation: operation))
+    }
+
+    /// The same for a lattice and U given as a matrix (the periodic engine's refined cells).
+    static func cartesianU(_ u: Matrix3, lattice: Lattice, operation: SymmetryOperation) -> Matrix3 {
         let A = lattice.matrix, N = Matrix3.diagonal(lattice.reciprocalLengths)
-        let base = A * N * u.matrix * N * A.transposed
         let Rc = A * Matrix3(rows: operation.rotation) * A.inverse
-        return AnisotropicDisplacement(Rc * base * Rc.transposed)
+        return Rc * (A * N * u * N * A.transposed) * Rc.transposed
     }
 
     /// Number of atoms per unit cell, weighted by occupancy.

@@ -110,14 +110,8 @@ struct PeriodicPDFEngine: Sendable {
 
     /// Cartesian U of every atom of the cell (nil for isotropic sites).
     func cellU(_ p: CrystalPoint) -> [[Matrix3?]] {
-        let A = p.lattice.matrix, Ainv = A.inverse, N = Matrix3.diagonal(p.lattice.reciprocalLengths)
-        return imageOperations.indices.map { s in
-            guard let u = p.uCIF[s] else { return imageOperations[s].map { _ in nil } }
-            let base = A * N * u.matrix * N * A.transposed
-            return imageOperations[s].map { k in
-                let Rc = A * Matrix3(rows: operations[k].rotation) * Ainv
-                return Rc * base * Rc.transposed
-            }
+        imageOperations.indices.map { s in
+            imageOperations[s].map { k in p.uCIF[s].map { Crystal.cartesianU($0.matrix, lattice: p.lattice, operation: operations[k]) } }
         }
     }
 

@@ -8,31 +8,7 @@ public enum SpaceGroup {
     /// The international symbol (e.g. "P6_3mc") and number spglib finds for the atoms of one
     /// cell of `crystal` (distance tolerance `tolerance` Å); nil when it finds none.
     public static func identify(_ crystal: Crystal, tolerance: Double = 1e-3) -> (symbol: String, number: Int)? {
-        let cell = crystal.unitCell()
-        guard !cell.atoms.isEmpty else { return nil }
-        let (va, vb, vc) = crystal.lattice.vectors
-        // spglib's lattice has the lattice vectors as columns.
-        var lattice: ((Double, Double, Double), (Double, Double, Double), (Double, Double, Double)) =
-            ((va.x, vb.x, vc.x), (va.y, vb.y, vc.y), (va.z, vb.z, vc.z))
-        var positions = cell.atoms.map { a -> (Double, Double, Double) in
-            let f = Crystal.wrapped(crystal.lattice.fractional(a.position)); return (f.x, f.y, f.z)
-        }
-        let kinds = Array(Set(cell.atoms.map { "\($0.element.symbol)/\($0.occupancy)" })).sorted()
-        var types = cell.atoms.map { a in Int32(kinds.firstIndex(of: "\(a.element.symbol)/\(a.occupancy)") ?? 0) }
-        var symbol: (CChar, CChar, CChar, CChar, CChar, CChar, CChar, CChar, CChar, CChar, CChar) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        let number = withUnsafeMutablePointer(to: &lattice) { lp in
-            lp.withMemoryRebound(to: (Double, Double, Double).self, capacity: 3) { l in
-                positions.withUnsafeMutableBufferPointer { p in
-                    withUnsafeMutablePointer(to: &symbol) { sp in
-                        sp.withMemoryRebound(to: CChar.self, capacity: 11) { s in
-                            spg_get_international(s, l, p.baseAddress, &types, Int32(cell.atoms.count), tolerance)
-                        }
-                    }
-                }
-            }
-        }
-        guard number > 0 else { return nil }
-        return (string(symbol), Int(number))
+        symmetry(of: crystal.unitCell(), tolerance: tolerance).map { ($0.symbol, $0.number) }
     }
 
     /// The symmetry spglib finds in the atoms of one cell (tolerance `tolerance` Å), in the

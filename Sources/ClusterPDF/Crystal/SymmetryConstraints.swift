@@ -56,8 +56,6 @@ public struct SymmetryConstraints: Sendable, Hashable {
     let positions: [EchelonBasis]
     /// Per site: the invariant U tensors, components U11, U22, U33, U12, U13, U23 (CIF convention).
     let adps: [EchelonBasis]
-    /// Per site: the operations of its site-symmetry group.
-    let stabilizers: [[Int]]
     /// Coordinates held fixed because the space group is polar along them (the origin floats):
     /// (site, axis 0/1/2).
     public let fixedOrigin: [(site: Int, axis: Int)]
@@ -97,14 +95,13 @@ public struct SymmetryConstraints: Sendable, Hashable {
 
         // Sites: stabilizer, fixed space, invariant U.
         let N = crystal.lattice.reciprocalLengths
-        var positions = [EchelonBasis](), adps = [EchelonBasis](), stabilizers = [[Int]]()
+        var positions = [EchelonBasis](), adps = [EchelonBasis]()
         for site in crystal.sites {
             let f0 = site.fractional
             let stab = crystal.operations.indices.filter { k in
                 let d = crystal.operations[k].apply(f0) - f0
                 return simd_length(crystal.lattice.cartesian(d - d.rounded(.toNearestOrEven))) < Crystal.mergeTolerance
             }
-            stabilizers.append(stab)
             let columns = (0..<3).map { j in (0..<3).map { i in stab.reduce(0.0) { $0 + rotations[$1][i][j] } / Double(stab.count) } }
             positions.append(EchelonBasis(spanning: columns))
             // U_cif' = N⁻¹ R N U N Rᵀ N⁻¹ (β = N U N transforms as R β Rᵀ).
@@ -126,7 +123,6 @@ public struct SymmetryConstraints: Sendable, Hashable {
         }
         self.positions = positions
         self.adps = adps
-        self.stabilizers = stabilizers
 
         // Polar directions: the fixed space of the whole point group. Hold one coordinate per
         // polar axis (of the first site free along it) so that the origin does not float.

@@ -34,32 +34,23 @@ public struct CrystalRefinement: Sendable {
     /// the option or file at fault.
     public init(crystals: [Crystal], data: MeasuredCurve, options: CrystalRefinementOptions = CrystalRefinementOptions()) throws {
         guard !crystals.isEmpty else { throw RefinementError.invalidSetting(option: "MODEL", message: "no crystal to refine") }
-        if let axis = data.axis, axis != .r { throw RefinementError.notPairDistribution(file: data.path, axis: axis) }
-        var s = try DataSettings.resolve(data, overrides: options.overrides, fitRange: options.fitRange)
-        let lo = s.rmin.value, hi = s.rmax.value
-        guard let i0 = data.x.firstIndex(where: { $0 >= lo - 1e-9 }), let i1 = data.x.lastIndex(where: { $0 <= hi + 1e-9 }), i1 >= i0 else {
-            throw RefinementError.emptyRange(rmin: lo, rmax: hi, dataStart: data.x.first ?? 0, dataEnd: data.x.last ?? 0)
-        }
-        s.rmin.value = data.x[i0]; s.rmax.value = data.x[i1]
+        let points = try FitPoints(data: data, overrides: options.overrides, fitRange: options.fitRange)
+        let s = points.settings
         if let t = options.envelopeTable, !t.covers(s.rmin.value, s.rmax.value) {
             throw EnvelopeError.invalidTable(path: t.path, "covers r = \(t.r.first ?? 0)…\(t.r.last ?? 0) Å, not the fit range \(s.rmin.value)…\(s.rmax.value) Å")
         }
         let params = try CrystalParameters(crystals: crystals, options: options, settings: s)
-        let nFree = params.freeIndices.count + params.phases.filter { params.all[$0.scale].free }.count
-        guard i1 - i0 + 1 > max(nFree, 2) else { throw RefinementError.tooFewPoints(points: i1 - i0 + 1, free: nFree, rmin: lo, rmax: hi) }
-        let y = Array(data.y[i0...i1])
-        guard y.contains(where: { $0 != 0 }) else {
-            throw RefinementError.degenerateData(file: data.path, reason: "G(r) is zero everywhere in r = \(lo)…\(hi) Å: there is nothing to fit")
-        }
+        try points.check(free: params.freeIndices.count + params.phases.filter { params.all[$0.scale].free }.count, file: data.path)
         self.crystals = crystals
         self.data = data
         self.options = options
         settings = s
         parameters = params
+        let (i0, i1) = (points.indices.lowerBound, points.indices.upperBound)
         r = Array(data.x[i0...i1])
-        observed = y
-        weights = (i0...i1).map { i in data.dy.map { 1 / ($0[i] * $0[i]) } ?? 1 }
-        rootWeights = weights.map { $0.squareRoot() }
+        observed = points.observed
+        weights = points.weights
+        rootWeights = points.rootWeights
         // The engine grid: the data step when the data are uniform and at most 0.01 Å apart, else 0.01 Å.
         let xs = Array(data.x[i0...i1])
         let step0 = xs.count > 1 ? (xs[xs.count - 1] - xs[0]) / Double(xs.count - 1) : 0.01

@@ -28,30 +28,19 @@ public struct PDFRefinement: Sendable {
     /// Prepares a refinement; throws `RefinementError` (or a reader/settings error) naming the
     /// option or file at fault.
     public init(structure: Structure, data: MeasuredCurve, options: RefinementOptions = RefinementOptions()) throws {
-        if let axis = data.axis, axis != .r { throw RefinementError.notPairDistribution(file: data.path, axis: axis) }
-        var s = try DataSettings.resolve(data, overrides: options.overrides)
-        let lo = s.rmin.value, hi = s.rmax.value
-        guard let i0 = data.x.firstIndex(where: { $0 >= lo - 1e-9 }), let i1 = data.x.lastIndex(where: { $0 <= hi + 1e-9 }), i1 >= i0 else {
-            throw RefinementError.emptyRange(rmin: lo, rmax: hi, dataStart: data.x.first ?? 0, dataEnd: data.x.last ?? 0)
-        }
-        s.rmin.value = data.x[i0]; s.rmax.value = data.x[i1]
+        let points = try FitPoints(data: data, overrides: options.overrides, fitRange: Defaults.fitRange)
+        let s = points.settings
         let params = try ParameterSet(options: options, elements: structure.elements, settings: s, formula: structure.formula)
-        let nFree = params.freeIndices.count + (params.scaleIsFree ? 1 : 0)
-        guard i1 - i0 + 1 > max(nFree, 2) else {
-            throw RefinementError.tooFewPoints(points: i1 - i0 + 1, free: nFree, rmin: lo, rmax: hi)
-        }
-        let y = Array(data.y[i0...i1])
-        guard y.contains(where: { $0 != 0 }) else {
-            throw RefinementError.degenerateData(file: data.path, reason: "G(r) is zero everywhere in r = \(lo)…\(hi) Å: there is nothing to fit")
-        }
+        try points.check(free: params.freeIndices.count + (params.scaleIsFree ? 1 : 0), file: data.path)
         self.structure = structure
         self.data = data
         self.options = options
         settings = s
         parameters = params
-        observed = y
-        weights = (i0...i1).map { i in data.dy.map { 1 / ($0[i] * $0[i]) } ?? 1 }
-        rootWeights = weights.map { $0.squareRoot() }
+        observed = points.observed
+        weights = points.weights
+        rootWeights = points.rootWeights
+        let (i0, i1) = (points.indices.lowerBound, points.indices.upperBound)
         model = try PDFModel(structure: structure, curve: data, indices: i0..<(i1 + 1), settings: s, threads: options.threads)
     }
 
