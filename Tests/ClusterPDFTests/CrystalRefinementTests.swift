@@ -167,8 +167,22 @@ final class CrystalRefinementTests: XCTestCase {
         XCTAssertTrue(r.err.contains("wrongcell.cif") && r.err.contains("does not have the symmetry"), r.err)
         // A space group spglib does not know, and a non-positive envelope size.
         let unknownGroup = zincblende("Cd", "Se", a: 6.08, u: 0.01).replacingOccurrences(of: "F -4 3 m", with: "Q 9 z")
-        r = try runCLI(["fit", writeTemporary(unknownGroup, name: "unknown.cif"), data])
+        r = try runCLI(["fit", writeTemporary(unknownGroup, name: "unknown.cif"), data, "-o", dir + "/a.gr"])
         XCTAssertTrue(r.status == 1 && r.err.contains("'Q 9 z'"), r.err)
+        // Only a space-group number, out of range; only a Hall symbol spglib does not know.
+        let badNumber = zincblende("Cd", "Se", a: 6.08, u: 0.01).replacingOccurrences(of: "_symmetry_space_group_name_H-M 'F -4 3 m'", with: "_space_group_IT_number 999")
+        r = try runCLI(["fit", writeTemporary(badNumber, name: "number.cif"), data, "-o", dir + "/a.gr"])
+        XCTAssertTrue(r.status == 1 && r.err.contains("number.cif") && r.err.contains("_space_group_it_number"), r.err)
+        let badHall = zincblende("Cd", "Se", a: 6.08, u: 0.01).replacingOccurrences(of: "_symmetry_space_group_name_H-M 'F -4 3 m'", with: "_symmetry_space_group_name_Hall '-Q 9'")
+        r = try runCLI(["fit", writeTemporary(badHall, name: "hall.cif"), data, "-o", dir + "/a.gr"])
+        XCTAssertTrue(r.status == 1 && r.err.contains("hall.cif") && r.err.contains("Hall symbol"), r.err)
+        // Core-shell needs two models; a file envelope needs its table; simulate has no core-shell.
+        r = try runCLI(["fit", fixture("CdSe-Wurtzite.cif"), data, "--envelope", "core-shell", "-o", dir + "/a.gr"])
+        XCTAssertTrue(r.status == 1 && r.err.contains("core-shell needs two models"), r.err)
+        r = try runCLI(["fit", fixture("CdSe-Wurtzite.cif"), data, "--envelope", "file", "-o", dir + "/a.gr"])
+        XCTAssertTrue(r.status == 64 && r.err.contains("--envelope-file"), r.err)
+        r = try runCLI(["simulate", fixture("CdSe-Wurtzite.cif"), "--envelope", "core-shell", "-o", dir + "/a.gr"])
+        XCTAssertTrue(r.status == 64 && r.err.contains("two phases"), r.err)
         r = try runCLI(["fit", fixture("CdSe-Wurtzite.cif"), data, "--start", "psize=0", "-o", dir + "/a.gr"])
         XCTAssertEqual(r.status, 1)
         XCTAssertTrue(r.err.contains("psize"), r.err)
