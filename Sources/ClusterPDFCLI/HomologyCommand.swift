@@ -4,30 +4,42 @@ import Foundation
 
 struct HomologyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "homology",
-        abstract: "Are two clusters structural homologues (same framework, other elements)?")
-    @Argument(help: "Structure A.") var a: String
-    @Argument(help: "Structure B (mapped onto A's elements and scaled to A's bond).") var b: String
+        abstract: "Align two clusters atom by atom (RMSD, assignment, element map, scale), find one inside the other, compare their G(r).")
+    @Argument(help: "Structure A (the reference).") var a: String
+    @Argument(help: "Structure B (aligned onto A).") var b: String
     @Option(help: "Element map for B, 'auto' or e.g. In=Cd,P=Se.") var map: String = "auto"
-    @Flag(help: "Print JSON.") var json = false
+    @Flag(help: "Find the smaller cluster inside the larger (the larger's other atoms are listed).") var substructure = false
+    @Flag(help: "Find the largest common substructure (pairs within --tolerance).") var common = false
+    @Option(help: "Largest deviation of a matched pair in --common mode (Å).") var tolerance: Double = 0.35
+    @Flag(help: "Also try B's mirror image (reported when chosen).") var allowMirror = false
+    @Flag(help: "Hold the scale at 1 (default: refine B's size relative to A).") var noScale = false
+    @Option(name: .shortAndLong, help: "Write B aligned onto A (.xyz or .cif).") var output: String?
+    @Option(help: "Write both clusters overlaid in three projections (SVG).") var plot: String?
+    @Flag(help: "Print JSON (with the atom-by-atom index mapping).") var json = false
+
+    func validate() throws {
+        if substructure && common { throw ValidationError("give --substructure or --common, not both") }
+        guard tolerance > 0, tolerance.isFinite else { throw ValidationError("--tolerance must be a positive number of Å") }
+    }
 
     func run() throws {
-        let report = try reportingErrors { () -> HomologyReport in
+        try reportingErrors {
             let sa = try StructureReader.read(path: a).structure, sb = try StructureReader.read(path: b).structure
-            let m = map == "auto" ? nil : try StructureTransforms.parseMap(map)
-            return try Homology.compare(sa, sb, map: m)
+            var o = AlignmentOptions(mode: substructure ? .substructure : common ? .common : .whole,
+                                     elementMap: map == "auto" ? nil : try StructureTransforms.parseMap(map),
+                                     allowMirror: allowMirror, refineScale: !noScale)
+            o.tolerance = tolerance
+            let result = try HomologyComparison.compare(sa, sb, options: o)
+            var files = [(text: String, path: String)]()
+            let moved = ClusterAligner.aligned(sb, by: result.alignment)
+            if let path = output {
+                files.append(((path as NSString).pathExtension.lowercased() == "cif" ? CIFWriter.string(moved) : XYZWriter.string(moved), path))
+            }
+            if let path = plot {
+                files.append((AlignmentPlot.svg(a: sa, alignedB: moved, alignment: result.alignment, title: "\(a) (filled) and \(b) aligned (rings)"), path))
+            }
+            try AtomicFile.writeAll(files)
+            print(json ? try JSONOutput.string(result) : result.text(nameA: a, nameB: b), terminator: json ? "\n" : "")
         }
-        if json {
-            let enc = JSONEncoder()
-            enc.outputFormatting = [.prettyPrinted, .sortedKeys]
-            print(String(decoding: try enc.encode(report), as: UTF8.self))
-            return
-        }
-        print("A: \(a)\nB: \(b)")
-        print("map B→A:   " + report.mapping.keys.sorted().map { "\($0)=\(report.mapping[$0]!)" }.joined(separator: ","))
-        print(String(format: "scale:     %.4f (B's mean bond → A's)", report.scale))
-        print(String(format: "G(r):      Pearson r %.4f, Rw %.4f (B refined against A: scale, zoom)", report.pearson, report.rw))
-        print(String(format: "coordination overlap: cations %.3f, anions %.3f", report.coordinationOverlap["cation"]!, report.coordinationOverlap["anion"]!))
-        print(String(format: "bond-angle overlap:   anion-centred %.3f, cation-centred %.3f", report.angleOverlap["anion-centred"]!, report.angleOverlap["cation-centred"]!))
-        print("verdict:   \(report.homologous ? "homologous" : "not homologous")  (\(report.rule))")
     }
 }

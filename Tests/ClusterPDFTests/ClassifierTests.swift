@@ -56,14 +56,14 @@ final class ClassifierTests: XCTestCase {
     func testHomology() throws {
         let cdse = try TetrahedronBuilder.build(cation: Element(symbol: "Cd")!, anion: Element(symbol: "Se")!, size: 5)
         let inp = try StructureTransforms.swap(cdse, map: StructureTransforms.parseMap("Cd=In,Se=P"))
-        let same = try Homology.compare(cdse, inp)
+        let same = try PairDistributionHomology.compare(cdse, inp)
         XCTAssertTrue(same.homologous)
         XCTAssertEqual(same.mapping, ["In": "Cd", "P": "Se"])
         XCTAssertGreaterThan(same.pearson, 0.999)
         XCTAssertLessThan(same.rw, 0.01)
         let wz = try ClusterCarver.carve(CrystalBuilder.wurtzite(cation: Element(symbol: "Cd")!, anion: Element(symbol: "Se")!), radius: 7)
         XCTAssertEqual(Double(wz.count), Double(cdse.count), accuracy: 15, "clusters of about the same size")
-        let different = try Homology.compare(cdse, wz)
+        let different = try PairDistributionHomology.compare(cdse, wz)
         XCTAssertFalse(different.homologous)
         XCTAssertLessThan(different.coordinationOverlap["anion"]!, 0.7)
         // The CLI prints the verdict.

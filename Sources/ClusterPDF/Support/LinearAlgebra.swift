@@ -97,4 +97,19 @@ public enum LinearAlgebra {
         for j in 0..<n { for i in (j + 1)..<max(j + 1, n) where i < n { A[i + j * n] = A[j + i * n] } }
         return A
     }
+
+    /// Eigenvalues (ascending) and eigenvectors (columns, column-major) of a symmetric n×n matrix
+    /// given in full column-major storage (LAPACK dsyev).
+    public static func symmetricEigen(_ a: [Double], size n: Int) throws -> (values: [Double], vectors: [Double]) {
+        precondition(a.count == n * n && n > 0)
+        var A = a, w = [Double](repeating: 0, count: n)
+        var nn = Int32(n), info: Int32 = 0, lwork: Int32 = -1, query = 0.0
+        var job = CChar(UInt8(ascii: "V")), u = CChar(UInt8(ascii: "U"))
+        dsyev_(&job, &u, &nn, &A, &nn, &w, &query, &lwork, &info)
+        lwork = max(1, Int32(query))
+        var work = [Double](repeating: 0, count: Int(lwork))
+        dsyev_(&job, &u, &nn, &A, &nn, &w, &work, &lwork, &info)
+        guard info == 0 else { throw Failure(routine: "dsyev", info: info) }
+        return (w, A)
+    }
 }

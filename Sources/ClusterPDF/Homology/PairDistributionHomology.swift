@@ -17,12 +17,12 @@ public struct HomologyReport: Codable, Sendable {
     public var angleOverlap: [String: Double]
     /// The verdict of `rule`.
     public var homologous: Bool
-    /// The rule applied (`Homology.rule`).
+    /// The rule applied (`PairDistributionHomology.rule`).
     public var rule: String
 }
 
 /// Compares two clusters after an element map and a bond rescale (G(r), coordination, angles).
-public enum Homology {
+public enum PairDistributionHomology {
     /// The decision rule of `HomologyReport.homologous`.
     public static let rule = "homologous when Pearson r ≥ 0.90, Rw ≤ 0.35, both coordination overlaps ≥ 0.70 and both bond-angle overlaps ≥ 0.60"
 
