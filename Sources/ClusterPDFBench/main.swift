@@ -3,7 +3,7 @@ import Dispatch
 import Foundation
 
 // ClusterPDF benchmarks: warm-up, repeated runs, median and spread (min–max), on this machine.
-// Usage: clusterpdf-bench [case …]   cases: histogram, simulate, fit, classify, all
+// Usage: clusterpdf-bench [case …]   cases: histogram, simulate, fit, classify, homology, all
 //                                    (default: all but the long ones below)
 //        clusterpdf-bench histogram-1M   the 10^6-atom pair loop, then G(r) and I(Q) from it; minutes
 //        clusterpdf-bench batch          1,000 curves (50 corrupted) written to a temporary folder,
@@ -241,3 +241,25 @@ if args.contains("crystal-one") {
         _ = try CrystalRefinement(crystals: [crystal], data: curve, options: o).run(keepCurves: false)
     }
 }
+
+if wants("homology") {
+    // Alignment targets: 57 atoms vs a rotated, shuffled, jittered copy (≤ 0.2 s) and a 57-atom
+    // piece found inside a 501-atom cluster (≤ 2 s).
+    let big = try StructureReader.read(path: "Structures/CdSe-wurtzite-R15.xyz").structure
+    let c = big.centroid
+    let inner = Structure(title: "57", atoms: Array(big.atoms.sorted { simd_length($0.position - c) < simd_length($1.position - c) }.prefix(57)))
+    let copy = try StructureTransforms.shuffledCopy(inner, seed: 5, jitter: 0.03).structure
+    try measure("homology 57 vs 57 (whole)") {
+        let a = try ClusterAligner.align(inner, copy)
+        precondition(a.rmsd < 0.05)
+    }
+    try measure("homology 57 inside 501 (substructure)") {
+        let a = try ClusterAligner.align(big, copy, options: AlignmentOptions(mode: .substructure))
+        precondition(a.rmsd < 0.05 && a.matches.count == 57)
+    }
+    try measure("homology common substructure 57 / 501") {
+        _ = try ClusterAligner.align(big, copy, options: AlignmentOptions(mode: .common))
+    }
+}
+
+func simd_length(_ v: SIMD3<Double>) -> Double { (v * v).sum().squareRoot() }

@@ -25,7 +25,7 @@ func element(_ s: String, _ what: String) throws -> Element {
 struct Build: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Build and transform model structures.",
-        subcommands: [Tetrahedron.self, Crystal.self, Sphere.self, Swap.self, Core.self, Jitter.self])
+        subcommands: [Tetrahedron.self, Crystal.self, Sphere.self, Swap.self, Core.self, Jitter.self, Shuffle.self])
 
     struct Tetrahedron: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Cation-terminated zincblende tetrahedron: N = 5, 6, 7 give Cd35Se20, Cd56Se35, Cd84Se56.")

@@ -39,16 +39,25 @@ extension Build {
     }
 
     struct Core: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Remove ligand elements and, optionally, cations bonded to fewer than K anions.")
+        static let configuration = CommandConfiguration(abstract: "Inorganic core: ligand atoms removed (automatic or --drop), optionally surface cations bonded to fewer than K anions; what was removed is reported on standard error.")
         @OptionGroup var input: StructureInput
-        @Option(help: "Elements to remove, e.g. C,H,O,N,Cl.") var drop: String = ""
-        @Option(help: "Keep only cations bonded to at least K anions.") var minCoordination: Int?
+        @Option(help: "Ligand elements to remove, e.g. C,H,O,N,Cl (default: automatic — H, B, C, N, O, F, Si, halogens, and S/P/As/Se/Te bonded to C, N or O; 'none' keeps all).") var drop: String = "auto"
+        @Option(help: "Surface cations: those bonded to fewer than K anions are removed.") var minCoordination: Int?
+        @Flag(help: "Remove surface cations only while cations outnumber anions (fewest bonds, outermost first).") var stoichiometric = false
         @OptionGroup var out: StructureOutput
         func run() throws {
             try reportingErrors {
                 let s = try input.load().structure
-                let els = try Set(drop.split(separator: ",").map { try element(String($0).trimmingCharacters(in: .whitespaces), "--drop") })
-                try out.write(StructureTransforms.core(s, drop: els, minCoordination: minCoordination, bonds: input.bonds))
+                var o = CoreExtraction.Options(minCoordination: minCoordination, stoichiometric: stoichiometric)
+                switch drop.lowercased() {
+                case "auto": o.ligands = .automatic
+                case "none", "": o.ligands = .none
+                default: o.ligands = .elements(try Set(drop.split(separator: ",").map { try element(String($0).trimmingCharacters(in: .whitespaces), "--drop") }))
+                }
+                o.bonds = input.bonds
+                let r = try CoreExtraction.extract(s, options: o)
+                for line in r.summary { warn("core: " + line) }
+                try out.write(r.core)
             }
         }
     }
@@ -62,6 +71,19 @@ extension Build {
         func run() throws {
             try reportingErrors {
                 try out.write(StructureTransforms.jitter(input.load().structure, sigma: sigma, seed: seed))
+            }
+        }
+    }
+
+    struct Shuffle: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Random rotation, translation and atom order, plus optional jitter (to test alignment).")
+        @OptionGroup var input: StructureInput
+        @Option(help: "RMS displacement of each atom (Å).") var jitter: Double = 0
+        @Option(help: "Random seed.") var seed: UInt64 = 1
+        @OptionGroup var out: StructureOutput
+        func run() throws {
+            try reportingErrors {
+                try out.write(StructureTransforms.shuffledCopy(input.load().structure, seed: seed, jitter: jitter).structure)
             }
         }
     }

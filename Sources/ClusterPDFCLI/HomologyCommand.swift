@@ -13,6 +13,7 @@ struct HomologyCommand: ParsableCommand {
     @Option(help: "Largest deviation of a matched pair in --common mode (Å).") var tolerance: Double = 0.35
     @Flag(help: "Also try B's mirror image (reported when chosen).") var allowMirror = false
     @Flag(help: "Hold the scale at 1 (default: refine B's size relative to A).") var noScale = false
+    @Flag(help: "Align the inorganic cores: remove ligand atoms from both first (automatic rule of 'build core'; reported).") var core = false
     @Option(name: .shortAndLong, help: "Write B aligned onto A (.xyz or .cif).") var output: String?
     @Option(help: "Write both clusters overlaid in three projections (SVG).") var plot: String?
     @Flag(help: "Print JSON (with the atom-by-atom index mapping).") var json = false
@@ -24,7 +25,13 @@ struct HomologyCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let sa = try StructureReader.read(path: a).structure, sb = try StructureReader.read(path: b).structure
+            var sa = try StructureReader.read(path: a).structure, sb = try StructureReader.read(path: b).structure
+            if core {
+                let ca = try CoreExtraction.extract(sa), cb = try CoreExtraction.extract(sb)
+                for line in ca.summary { warn("A: " + line) }
+                for line in cb.summary { warn("B: " + line) }
+                (sa, sb) = (ca.core, cb.core)
+            }
             var o = AlignmentOptions(mode: substructure ? .substructure : common ? .common : .whole,
                                      elementMap: map == "auto" ? nil : try StructureTransforms.parseMap(map),
                                      allowMirror: allowMirror, refineScale: !noScale)

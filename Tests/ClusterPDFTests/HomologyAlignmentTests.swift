@@ -6,47 +6,19 @@ import XCTest
 final class HomologyAlignmentTests: XCTestCase {
     func library(_ name: String) throws -> Structure { try StructureReader.read(path: repoRoot + "/Structures/" + name).structure }
 
-    /// A uniformly random rotation (unit quaternion from four Gaussians).
-    static func randomRotation(_ rng: inout SplitMix64) -> [[Double]] {
-        func gauss() -> Double {
-            let u = max(Double.random(in: 0..<1, using: &rng), 1e-300), v = Double.random(in: 0..<1, using: &rng)
-            return (-2 * log(u)).squareRoot() * cos(2 * .pi * v)
-        }
-        var q = (0..<4).map { _ in gauss() }
-        let n = q.map { $0 * $0 }.reduce(0, +).squareRoot()
-        q = q.map { $0 / n }
-        let (a, b, c, d) = (q[0], q[1], q[2], q[3])
-        return [[a * a + b * b - c * c - d * d, 2 * (b * c - a * d), 2 * (b * d + a * c)],
-                [2 * (b * c + a * d), a * a - b * b + c * c - d * d, 2 * (c * d - a * b)],
-                [2 * (b * d - a * c), 2 * (c * d + a * b), a * a - b * b - c * c + d * d]]
-    }
-
-    /// A copy of `s` rotated, translated, scaled by `scale`, elements mapped, atoms shuffled and
-    /// each atom displaced by a random vector of RMS length `jitter` Å. `order[k]` is the index in
-    /// `s` of the copy's atom k.
+    /// A copy of `s` (mirrored in x, scaled by `scale`, elements mapped) rotated, moved, its atoms
+    /// shuffled and each displaced by a random vector of RMS length `jitter` Å
+    /// (`StructureTransforms.shuffledCopy`). `order[k]` is the index in `s` of the copy's atom k.
     static func transformedCopy(_ s: Structure, seed: UInt64, jitter: Double = 0.03, scale: Double = 1,
                                 map: [Element: Element] = [:], mirror: Bool = false) -> (copy: Structure, order: [Int]) {
-        var rng = SplitMix64(seed: seed)
-        let r = randomRotation(&rng)
-        let shift = SIMD3<Double>(Double.random(in: -5...5, using: &rng), Double.random(in: -5...5, using: &rng), Double.random(in: -5...5, using: &rng))
-        let order = Array(s.atoms.indices).shuffled(using: &rng)
-        let sigma = jitter / 3.0.squareRoot()
-        func gauss() -> Double {
-            let u = max(Double.random(in: 0..<1, using: &rng), 1e-300), v = Double.random(in: 0..<1, using: &rng)
-            return (-2 * log(u)).squareRoot() * cos(2 * .pi * v)
+        var t = s
+        for k in t.atoms.indices {
+            if mirror { t.atoms[k].position.x = -t.atoms[k].position.x }
+            t.atoms[k].position *= scale
+            t.atoms[k].element = map[t.atoms[k].element] ?? t.atoms[k].element
         }
-        var atoms = [Atom]()
-        for k in order {
-            var atom = s.atoms[k]
-            var p = atom.position
-            if mirror { p.x = -p.x }
-            let rp = SIMD3(r[0][0] * p.x + r[0][1] * p.y + r[0][2] * p.z, r[1][0] * p.x + r[1][1] * p.y + r[1][2] * p.z,
-                           r[2][0] * p.x + r[2][1] * p.y + r[2][2] * p.z)
-            atom.position = rp * scale + shift + SIMD3(gauss(), gauss(), gauss()) * sigma
-            atom.element = map[atom.element] ?? atom.element
-            atoms.append(atom)
-        }
-        return (Structure(title: "copy", atoms: atoms), order)
+        let c = try! StructureTransforms.shuffledCopy(t, seed: seed, jitter: jitter)
+        return (c.structure, c.order)
     }
 
     /// True when `perm` (index in s → index in s) preserves every interatomic distance of s: the
@@ -81,19 +53,22 @@ final class HomologyAlignmentTests: XCTestCase {
         }
     }
 
-    func testSuperpositionRecoversRotationScaleAndTranslation() {
+    func testSuperpositionRecoversRotationScaleAndTranslation() throws {
         var rng = SplitMix64(seed: 3)
-        let b = (0..<12).map { _ in SIMD3(Double.random(in: -4...4, using: &rng), Double.random(in: -4...4, using: &rng), Double.random(in: -4...4, using: &rng)) }
-        let r = Self.randomRotation(&rng)
-        let a = b.map { p in SIMD3(r[0][0] * p.x + r[0][1] * p.y + r[0][2] * p.z, r[1][0] * p.x + r[1][1] * p.y + r[1][2] * p.z,
-                                   r[2][0] * p.x + r[2][1] * p.y + r[2][2] * p.z) / 1.07 + SIMD3(1, -2, 3) }
-        let t = Superposition.fit(a: a, b: b, scale: 1, refineScale: true, mirror: false)
+        let b = Structure(atoms: (0..<12).map { _ in Atom(element: Element(symbol: "Cd")!, position: SIMD3(rng.gaussian(), rng.gaussian(), rng.gaussian()) * 3) })
+        let (moved, order) = Self.transformedCopy(b, seed: 9, jitter: 0, scale: 1 / 1.07)
+        let a = moved.atoms.map(\.position), bp = order.map { b.atoms[$0].position }
+        let t = Superposition.fit(a: a, b: bp, scale: 1, refineScale: true, mirror: false)
         XCTAssertEqual(t.scale, 1.07, accuracy: 1e-10)
-        for i in 0..<3 { for j in 0..<3 { XCTAssertEqual(t.rotation[i][j], r[i][j], accuracy: 1e-10) } }
-        for (p, q) in zip(a, b) { XCTAssertLessThan(simd_length(p - t.apply(q)), 1e-9) }
-        // Held scale: the rotation is still exact, the residual is the size mismatch.
-        let held = Superposition.fit(a: a, b: b, scale: 1, refineScale: false, mirror: false)
+        for (p, q) in zip(a, bp) { XCTAssertLessThan(simd_length(p - t.apply(q)), 1e-9) }
+        // A proper rotation: orthonormal rows, determinant +1.
+        let r = t.rotation.map { SIMD3($0[0], $0[1], $0[2]) }
+        for i in 0..<3 { for j in 0..<3 { XCTAssertEqual((r[i] * r[j]).sum(), i == j ? 1 : 0, accuracy: 1e-12) } }
+        XCTAssertEqual((r[0] * cross(r[1], r[2])).sum(), 1, accuracy: 1e-12)
+        // Held scale: same rotation, the 7 % size mismatch stays in the residual.
+        let held = Superposition.fit(a: a, b: bp, scale: 1, refineScale: false, mirror: false)
         XCTAssertEqual(held.scale, 1)
+        for i in 0..<3 { for j in 0..<3 { XCTAssertEqual(held.rotation[i][j], t.rotation[i][j], accuracy: 1e-10) } }
     }
 
     // MARK: acceptance cases
@@ -170,6 +145,37 @@ final class HomologyAlignmentTests: XCTestCase {
         }
     }
 
+    /// calculate_rmsd's "hungarian" (assignment on the centred, unrotated coordinates) and
+    /// "distance" (order by distance from the centroid) reorderings, each followed by Kabsch, as a
+    /// regression guard in the suite; `Scripts/compare-rmsd` runs calculate_rmsd itself (all three
+    /// of its methods, 21 pairs: ours equal or lower on every one).
+    func testNeverWorseThanCalculateRMSDReorderings() throws {
+        for (k, name) in ["Cd35Se20.xyz", "CdSe-zincblende-R8.xyz", "CdSe-wurtzite-R8.xyz"].enumerated() {
+            let a = try library(name)
+            let (b, _) = Self.transformedCopy(a, seed: UInt64(300 + k))
+            let ours = try ClusterAligner.align(a, b, options: AlignmentOptions(refineScale: false)).rmsd
+            let ca = a.centroid, cb = b.centroid
+            for method in ["hungarian", "distance"] {
+                var pairs = [(Int, Int)]()
+                for e in a.elements {
+                    let ia = a.atoms.indices.filter { a.atoms[$0].element == e }, ib = b.atoms.indices.filter { b.atoms[$0].element == e }
+                    if method == "hungarian" {
+                        let cost = ia.flatMap { i in ib.map { j in simd_length((a.atoms[i].position - ca) - (b.atoms[j].position - cb)) } }
+                        let sol = LinearAssignment.solve(cost: cost, rows: ia.count, columns: ib.count)
+                        pairs += sol.enumerated().map { (ia[$0.offset], ib[$0.element]) }
+                    } else {
+                        let sa = ia.sorted { simd_length(a.atoms[$0].position - ca) < simd_length(a.atoms[$1].position - ca) }
+                        let sb = ib.sorted { simd_length(b.atoms[$0].position - cb) < simd_length(b.atoms[$1].position - cb) }
+                        pairs += zip(sa, sb).map { ($0, $1) }
+                    }
+                }
+                let t = Superposition.fit(a: pairs.map { a.atoms[$0.0].position }, b: pairs.map { b.atoms[$0.1].position }, scale: 1, refineScale: false, mirror: false)
+                let rmsd = (pairs.map { simd_length_squared(a.atoms[$0.0].position - t.apply(b.atoms[$0.1].position)) }.reduce(0, +) / Double(pairs.count)).squareRoot()
+                XCTAssertLessThanOrEqual(ours, rmsd + 1e-9, "\(name) \(method)")
+            }
+        }
+    }
+
     func testZincblendeTetrahedronAndWurtziteClusterAreNotHomologous() throws {
         let zb = try library("Cd56Se35.xyz"), wz = try library("CdSe-wurtzite-R10.xyz")
         // Same size: carve the wurtzite cluster to 91 atoms (nearest the centre).
@@ -238,5 +244,117 @@ final class HomologyAlignmentTests: XCTestCase {
         let pt = Structure(atoms: a.atoms.map { var x = $0; x.element = Element(symbol: x.element.symbol == "Cd" ? "Pt" : "Se")!; return x })
         assertError(SettingsError.self, try ClusterAligner.align(a, pt, options: AlignmentOptions(elementMap: [Element(symbol: "Se")!: Element(symbol: "Se")!])),
                     contains: ["no entry for Pt"])
+    }
+
+    // MARK: core extraction and the In → Cd chain
+
+    /// A ligated InP tetrahedron: each surface In (fewer than 4 P bonds) carries an outward O–C(H3).
+    func ligated() throws -> (cluster: Structure, bare: Structure) {
+        let bare = try library("In35P20.xyz")
+        let st = StructureStatistics(structure: bare)
+        let c = bare.centroid
+        var atoms = bare.atoms
+        let el = { (s: String) in Element(symbol: s)! }
+        for (i, atom) in bare.atoms.enumerated() where atom.element.symbol == "In" && st.neighbors[i].count < 4 {
+            let u = (atom.position - c) / simd_length(atom.position - c)
+            let o = atom.position + u * 2.2, cc = atom.position + u * 3.6
+            atoms.append(Atom(element: el("O"), position: o))
+            atoms.append(Atom(element: el("C"), position: cc))
+            let w = abs(u.x) < 0.9 ? SIMD3<Double>(1, 0, 0) : SIMD3<Double>(0, 1, 0)
+            let p1 = cross(u, w) / simd_length(cross(u, w)), p2 = cross(u, p1)
+            for k in 0..<3 {
+                let phi = Double(k) * 2 * .pi / 3
+                atoms.append(Atom(element: el("H"), position: cc + u * 0.36 + (p1 * cos(phi) + p2 * sin(phi)) * 1.03))
+            }
+        }
+        // And a thiolate: S bonded to C (a ligand) near one vertex.
+        atoms.append(Atom(element: el("S"), position: bare.atoms[0].position + (bare.atoms[0].position - c) / simd_length(bare.atoms[0].position - c) * 5.5))
+        atoms.append(Atom(element: el("C"), position: bare.atoms[0].position + (bare.atoms[0].position - c) / simd_length(bare.atoms[0].position - c) * 7.3))
+        return (Structure(title: "ligated In35P20", atoms: atoms), bare)
+    }
+
+    func testCoreExtractionRemovesLigandsAndSurfaceCations() throws {
+        let (cluster, bare) = try ligated()
+        let r = try CoreExtraction.extract(cluster)
+        XCTAssertEqual(r.core.formula, "In35P20")
+        XCTAssertEqual(r.core.atoms.map(\.position), bare.atoms.map(\.position), "the bare cluster, atom for atom")
+        XCTAssertEqual(r.removed.count, cluster.count - bare.count)
+        XCTAssertTrue(r.removed.allSatisfy { $0.reason == "ligand" })
+        XCTAssertTrue(r.summary[0].contains("removed ligand atoms") && r.summary[0].contains("S"), r.summary[0])
+        // Surface cations (fewer than 3 P bonds): the 4 vertices and 18 edge atoms.
+        let k3 = try CoreExtraction.extract(cluster, options: CoreExtraction.Options(minCoordination: 3))
+        XCTAssertEqual(k3.core.formula, "In13P20")
+        XCTAssertEqual(k3.removed.filter { $0.reason.hasPrefix("surface cation") }.count, 22)
+        // Stoichiometric: fewest bonds first, stop when cations no longer outnumber anions.
+        let st = try CoreExtraction.extract(cluster, options: CoreExtraction.Options(minCoordination: 3, stoichiometric: true))
+        XCTAssertEqual(st.core.formula, "In20P20")
+        XCTAssertEqual(st.removed.filter { $0.reason == "surface cation (1 anion bonds)" }.count, 4, "the vertices go first")
+        assertError(SettingsError.self, try CoreExtraction.extract(cluster, options: CoreExtraction.Options(stoichiometric: true)), contains: ["minimum coordination"])
+    }
+
+    /// The In37P20 → Cd37Se20 → Cd21Se20 chain on a cluster built here: swap the elements of the
+    /// ligated InP cluster, extract the core, and find it homologous to the InP core and contained in
+    /// the whole CdSe cluster.
+    func testSwapThenCoreChainIsHomologous() throws {
+        let (cluster, _) = try ligated()
+        let map = try StructureTransforms.parseMap("In=Cd,P=Se")
+        let cdCluster = try StructureTransforms.swap(cluster, map: map)
+        let opts = CoreExtraction.Options(minCoordination: 3)
+        let inCore = try CoreExtraction.extract(cluster, options: opts).core, cdCore = try CoreExtraction.extract(cdCluster, options: opts).core
+        XCTAssertEqual(cdCore.formula, "Cd13Se20")
+        XCTAssertThrowsError(try StructureTransforms.swap(cluster, map: try StructureTransforms.parseMap("In=Cd")), "no anion target: no silent unscaled swap")
+        let (moved, _) = Self.transformedCopy(cdCore, seed: 77)
+        let al = try ClusterAligner.align(inCore, moved)
+        XCTAssertTrue(al.homologous, al.reason)
+        XCTAssertEqual(al.elementMap, ["Cd": "In", "Se": "P"])
+        let bondIn = StructureTransforms.meanCationAnionBond(try library("In35P20.xyz"))!
+        XCTAssertEqual(al.scale, MaterialTable.bondLength(Element(symbol: "Cd")!, Element(symbol: "Se")!)! / bondIn, accuracy: 0.005)
+        let sub = try ClusterAligner.align(try CoreExtraction.extract(cdCluster).core, moved, options: AlignmentOptions(mode: .substructure))
+        XCTAssertTrue(sub.homologous, sub.reason)
+        XCTAssertEqual(sub.unmatchedA.count, 22, "the surface cations are left over")
+    }
+
+    func testHomologyCLI() throws {
+        let dir = temporaryDirectory()
+        let a = repoRoot + "/Structures/Cd56Se35.xyz", b = dir + "/b.xyz"
+        var r = try runCLI(["build", "shuffle", repoRoot + "/Structures/In35P20.xyz", "--seed", "4", "--jitter", "0.02", "-o", b])
+        XCTAssertEqual(r.status, 0, r.err)
+        r = try runCLI(["homology", a, b, "--substructure", "--json", "-o", dir + "/aligned.xyz", "--plot", dir + "/overlay.svg"])
+        XCTAssertEqual(r.status, 0, r.err)
+        let obj = try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as! [String: Any]
+        let al = obj["alignment"] as! [String: Any]
+        XCTAssertEqual(al["homologous"] as? Bool, true)
+        XCTAssertEqual((al["matches"] as! [[String: Any]]).count, 55)
+        XCTAssertEqual((al["unmatchedA"] as! [Int]).count, 36)
+        XCTAssertNotNil(obj["pairDistribution"])
+        let svg = try String(contentsOfFile: dir + "/overlay.svg", encoding: .utf8)
+        XCTAssertTrue(svg.hasPrefix("<svg") && svg.contains("x–z") && svg.contains("<line"))
+        let aligned = try StructureReader.read(path: dir + "/aligned.xyz").structure
+        XCTAssertEqual(aligned.formula, "In35P20")
+        // Text: the verdict, the rule and the element map.
+        r = try runCLI(["homology", a, b, "--substructure"])
+        XCTAssertTrue(r.out.contains("verdict:   contained") && r.out.contains("map B→A:   In=Cd,P=Se"), r.out)
+        // Usage errors and bad input: non-zero exit, nothing written.
+        r = try runCLI(["homology", a, b, "--substructure", "--common"])
+        XCTAssertNotEqual(r.status, 0)
+        let tiny = writeTemporary("2\n\nCd 0 0 0\nSe 2.6 0 0\n", name: "tiny.xyz")
+        r = try runCLI(["homology", a, tiny, "-o", dir + "/never.xyz"])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.err.contains("at least 3 atoms"), r.err)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/never.xyz"))
+        // build core reports what it removed.
+        let (cluster, _) = try ligated()
+        let lig = writeTemporary(XYZWriter.string(cluster), name: "ligated.xyz")
+        r = try runCLI(["build", "core", lig, "--min-coordination", "3"])
+        XCTAssertEqual(r.status, 0, r.err)
+        XCTAssertTrue(r.err.contains("core: removed ligand atoms") && r.err.contains("core: In13P20"), r.err)
+        XCTAssertTrue(r.out.hasPrefix("33\n"), r.out)
+        // homology --core strips the ligands of both before aligning; without it the map is refused.
+        r = try runCLI(["homology", repoRoot + "/Structures/In35P20.xyz", lig, "--core"])
+        XCTAssertEqual(r.status, 0, r.err)
+        XCTAssertTrue(r.out.contains("verdict:   homologous") && r.err.contains("B: removed ligand atoms"), r.out + r.err)
+        r = try runCLI(["homology", repoRoot + "/Structures/In35P20.xyz", lig])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.err.contains("--core"), r.err)
     }
 }

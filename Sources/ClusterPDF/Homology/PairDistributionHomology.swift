@@ -31,7 +31,7 @@ public enum PairDistributionHomology {
         let ca = a.elements.filter { !$0.isAnionLike }, an = a.elements.filter(\.isAnionLike)
         let cb = b.elements.filter { !$0.isAnionLike }, bn = b.elements.filter(\.isAnionLike)
         guard ca.count == 1, an.count == 1, cb.count == 1, bn.count == 1 else {
-            throw SettingsError.invalid("automatic mapping needs one cation and one anion element in each structure (A: \(a.formula), B: \(b.formula)); give --map")
+            throw SettingsError.invalid("automatic mapping needs one cation and one anion element in each structure (A: \(a.formula), B: \(b.formula)); give --map, or --core to remove ligand atoms first")
         }
         return [cb[0]: ca[0], bn[0]: an[0]]
     }
