@@ -33,6 +33,8 @@ public struct StructureReport: Codable, Sendable {
     public var pairs: [PairStatistics]
     /// Element → coordination number (as text) → atom count.
     public var coordination: [String: [String: Int]]
+    /// The reader's notes (rows skipped, disorder kept, labels interpreted, symmetry completed).
+    public var notes: [String]
 
     /// The report of a structure as read, with bonds by `bonds`.
     public init(loaded: LoadedStructure, bonds: BondCriterion = BondCriterion()) {
@@ -54,6 +56,7 @@ public struct StructureReport: Codable, Sendable {
             coord[e.symbol] = Dictionary(uniqueKeysWithValues: h.map { (String($0.key), $0.value) })
         }
         coordination = coord
+        notes = loaded.notes
     }
 
     /// The report as JSON (`info --json`).
@@ -72,6 +75,7 @@ public struct StructureReport: Codable, Sendable {
             o += "molecules:  \(n) in the unit cell: " + m.map { "\($0.formula) (\($0.atoms) atoms)" }.joined(separator: ", ") + "\n"
         }
         o += String(format: "diameter:   %.3f Å\n", diameter)
+        for n in notes { o += "note:       \(n)\n" }
         o += "\npair      shortest/Å  mean bond/Å  bonds\n"
         for p in pairs {
             o += p.pair.padding(toLength: 9, withPad: " ", startingAt: 0)

@@ -47,18 +47,73 @@ public enum SpaceGroup {
     /// "Fm-3m"; spaces, underscores and case ignored; a ":1"/":2" or ":H"/":R" suffix picks the
     /// setting) or nil when spglib's database has no such symbol.
     public static func operations(symbol: String) -> [SymmetryOperation]? {
-        func normal(_ s: String) -> String { s.lowercased().filter { !" _".contains($0) } }
-        var name = normal(symbol), choice = ""
-        if let colon = name.firstIndex(of: ":") { choice = String(name[name.index(after: colon)...]); name = String(name[..<colon]) }
-        for hall in 1...530 {
-            let t = spg_get_spacegroup_type(Int32(hall))
-            let names = [string(t.international_short), string(t.international_full), string(t.international)].map(normal)
-            let matches = names.contains(name) || names.contains(where: { $0.split(separator: ":").first.map(String.init) == name })
-            guard matches else { continue }
-            if !choice.isEmpty, normal(string(t.choice)) != choice { continue }
-            return operations(hall: hall)
+        for (name, choice) in symbolVariants(symbol) {
+            for hall in 1...530 {
+                let t = spg_get_spacegroup_type(Int32(hall))
+                let names = databaseNames(t)
+                let matches = names.contains(name) || names.contains(where: { $0.split(separator: ":").first.map(String.init) == name })
+                guard matches else { continue }
+                if !choice.isEmpty, normalSymbol(string(t.choice)) != choice { continue }
+                return operations(hall: hall)
+            }
         }
         return nil
+    }
+
+    static func normalSymbol(_ s: String) -> String { s.lowercased().filter { !" _".contains($0) } }
+
+    /// Every spelling spglib gives for a Hall setting (short, full, the "=" alternatives of
+    /// `international`), plus the full symbol without its "1" axes ("P 1 2_1/n 1" → P2_1/n), the
+    /// short form chemists write for monoclinic settings; normalised.
+    static func databaseNames(_ t: SpglibSpacegroupType) -> [String] {
+        let full = string(t.international_full)
+        var names = [string(t.international_short), full] + string(t.international).split(separator: "=").map(String.init)
+        let tokens = full.split(separator: " ")
+        if tokens.count > 2 { names.append(tokens.filter { $0 != "1" }.joined(separator: " ")) }
+        return names.map(normalSymbol)
+    }
+
+    /// Spellings of a Hermann–Mauguin symbol to look up, with the setting choice: as written;
+    /// subscripts in parentheses ("P2(1)/c" → P21/c); origin or cell choice from a remark in
+    /// braces or parentheses ("{origin @ centre}" → 2, "origin choice 1" → 1); the pre-1983
+    /// cubic notation without the bar ("Fd3m", "P m 3 m", "Pa3" → Fd-3m, Pm-3m, Pa-3).
+    static func symbolVariants(_ symbol: String) -> [(String, String)] {
+        var text = symbol.lowercased()
+        var choice = ""
+        // A remark: "{...}", "(origin ...)", "origin choice 2", "(no. 227)".
+        if let open = text.firstIndex(where: { $0 == "{" }) {
+            let remark = String(text[open...])
+            text = String(text[..<open])
+            if remark.contains("centre") || remark.contains("center") || remark.contains("2") { choice = "2" } else if remark.contains("1") { choice = "1" }
+        }
+        for key in ["origin choice", "origin", "(no", "no."] {
+            if let r = text.range(of: key) {
+                let remark = String(text[r.lowerBound...])
+                text = String(text[..<r.lowerBound])
+                if key.hasPrefix("origin") { if remark.contains("2") || remark.contains("centre") { choice = "2" } else if remark.contains("1") { choice = "1" } }
+            }
+        }
+        var name = normalSymbol(text)
+        if let colon = name.firstIndex(of: ":") { choice = String(name[name.index(after: colon)...]); name = String(name[..<colon]) }
+        // Subscripts in parentheses: 2(1) → 21.
+        var plain = ""
+        var chars = Array(name)
+        var i = 0
+        while i < chars.count {
+            if chars[i] == "(", i + 2 < chars.count, chars[i + 1].isNumber, chars[i + 2] == ")" { plain.append(chars[i + 1]); i += 3; continue }
+            plain.append(chars[i]); i += 1
+        }
+        var out = [(name, choice)]
+        if plain != name { out.append((plain, choice)) }
+        // Old cubic notation: a 3 after a mirror/glide letter (not the lattice letter) had no bar.
+        chars = Array(plain)
+        var cubic = ""
+        for (k, c) in chars.enumerated() {
+            if c == "3", k >= 2, "mandbc".contains(chars[k - 1]), chars[k - 1] != "-" { cubic.append("-") }
+            cubic.append(c)
+        }
+        if cubic != plain { out.append((cubic, choice)) }
+        return out
     }
 
     /// The operations of the space group with Hall symbol `hallSymbol` ("-P 2ybc"; spaces and

@@ -114,6 +114,9 @@ enum CIFParser {
     static func tokenize(_ text: String, file: String) throws -> [Token] {
         var tokens = [Token]()
         let lines = TextFile.lines(text)
+        // CIF 2.0 syntax (lists [...], tables {...}, triple-quoted strings) only in files that
+        // declare it on their first line; in CIF 1.1 "[" and triple quotes are ordinary characters.
+        let cif2 = lines.first.map { $0.hasPrefix("#\\#CIF_2.0") } ?? false
         var n = 0
         while n < lines.count {
             let line = Array(lines[n])
@@ -127,40 +130,52 @@ enum CIFParser {
                 tokens.append(Token(text: body.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines), line: start + 1, quoted: true))
                 // Anything after the closing ';' on the same line is tokenised normally.
                 let rest = Array(lines[n].dropFirst())
-                try tokenizeLine(rest, lineNumber: n + 1, into: &tokens, file: file)
+                try tokenizeLine(rest, lineNumber: n + 1, into: &tokens, file: file, cif2: cif2)
                 n += 1; continue
             }
             // CIF2 triple-quoted strings may span lines.
-            if let r = try tokenizeLineOrTriple(lines: lines, index: &n, into: &tokens, file: file) { _ = r }
+            if let r = try tokenizeLineOrTriple(lines: lines, index: &n, into: &tokens, file: file, cif2: cif2) { _ = r }
         }
         return tokens
     }
 
     /// Tokenises line `index`; handles a triple-quoted string that continues on later lines.
-    static func tokenizeLineOrTriple(lines: [Substring], index n: inout Int, into tokens: inout [Token], file: String) throws -> Bool? {
+    static func tokenizeLineOrTriple(lines: [Substring], index n: inout Int, into tokens: inout [Token], file: String, cif2: Bool) throws -> Bool? {
         let s = String(lines[n])
-        if let r = s.range(of: "\"\"\"") ?? s.range(of: "'''"), !s[..<r.lowerBound].contains("#") {
+        if cif2, let r = s.range(of: "\"\"\"") ?? s.range(of: "'''"), !s[..<r.lowerBound].contains("#") {
             let q = String(s[r])
-            try tokenizeLine(Array(s[..<r.lowerBound]), lineNumber: n + 1, into: &tokens, file: file)
+            try tokenizeLine(Array(s[..<r.lowerBound]), lineNumber: n + 1, into: &tokens, file: file, cif2: cif2)
             var body = String(s[r.upperBound...])
             let start = n
-            while body.range(of: q) == nil {
+            // The closing quotes lie within one line: each line is searched once (linear time).
+            if let end = body.range(of: q) {
+                tokens.append(Token(text: String(body[..<end.lowerBound]), line: start + 1, quoted: true))
+                try tokenizeLine(Array(body[end.upperBound...]), lineNumber: n + 1, into: &tokens, file: file, cif2: cif2)
+                n += 1
+                return true
+            }
+            var parts = [body]
+            while true {
                 n += 1
                 guard n < lines.count else { throw InputError(file: file, line: start + 1, "triple-quoted string is never closed") }
-                body += "\n" + lines[n]
+                let line = String(lines[n])
+                if let end = line.range(of: q) {
+                    parts.append(String(line[..<end.lowerBound]))
+                    body = parts.joined(separator: "\n")
+                    tokens.append(Token(text: body, line: start + 1, quoted: true))
+                    try tokenizeLine(Array(line[end.upperBound...]), lineNumber: n + 1, into: &tokens, file: file, cif2: cif2)
+                    n += 1
+                    return true
+                }
+                parts.append(line)
             }
-            let end = body.range(of: q)!
-            tokens.append(Token(text: String(body[..<end.lowerBound]), line: start + 1, quoted: true))
-            try tokenizeLine(Array(body[end.upperBound...]), lineNumber: n + 1, into: &tokens, file: file)
-            n += 1
-            return true
         }
-        try tokenizeLine(Array(s), lineNumber: n + 1, into: &tokens, file: file)
+        try tokenizeLine(Array(s), lineNumber: n + 1, into: &tokens, file: file, cif2: cif2)
         n += 1
         return nil
     }
 
-    static func tokenizeLine(_ c: [Character], lineNumber: Int, into tokens: inout [Token], file: String) throws {
+    static func tokenizeLine(_ c: [Character], lineNumber: Int, into tokens: inout [Token], file: String, cif2: Bool) throws {
         var i = 0
         while i < c.count {
             let ch = c[i]
@@ -174,7 +189,7 @@ enum CIFParser {
                 tokens.append(Token(text: String(c[(i + 1)..<j]), line: lineNumber, quoted: true))
                 i = j + 1; continue
             }
-            if ch == "[" || ch == "{" {
+            if cif2, ch == "[" || ch == "{" {
                 // CIF2 list or table: kept as one text value.
                 let close: Character = ch == "[" ? "]" : "}"
                 var depth = 0, j = i

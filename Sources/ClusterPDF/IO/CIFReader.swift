@@ -28,6 +28,9 @@ public struct CIFContents: Sendable {
     public var crystal: Crystal?
     /// Whether the file gives its symmetry (operations, or a space-group name or number).
     public var declaresSymmetry: Bool
+    /// What the reader decided that the file did not say outright (rows skipped, disorder groups
+    /// kept, deuterium and water labels, symmetry from a number alone), one sentence each.
+    public var notes: [String] = []
 }
 
 /// Reads crystal structures from CIF 1.1 / CIF 2.0 files.
@@ -62,6 +65,7 @@ public enum CIFReader {
     }
 
     static func contents(of block: CIFBlock, file: String, options: CIFReadOptions) throws -> CIFContents {
+        var notes = [String]()
         let lattice: Lattice
         do {
             lattice = try Lattice(a: cellParameter(block, "_cell_length_a", file: file),
@@ -95,6 +99,20 @@ public enum CIFReader {
                 break
             }
         }
+        // Listed operations must form a group: the identity or products missing from the list
+        // are added (as gemmi and spglib would find the group), with a note.
+        if !ops.isEmpty {
+            let tag = "_space_group_symop_operation_xyz"
+            guard let group = SymmetryOperation.closure(of: ops) else {
+                throw InputError(file: file, line: block.loop(with: tag)?.line ?? block.loop(with: "_symmetry_equiv_pos_as_xyz")?.line, item: tag,
+                                 "the \(ops.count) symmetry operations do not generate a crystallographic group (more than 192 operations)")
+            }
+            let distinct = ops.reduce(into: [SymmetryOperation]()) { acc, op in if !acc.contains(where: { $0.isEquivalent(to: op) }) { acc.append(op) } }
+            if group.count != distinct.count {
+                notes.append("the file lists \(ops.count) symmetry operations that are not a group\(ops.contains(where: { $0.isEquivalent(to: .identity) }) ? "" : " (no identity)"); completed to the \(group.count) operations they generate")
+            }
+            ops = group
+        }
         // Without operations, a space-group symbol (Hermann–Mauguin, then Hall) or number gets
         // its operations from spglib's database; one that is not there is an error, never P1.
         func item(_ tags: [String]) -> (tag: String, value: CIFValue)? {
@@ -107,22 +125,37 @@ public enum CIFReader {
         let spaceGroupName = hm?.value.text ?? hall?.value.text
         let declaresSymmetry = !ops.isEmpty || hm != nil || hall != nil || number != nil
         if ops.isEmpty {
-            if let (tag, v) = hm, let name = v.text {
+            // Hall first (unambiguous), then Hermann–Mauguin, then the number (default setting).
+            if let (_, v) = hall, let name = v.text, let o = SpaceGroup.operations(hallSymbol: name) {
+                ops = o
+            } else if let (tag, v) = hm, let name = v.text {
                 guard let o = SpaceGroup.operations(symbol: name) else {
                     throw InputError(file: file, line: v.line, item: tag, "space group '\(name)' is not in spglib's database and the file lists no symmetry operations")
                 }
                 ops = o
             } else if let (tag, v) = hall, let name = v.text {
-                guard let o = SpaceGroup.operations(hallSymbol: name) else {
-                    throw InputError(file: file, line: v.line, item: tag, "Hall symbol '\(name)' is not in spglib's database and the file lists no symmetry operations")
-                }
-                ops = o
+                throw InputError(file: file, line: v.line, item: tag, "Hall symbol '\(name)' is not in spglib's database and the file lists no symmetry operations")
             } else if let (tag, v) = number {
                 guard let n = v.number, let o = SpaceGroup.operations(number: Int(n)) else {
                     throw InputError(file: file, line: v.line, item: tag, "space group number '\(v.text ?? "?")' is not 1…230 and the file lists no symmetry operations")
                 }
                 ops = o
+                notes.append("symmetry from the space-group number \(Int(n)) alone (its standard setting)")
             } else { ops = [.identity] }
+        }
+        // The operations must preserve the cell's metric (a primitive cell with a centred group's
+        // operations, or a cell of the wrong system, would expand into nonsense).
+        let G = lattice.matrix.transposed * lattice.matrix
+        let scaleG = max(G.r[0].x, G.r[1].y, G.r[2].z)
+        for op in ops {
+            let R = Matrix3(rows: op.rotation)
+            let h = R.transposed * G * R
+            let dev = (0..<3).map { i in let d = h.r[i] - G.r[i]; return max(abs(d.x), abs(d.y), abs(d.z)) }.max()!
+            if dev > 0.01 * scaleG {
+                let tag = hm?.tag ?? hall?.tag ?? number?.tag ?? "_space_group_symop_operation_xyz"
+                throw InputError(file: file, line: (hm ?? hall ?? number)?.value.line, item: tag,
+                                 "the symmetry operations do not fit the cell (a = \(fmtCell(lattice.a)), b = \(fmtCell(lattice.b)), c = \(fmtCell(lattice.c)) Å, α = \(fmtCell(lattice.alpha)), β = \(fmtCell(lattice.beta)), γ = \(fmtCell(lattice.gamma))°): operation '\(op)' does not preserve its metric; is the cell a primitive or non-standard one?")
+            }
         }
 
         // Atom sites.
@@ -172,28 +205,42 @@ public enum CIFReader {
             }
         }
 
-        // Disorder: keep sites of no group and of the first (lowest positive) group.
-        var firstGroup: Int?
-        if let gc = groupCol {
-            let groups = sites.rows.compactMap { $0[gc].text.flatMap { Int($0) } }.map(abs).filter { $0 > 0 }
-            firstGroup = groups.min()
+        // Disorder: sites without a group (".", "0") are kept; in each disorder assembly only the
+        // lowest positive |group| (occupancies as written).
+        let assemblyCol = sites.column("_atom_site_disorder_assembly")
+        func disorder(_ row: [CIFValue]) -> (assembly: String, group: Int)? {
+            guard let gc = groupCol, let text = row[gc].text else { return nil }
+            guard let g = Int(text) else { return nil }
+            guard g != Int.min, g != 0 else { return nil }
+            return (assemblyCol.flatMap { row[$0].text } ?? ".", abs(g))
         }
+        var chosenGroup = [String: Int]()
+        for row in sites.rows { if let d = disorder(row) { chosenGroup[d.assembly] = min(chosenGroup[d.assembly] ?? d.group, d.group) } }
+        var droppedByDisorder = 0
 
         struct Site { var atom: Atom; var fract: SIMD3<Double> }
         var asym = [Site]()
+        var skippedUnknown = [String](), labelNotes = Set<String>()
         for row in sites.rows {
             let labelText = labelCol.flatMap { row[$0].text } ?? ""
-            let symText = typeCol.flatMap { row[$0].text } ?? labelText
+            let typeText = typeCol.flatMap { row[$0].text }
             let line = row[xyzCols[0]!].line
-            guard let (el, charge) = Element.parseLabel(symText) ?? Element.parseLabel(labelText) else {
-                throw InputError(file: file, line: line, item: typeCol != nil ? "_atom_site_type_symbol" : "_atom_site_label", "unknown element '\(symText)'")
+            // A row whose coordinates are all unknown ("?" or ".") describes no atom: skipped.
+            if xyzCols.allSatisfy({ row[$0!].text == nil }) { skippedUnknown.append(labelText.isEmpty ? "line \(line)" : labelText); continue }
+            let site: SiteType
+            switch siteType(type: typeText, label: labelText) {
+            case .success(let t): site = t
+            case .failure(let why):
+                throw InputError(file: file, line: line, item: typeText != nil ? "_atom_site_type_symbol" : "_atom_site_label", why.message)
             }
-            if let gc = groupCol, let g = row[gc].text.flatMap({ Int($0) }), abs(g) > 0, abs(g) != firstGroup { continue }
+            let (el, charge) = (site.element, site.charge)
+            if let n = site.note { labelNotes.insert(n) }
+            if let d = disorder(row), chosenGroup[d.assembly] != d.group { droppedByDisorder += 1; continue }
             var p = SIMD3<Double>()
             for k in 0..<3 {
                 let v = row[xyzCols[k]!]
-                guard let x = v.number else {
-                    throw InputError(file: file, line: v.line, item: sites.tags[xyzCols[k]!], "coordinate of \(labelText.isEmpty ? symText : labelText) is not a finite number: '\(v.text ?? "?")'")
+                guard let x = v.number ?? simpleFraction(v.text) else {
+                    throw InputError(file: file, line: v.line, item: sites.tags[xyzCols[k]!], "coordinate of \(labelText.isEmpty ? (typeText ?? "?") : labelText) is not a finite number: '\(v.text ?? "?")'")
                 }
                 p[k] = x
             }
@@ -208,12 +255,20 @@ public enum CIFReader {
             if atom.uiso == nil, let a = atom.uij { atom.uiso = a.uEquivalent }
             asym.append(Site(atom: atom, fract: f))
         }
-        if asym.isEmpty { throw InputError(file: file, line: sites.line, "the structure has no atoms") }
+        if asym.isEmpty {
+            throw InputError(file: file, line: sites.line, "the structure has no atoms\(skippedUnknown.isEmpty ? "" : " (every atom site has unknown coordinates)")")
+        }
+        if !skippedUnknown.isEmpty { notes.append("skipped \(skippedUnknown.count) atom site(s) with unknown coordinates: \(skippedUnknown.prefix(8).joined(separator: ", "))") }
+        if droppedByDisorder > 0 {
+            notes.append("disorder: kept group " + chosenGroup.keys.sorted().map { "\(chosenGroup[$0]!)" + ($0 == "." ? "" : " of assembly \($0)") }.joined(separator: ", ")
+                         + " and the sites without a group; \(droppedByDisorder) site(s) of other groups dropped (occupancies as written)")
+        }
+        notes += labelNotes.sorted()
 
         if isCluster {
             let s = Structure(title: block.name, atoms: asym.map(\.atom))
             return CIFContents(unitCell: Structure(title: block.name, atoms: s.atoms, lattice: lattice), molecules: [s], isFiniteCluster: true,
-                               operationCount: 1, crystal: nil, declaresSymmetry: false)
+                               operationCount: 1, crystal: nil, declaresSymmetry: false, notes: notes)
         }
 
         // Symmetry expansion with merging of coincident sites.
@@ -258,6 +313,6 @@ public enum CIFReader {
         }
         let crystal = Crystal(title: block.name, lattice: lattice, operations: ops, spaceGroupName: spaceGroupName, sites: asymmetricUnit)
         return CIFContents(unitCell: unitCell, molecules: molecules, isFiniteCluster: false, operationCount: ops.count,
-                           crystal: crystal, declaresSymmetry: declaresSymmetry)
+                           crystal: crystal, declaresSymmetry: declaresSymmetry, notes: notes)
     }
 }

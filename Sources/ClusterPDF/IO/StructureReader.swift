@@ -45,6 +45,8 @@ public struct LoadedStructure: Sendable {
     public var crystal: Crystal?
     /// Whether the CIF gives its symmetry (operations, or a space-group name or number).
     public var declaresSymmetry = false
+    /// What the reader decided that the file did not say outright (`CIFContents.notes`).
+    public var notes: [String] = []
 }
 
 /// Reads XYZ or CIF files, chosen by extension (`.xyz`, `.extxyz`, `.cif`) or, failing that, by content.
@@ -73,10 +75,10 @@ public enum StructureReader {
                     throw InputError(file: path, "molecule \(options.molecule) requested, the unit cell holds \(mols.count)")
                 }
                 return LoadedStructure(structure: mols[options.molecule - 1], kind: .molecularCrystal, path: path, frameCount: 1, molecules: mols, unitCell: c.unitCell,
-                                       crystal: c.crystal, declaresSymmetry: c.declaresSymmetry)
+                                       crystal: c.crystal, declaresSymmetry: c.declaresSymmetry, notes: c.notes)
             }
             return LoadedStructure(structure: c.unitCell, kind: .crystal, path: path, frameCount: 1, molecules: nil, unitCell: c.unitCell,
-                                   crystal: c.crystal, declaresSymmetry: c.declaresSymmetry)
+                                   crystal: c.crystal, declaresSymmetry: c.declaresSymmetry, notes: c.notes)
         }
         let frames = try XYZReader.parseFrames(text: text, file: path)
         guard options.frame >= 1, options.frame <= frames.count else {
