@@ -245,6 +245,9 @@ public enum CIFReader {
                 p[k] = x
             }
             let f = fractional ? p : lattice.fractional(p)
+            guard (0..<3).allSatisfy({ abs(p[$0]) <= (fractional ? 1e4 : Defaults.maximumCoordinate) }) else {
+                throw InputError(file: file, line: line, item: sites.tags[xyzCols[0]!], "coordinates of \(labelText.isEmpty ? (typeText ?? "?") : labelText) are out of range (\(p.x), \(p.y), \(p.z))")
+            }
             var atom = Atom(element: el, position: lattice.cartesian(f), charge: charge, label: labelText)
             if let oc = occCol, let o = row[oc].number {
                 guard o >= 0, o <= 1.0001 else { throw InputError(file: file, line: row[oc].line, item: "_atom_site_occupancy", "occupancy \(o) of \(labelText) is outside 0…1") }

@@ -43,6 +43,11 @@ enum TextFile {
         }
         if data.isEmpty { throw InputError(file: path, "file is empty") }
         if data.prefix(8192).contains(0) { throw InputError(file: path, "binary file, not text") }
+        // A NUL further on (a damaged or concatenated file) would silently cut a number short.
+        if let k = data.firstIndex(of: 0) {
+            let line = data[data.startIndex..<k].reduce(1) { $0 + ($1 == 10 ? 1 : 0) }
+            throw InputError(file: path, line: line, "contains a NUL byte (binary data in a text file)")
+        }
         if let s = String(data: data, encoding: .utf8) { return s }
         if let s = String(data: data, encoding: .isoLatin1) { return s }
         throw InputError(file: path, "not a text file")

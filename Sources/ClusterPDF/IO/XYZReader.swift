@@ -24,6 +24,9 @@ public enum XYZReader {
             guard i + 1 < lines.count else { throw InputError(file: file, line: i + 1, "file ends before the comment line (truncated?)") }
             let comment = String(lines[i + 1])
             let ext = try ExtendedXYZHeader(comment: comment, file: file, line: i + 2)
+            guard n <= lines.count - (i + 2) else {
+                throw InputError(file: file, line: i + 1, "atom count is \(n) but only \(lines.count - (i + 2)) lines follow (truncated, or the atom count is wrong)")
+            }
             var atoms = [Atom]()
             atoms.reserveCapacity(n)
             var labels = [Substring: (element: Element, charge: Int)]()  // labels repeat: parse each once
@@ -65,6 +68,9 @@ public enum XYZReader {
             let t = f[header.positionColumn + c]
             guard let v = parseFinite(t) else {
                 throw InputError(file: file, line: ln, "coordinate '\(t)' is not a finite number")
+            }
+            guard abs(v) <= Defaults.maximumCoordinate else {
+                throw InputError(file: file, line: ln, "coordinate \(t) Å is beyond ±\(Int(Defaults.maximumCoordinate)) Å (the largest ClusterPDF accepts)")
             }
             p[c] = v
         }

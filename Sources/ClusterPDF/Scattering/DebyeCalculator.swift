@@ -36,6 +36,9 @@ public struct DebyeCalculator: Sendable {
     public init(structure: Structure, settings: ScatteringSettings) throws {
         try settings.validate()
         guard !structure.atoms.isEmpty else { throw SettingsError.invalid("the structure has no atoms") }
+        if let bad = structure.atoms.first(where: { a in !(0..<3).allSatisfy { a.position[$0].isFinite && abs(a.position[$0]) <= Defaults.maximumCoordinate } }) {
+            throw SettingsError.invalid("atom \(bad.label.isEmpty ? bad.element.symbol : bad.label) has a coordinate that is not finite or beyond ±\(Int(Defaults.maximumCoordinate)) Å")
+        }
         self.structure = structure
         self.settings = settings
         kinds = AtomKinds(structure: structure, displacements: settings.displacements)

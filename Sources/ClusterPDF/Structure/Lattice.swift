@@ -29,6 +29,9 @@ public struct Lattice: Hashable, Sendable {
         for (n, v) in [("a", a), ("b", b), ("c", c), ("alpha", alpha), ("beta", beta), ("gamma", gamma)] where !v.isFinite || v <= 0 {
             throw Problem.invalid("cell parameter \(n) = \(v) must be a positive number")
         }
+        for (n, v) in [("a", a), ("b", b), ("c", c)] where !Defaults.cellLengthRange.contains(v) {
+            throw Problem.invalid("cell length \(n) = \(v) Å is outside \(Defaults.cellLengthRange.lowerBound)–\(Int(Defaults.cellLengthRange.upperBound)) Å")
+        }
         self.a = a; self.b = b; self.c = c
         self.alpha = alpha; self.beta = beta; self.gamma = gamma
         let d = Double.pi / 180

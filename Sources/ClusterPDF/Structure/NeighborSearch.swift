@@ -54,7 +54,9 @@ struct NeighborSearch: Sendable {
         // Hash grid.
         let h = cutoff
         func key(_ p: SIMD3<Double>) -> SIMD3<Int64> {
-            SIMD3(Int64((p.x / h).rounded(.down)), Int64((p.y / h).rounded(.down)), Int64((p.z / h).rounded(.down)))
+            // Clamped: a coordinate readers refuse (non-finite, beyond 10⁶ Å) must not trap here.
+            func cell(_ x: Double) -> Int64 { let v = (x / h).rounded(.down); return v.isFinite ? Int64(max(-1e15, min(1e15, v))) : 0 }
+            return SIMD3(cell(p.x), cell(p.y), cell(p.z))
         }
         var grid = [SIMD3<Int64>: [Int32]]()
         for (n, p) in points.enumerated() { grid[key(p), default: []].append(Int32(n)) }

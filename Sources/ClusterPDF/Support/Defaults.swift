@@ -5,6 +5,11 @@ public enum Defaults {
     /// Lower end of the Q range of the G(r) transform (Å⁻¹) when neither an option nor the data
     /// header gives one.
     public static let qmin = 1.0
+    /// Largest |coordinate| (Å) a structure may have: readers and calculators refuse larger ones
+    /// (a cluster is nanometres wide; 10⁶ Å is a tenth of a millimetre).
+    public static let maximumCoordinate = 1e6
+    /// Shortest and longest cell edge (Å) a lattice may have (real cells: 2–1,000 Å).
+    public static let cellLengthRange: ClosedRange<Double> = 0.5...100_000
     /// Upper end of the Q range (Å⁻¹) when neither an option nor the data header gives one.
     public static let qmax = 25.0
     /// Instrumental damping qdamp (Å⁻¹) assumed for measured data whose header does not give it
