@@ -35,3 +35,39 @@ final class BadInputLimitsTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: out))
     }
 }
+
+/// Element-pair partials of every function where they are defined.
+final class PartialFunctionTests: XCTestCase {
+    func testPartialsSumToTheTotals() throws {
+        let s = try StructureReader.read(path: repoRoot + "/Structures/Cd35Se20.xyz").structure
+        var settings = ScatteringSettings()
+        settings.displacements = DisplacementSettings(all: 0.005)
+        settings.qmax = 15
+        let calc = try DebyeCalculator(structure: s, settings: settings)
+        let pairs = ["Cd-Cd", "Cd-Se", "Se-Se"].map { ElementPair($0)! }
+        let (sq, iq) = calc.structureFactorAndIntensity()
+        let parts = pairs.map { calc.partialStructureFactorAndIntensity($0) }
+        let grid = calc.outputQGrid
+        for k in stride(from: 0, to: grid.count, by: 37) {
+            let self2 = calc.weights(at: grid[k]).nMeanSquare
+            let sumI = parts.map { $0.i[k] }.reduce(0, +), sumS = parts.map { $0.s[k] }.reduce(0, +)
+            XCTAssertEqual(iq.y[k] - sumI, self2, accuracy: 1e-8 * iq.y.map(abs).max()!, "Q = \(grid[k])")
+            if grid[k] > 0 { XCTAssertEqual(sq.y[k] - 1, sumS, accuracy: 1e-9 * max(1, abs(sq.y[k]))) }
+        }
+        // R(r): the pair terms add up to the total.
+        let r = calc.radialDistribution(), rp = pairs.map { calc.radialDistribution(partial: $0).y }
+        for j in stride(from: 0, to: r.x.count, by: 50) { XCTAssertEqual(r.y[j], rp.map { $0[j] }.reduce(0, +), accuracy: 1e-9 * max(1, abs(r.y[j]))) }
+        // The CLI: partial columns for iq, a clear error for a pair the structure lacks or for xrd.
+        let dir = temporaryDirectory()
+        var out = try runCLI(["simulate", repoRoot + "/Structures/Cd35Se20.xyz", "--function", "sq", "--partial", "Cd-Se", "-o", dir + "/s.sq"])
+        XCTAssertEqual(out.status, 0, out.err)
+        XCTAssertTrue(try String(contentsOfFile: dir + "/s.sq", encoding: .utf8).contains("S_Cd-Se"))
+        out = try runCLI(["simulate", repoRoot + "/Structures/Cd35Se20.xyz", "--partial", "Cd-Te", "-o", dir + "/t.gr"])
+        XCTAssertEqual(out.status, 1)
+        XCTAssertTrue(out.err.contains("no Te"), out.err)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/t.gr"))
+        out = try runCLI(["simulate", repoRoot + "/Structures/Cd35Se20.xyz", "--function", "xrd", "--partial", "Cd-Se", "-o", dir + "/x.xy"])
+        XCTAssertEqual(out.status, 1)
+        XCTAssertTrue(out.err.contains("no element-pair partials"), out.err)
+    }
+}

@@ -220,6 +220,31 @@ public struct DebyeCalculator: Sendable {
                 Curve(x: g.values, columns: [inten], labels: ["Q(A^-1)", settings.radiation == .xray ? "I(e^2)" : "I(fm^2)"]))
     }
 
+    /// The pair terms of one element pair: S_ab(Q) = F_ab(Q)/Q (no self term, no 1) and
+    /// I_ab(Q) = N⟨f⟩² S_ab(Q), so that the partials of all pairs sum to S(Q) − 1 and to I(Q)
+    /// minus the self term Σ occ f². At Q = 0 the limit Σ_{i≠j in the pair} occ_i occ_j f_i f_j.
+    public func partialStructureFactorAndIntensity(_ pair: ElementPair, grid: UniformGrid? = nil) -> (s: [Double], i: [Double]) {
+        let g = grid ?? outputQGrid
+        let ws = (0..<g.count).map { weights(at: g[$0]) }
+        let f = reducedStructureFunction(grid: g, sums: pairSums(on: g), onlyPair: pair, prefactors: pairPrefactors(ws))
+        var s = [Double](), inten = [Double]()
+        for k in 0..<g.count {
+            let q = g[k], w = ws[k]
+            if q == 0 {
+                var total = 0.0
+                for (a, b) in kinds.pairs where ElementPair(kinds.kinds[a].element, kinds.kinds[b].element) == pair {
+                    let na = Double(kinds.positions[a].count), nb = Double(kinds.positions[b].count)
+                    let count = a == b ? na * (na - 1) : 2 * na * nb
+                    total += count * kinds.kinds[a].occupancy * kinds.kinds[b].occupancy * w.f[a] * w.f[b]
+                }
+                inten.append(total); s.append(total / w.nMeanF2)
+            } else {
+                s.append(f[k] / q); inten.append(w.nMeanF2 * f[k] / q)
+            }
+        }
+        return (s, inten)
+    }
+
     // MARK: - G(r)
 
     /// The Q grid of the G(r) integral and its Gregory weights (see the type's documentation).
@@ -348,7 +373,7 @@ public struct DebyeCalculator: Sendable {
     /// Radial distribution R(r) (Å⁻¹): (1/N) Σ_{i≠j} w_ij · Gauss(r − r_ij; σ_ij), w_ij = f_i(0) f_j(0)/⟨f(0)⟩²
     /// (X-ray, Q = 0) or b_i b_j/⟨b⟩² (neutrons), σ_ij as in the Debye sum (floored at 0.005 Å).
     /// ∫R dr is the mean weighted coordination number of the whole cluster (N − 1 for equal weights).
-    public func radialDistribution() -> Curve {
+    public func radialDistribution(partial: ElementPair? = nil) -> Curve {
         let rg = rGrid
         var out = [Double](repeating: 0, count: rg.count)
         let w0 = weights(at: 0)
@@ -363,6 +388,7 @@ public struct DebyeCalculator: Sendable {
             for j in lo...hi { let d = (rg[j] - r) / sg; out[j] += norm * exp(-0.5 * d * d) }
         }
         for (p, (a, b)) in kinds.pairs.enumerated() {
+            if let only = partial, ElementPair(kinds.kinds[a].element, kinds.kinds[b].element) != only { continue }
             let uSum = kinds.kinds[a].uiso + kinds.kinds[b].uiso
             let scale = 2 * kinds.kinds[a].occupancy * kinds.kinds[b].occupancy * w0.f[a] * w0.f[b] / (meanF * meanF) / nAtoms
             if let h = histogram {

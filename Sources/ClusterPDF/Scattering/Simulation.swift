@@ -47,6 +47,13 @@ public struct Simulation: Sendable {
         if alsoIntensity, function != .gr { throw SettingsError.invalid("--iq-output goes with --function gr") }
         if let crystal { return try periodic(crystal) }
         if envelope != .none { throw SettingsError.invalid("an envelope applies to periodic crystals (a CIF of a solid), not to a finite cluster") }
+        if !partials.isEmpty, function == .xrd {
+            throw SettingsError.invalid("a powder pattern has no element-pair partials; use --function iq (or sq, fq, gr, rdf) with --partial")
+        }
+        let present = Set(structure.elements)
+        for p in partials where !(present.contains(p.first) && present.contains(p.second)) {
+            throw SettingsError.invalid("--partial \(p): the structure has no \([p.first, p.second].filter { !present.contains($0) }.map(\.symbol).joined(separator: " or ")) (its elements: \(structure.elements.map(\.symbol).joined(separator: ", ")))")
+        }
         let s = settings
         let calc = try DebyeCalculator(structure: structure, settings: s)
         let formula = structure.formula
@@ -69,7 +76,9 @@ public struct Simulation: Sendable {
                 header.append(("definition", "G(r) = (2/pi) integral_qmin^qmax F(Q) sin(Qr) dQ * exp(-(qdamp r)^2/2), finite cluster (no -4 pi rho0 r term)"))
                 (xLabel, yLabel, title) = ("r (Å)", "G (Å⁻²)", "G(r) of \(formula)")
             } else {
-                curve = calc.radialDistribution()
+                var c = calc.radialDistribution()
+                for p in partials { c.columns.append(calc.radialDistribution(partial: p).y); c.labels.append("R_\(p)(A^-1)") }
+                curve = c
                 header.append(("definition", "R(r) = (1/N) sum_{i!=j} w_ij Gauss(r - r_ij, sigma_ij), w_ij = f_i(0) f_j(0)/<f(0)>^2"))
                 (xLabel, yLabel, title) = ("r (Å)", "R (Å⁻¹)", "R(r) of \(formula)")
             }
@@ -85,7 +94,14 @@ public struct Simulation: Sendable {
                 (xLabel, yLabel, title) = ("Q (Å⁻¹)", "F (Å⁻¹)", "F(Q) of \(formula)")
             } else {
                 let (sq, iq) = calc.structureFactorAndIntensity()
-                curve = function == .sq ? sq : iq
+                var c = function == .sq ? sq : iq
+                for p in partials {
+                    let part = calc.partialStructureFactorAndIntensity(p)
+                    c.columns.append(function == .sq ? part.s : part.i)
+                    c.labels.append(function == .sq ? "S_\(p)" : "I_\(p)")
+                }
+                curve = c
+                if !partials.isEmpty { header.append(("partials", function == .sq ? "S_ab(Q) = F_ab(Q)/Q: pair terms only (sum over pairs = S(Q) - 1)" : "I_ab(Q): pair terms only (sum over pairs = I(Q) - sum_i occ_i f_i^2)")) }
                 header.append(("definition", function == .sq ? "S(Q) = I(Q)/(N<f>^2) - (<f^2> - <f>^2)/<f>^2" : "I(Q) = sum_i sum_j f_i f_j exp(-Q^2 s2_ij/2) sin(Q r_ij)/(Q r_ij)"))
                 (xLabel, yLabel, title) = ("Q (Å⁻¹)", function == .sq ? "S" : "I", "\(function == .sq ? "S" : "I")(Q) of \(formula)")
             }
