@@ -8,10 +8,12 @@ struct Info: ParsableCommand {
     @OptionGroup var input: StructureInput
     @Flag(help: "Print JSON instead of a table.")
     var json = false
+    @Flag(help: "Also list every atom as read: label, element, fractional (crystals) and Cartesian position, occupancy, Uiso.")
+    var atoms = false
 
     func run() throws {
         try reportingErrors {
-            let report = StructureReport(loaded: try input.load(), bonds: input.bonds)
+            let report = StructureReport(loaded: try input.load(), bonds: input.bonds, atoms: atoms)
             print(json ? try report.jsonString() : report.text())
         }
     }

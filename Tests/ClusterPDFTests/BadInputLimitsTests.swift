@@ -71,3 +71,24 @@ final class PartialFunctionTests: XCTestCase {
         XCTAssertTrue(out.err.contains("no element-pair partials"), out.err)
     }
 }
+
+/// `info --atoms`: what the reader understood, atom by atom.
+final class InfoAtomsTests: XCTestCase {
+    func testInfoListsTheAtomsAsRead() throws {
+        let r = try runCLI(["info", repoRoot + "/Structures/CdSe-wurtzite.cif", "--atoms", "--json"])
+        XCTAssertEqual(r.status, 0, r.err)
+        let obj = try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as! [String: Any]
+        let atoms = obj["atomList"] as! [[String: Any]]
+        XCTAssertEqual(atoms.count, 4)
+        let se = atoms.first { ($0["element"] as? String) == "Se" }!
+        let f = se["fractional"] as! [Double]
+        XCTAssertEqual(f[2].truncatingRemainder(dividingBy: 0.5), 0.375, accuracy: 1e-6)
+        XCTAssertEqual(se["occupancy"] as? Double, 1)
+        let text = try runCLI(["info", repoRoot + "/Structures/Cd35Se20.xyz", "--atoms"])
+        XCTAssertTrue(text.out.contains("atoms as read:") && text.out.contains("  55  "), text.out)
+        XCTAssertFalse(text.out.contains("-0.0000"))
+        // Without --atoms no list (the JSON key is absent).
+        let plain = try runCLI(["info", repoRoot + "/Structures/Cd35Se20.xyz", "--json"])
+        XCTAssertFalse(plain.out.contains("atomList"))
+    }
+}

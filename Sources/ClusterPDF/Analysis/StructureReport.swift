@@ -35,9 +35,27 @@ public struct StructureReport: Codable, Sendable {
     public var coordination: [String: [String: Int]]
     /// The reader's notes (rows skipped, disorder kept, labels interpreted, symmetry completed).
     public var notes: [String]
+    /// The atoms as read (with `atoms: true`): for a CIF the expanded unit cell, else the structure.
+    public var atomList: [AtomEntry]?
+
+    /// One atom as ClusterPDF understood it.
+    public struct AtomEntry: Codable, Sendable {
+        /// Label from the file (may be empty).
+        public var label: String
+        /// Element symbol.
+        public var element: String
+        /// Fractional position (crystals only).
+        public var fractional: [Double]?
+        /// Cartesian position (Å).
+        public var cartesian: [Double]
+        /// Site occupancy.
+        public var occupancy: Double
+        /// Isotropic displacement (Å²), when the file gives one.
+        public var uiso: Double?
+    }
 
     /// The report of a structure as read, with bonds by `bonds`.
-    public init(loaded: LoadedStructure, bonds: BondCriterion = BondCriterion()) {
+    public init(loaded: LoadedStructure, bonds: BondCriterion = BondCriterion(), atoms listAtoms: Bool = false) {
         let s = loaded.structure
         file = loaded.path
         kind = loaded.kind
@@ -57,6 +75,13 @@ public struct StructureReport: Codable, Sendable {
         }
         coordination = coord
         notes = loaded.notes
+        if listAtoms {
+            let source = loaded.unitCell ?? s
+            atomList = source.atoms.map { a in
+                AtomEntry(label: a.label, element: a.element.symbol, fractional: source.lattice.map { l in let f = l.fractional(a.position); return [f.x, f.y, f.z] },
+                          cartesian: [a.position.x, a.position.y, a.position.z], occupancy: a.occupancy, uiso: a.effectiveUiso)
+            }
+        }
     }
 
     /// The report as JSON (`info --json`).
@@ -76,6 +101,18 @@ public struct StructureReport: Codable, Sendable {
         }
         o += String(format: "diameter:   %.3f Å\n", diameter)
         for n in notes { o += "note:       \(n)\n" }
+        if let list = atomList {
+            o += "\natoms as read\(list.first?.fractional != nil ? " (expanded unit cell)" : ""):\n"
+            o += "  #  label     el " + (list.first?.fractional != nil ? "     x/a       y/b       z/c   " : "") + "      x/Å        y/Å        z/Å     occ    Uiso/Å²\n"
+            for (k, a) in list.enumerated() {
+                o += String(format: "%4d  ", k + 1) + String(a.label.prefix(8)).padding(toLength: 9, withPad: " ", startingAt: 0)
+                    + a.element.padding(toLength: 3, withPad: " ", startingAt: 0)
+                if let f = a.fractional { o += String(format: "%9.5f %9.5f %9.5f ", f[0] + 0, f[1] + 0, f[2] + 0) }
+                let c = a.cartesian.map { abs($0) < 5e-5 ? 0 : $0 }  // never "-0.0000"
+                o += String(format: "%10.4f %10.4f %10.4f %6.3f %@\n", c[0], c[1], c[2], a.occupancy,
+                            (a.uiso.map { String(format: "%9.5f", $0) } ?? "        -") as NSString)
+            }
+        }
         o += "\npair      shortest/Å  mean bond/Å  bonds\n"
         for p in pairs {
             o += p.pair.padding(toLength: 9, withPad: " ", startingAt: 0)
