@@ -187,7 +187,7 @@ final class EngineTests: XCTestCase {
         XCTAssertThrowsError(try DebyeCalculator(structure: Structure(atoms: []), settings: ScatteringSettings()))
         let overlap = Structure(atoms: [Atom(element: cd, position: .zero), Atom(element: se, position: .zero)])
         XCTAssertThrowsError(try DebyeCalculator(structure: overlap, settings: ScatteringSettings())) { e in
-            XCTAssertTrue("\(e)".contains("overlapping"))
+            XCTAssertTrue("\(e)".contains("overlap") && "\(e)".contains("summing to 2.000"), "\(e)")
         }
         var n = ScatteringSettings()
         n.radiation = .neutron

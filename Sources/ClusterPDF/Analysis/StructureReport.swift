@@ -35,6 +35,8 @@ public struct StructureReport: Codable, Sendable {
     public var coordination: [String: [String: Int]]
     /// The reader's notes (rows skipped, disorder kept, labels interpreted, symmetry completed).
     public var notes: [String]
+    /// Formula from occupancies, when some are below 1 (mixed or partly occupied sites).
+    public var occupancyFormula: String?
     /// The atoms as read (with `atoms: true`): for a CIF the expanded unit cell, else the structure.
     public var atomList: [AtomEntry]?
 
@@ -75,6 +77,7 @@ public struct StructureReport: Codable, Sendable {
         }
         coordination = coord
         notes = loaded.notes
+        occupancyFormula = s.occupancyFormula
         if listAtoms {
             let source = loaded.unitCell ?? s
             atomList = source.atoms.map { a in
@@ -92,7 +95,7 @@ public struct StructureReport: Codable, Sendable {
         var o = "file:       \(file)\n"
         o += "kind:       \(kind.rawValue)\n"
         if !title.isEmpty { o += "title:      \(title)\n" }
-        o += "formula:    \(formula)\n"
+        o += "formula:    \(formula)\(occupancyFormula.map { " (sites); \($0) (occupancies)" } ?? "")\n"
         o += "atoms:      \(atomCount)\n"
         if frames > 1 { o += "frames:     \(frames) (showing the chosen one)\n" }
         if let c = cell { o += String(format: "cell:       a=%.4f b=%.4f c=%.4f Å, α=%.2f β=%.2f γ=%.2f°\n", c[0], c[1], c[2], c[3], c[4], c[5]) }

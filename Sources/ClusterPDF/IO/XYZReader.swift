@@ -74,7 +74,14 @@ public enum XYZReader {
             }
             p[c] = v
         }
-        return Atom(element: el, position: p, charge: charge, label: sym)
+        var atom = Atom(element: el, position: p, charge: charge, label: sym)
+        if let oc = header.occupancyColumn {
+            guard oc < f.count, let o = parseFinite(f[oc]), o >= 0, o <= 1.0001 else {
+                throw InputError(file: file, line: ln, item: "occupancy", "occupancy '\(oc < f.count ? String(f[oc]) : "")' is not a number in 0…1")
+            }
+            atom.occupancy = min(o, 1)
+        }
+        return atom
     }
 
     static func latticeStructure(_ s: Structure, vectors: [SIMD3<Double>], file: String, line: Int) throws -> Structure {
@@ -106,6 +113,8 @@ struct ExtendedXYZHeader {
     var title: String
     var speciesColumn = 0
     var positionColumn = 1
+    /// Column of site occupancies (`occupancy:R:1`), if any.
+    var occupancyColumn: Int?
     var latticeVectors: [SIMD3<Double>]?
 
     init(comment: String, file: String, line: Int) throws {
@@ -127,6 +136,7 @@ struct ExtendedXYZHeader {
                 switch p[k].lowercased() {
                 case "species": speciesColumn = col; sawSpecies = true
                 case "pos": positionColumn = col; sawPos = true
+                case "occupancy", "occ": occupancyColumn = col
                 default: break
                 }
                 col += n

@@ -31,6 +31,8 @@ public struct DebyeCalculator: Sendable {
     public let warnings: [String]
     /// The pair-distance histogram (histogram mode), shared by every function computed.
     public internal(set) var histogram: PairHistogram?
+    /// Atom index pairs (i, j) sharing a mixed site (excluded from the pair sums).
+    var mixedSitePairs: [[Int]] = []
 
     /// Prepares a calculation; throws on an empty structure, bad settings or missing scattering data.
     public init(structure: Structure, settings: ScatteringSettings) throws {
@@ -45,11 +47,14 @@ public struct DebyeCalculator: Sendable {
         (factors, warnings) = try DebyeCalculator.scatteringFactors(kinds, settings.radiation)
         let pairs = Double(kinds.atomCount) * Double(kinds.atomCount - 1) / 2
         let useHistogram = settings.mode == .histogram || (settings.mode == .auto && pairs > 20_000)
-        histogram = useHistogram ? PairHistogram(kinds: kinds, binWidth: settings.binWidth, threads: settings.threads) : nil
-        if let h = histogram, let dmin = h.distances.compactMap(\.first).min(), dmin < 0.01 {
-            throw SettingsError.invalid("two atoms are closer than 0.01 Å (\(dmin) Å): overlapping atoms")
+        // Atoms closer than 0.01 Å are one mixed site (e.g. Cd/Zn on one position) when their
+        // occupancies sum to at most 1; they exclude each other, so their pair is left out.
+        mixedSitePairs = try DebyeCalculator.checkMixedSites(structure)
+        var h = useHistogram ? PairHistogram(kinds: kinds, binWidth: settings.binWidth, threads: settings.threads) : nil
+        if h?.distances.contains(where: { ($0.first ?? 1) < DebyeCalculator.siteTolerance }) == true {
+            h!.dropPairs(closerThan: DebyeCalculator.siteTolerance)
         }
-        if histogram == nil { try checkOverlap() }
+        histogram = h
     }
 
     /// Reuses the kinds and histogram of `base` with new settings (radiation, damping, δ, Q range):
@@ -57,6 +62,7 @@ public struct DebyeCalculator: Sendable {
     public init(reusing base: DebyeCalculator, settings: ScatteringSettings, kinds: AtomKinds? = nil, histogram: PairHistogram? = nil) throws {
         try settings.validate()
         structure = base.structure
+        mixedSitePairs = base.mixedSitePairs
         self.settings = settings
         self.kinds = kinds ?? base.kinds
         self.histogram = histogram ?? base.histogram
@@ -77,11 +83,37 @@ public struct DebyeCalculator: Sendable {
     /// Evaluation mode actually used.
     public var effectiveMode: DebyeMode { histogram == nil ? .exact : .histogram }
 
-    func checkOverlap() throws {
-        let all = kinds.positions.flatMap { $0 }
-        for i in all.indices { for j in (i + 1)..<all.count where simd_length_squared(all[i] - all[j]) < 1e-4 {
-            throw SettingsError.invalid("two atoms are closer than 0.01 Å: overlapping atoms at \(all[i])")
-        } }
+    /// Atoms closer than this (Å) share a site.
+    static let siteTolerance = 0.01
+
+    /// Groups atoms closer than `siteTolerance`; each group must be a mixed site: occupancies
+    /// summing to at most 1 (+0.001). Otherwise the atoms overlap, which is an error.
+    @discardableResult
+    static func checkMixedSites(_ s: Structure) throws -> [[Int]] {
+        var cell = [SIMD3<Int64>: [Int]]()
+        func key(_ p: SIMD3<Double>) -> SIMD3<Int64> { SIMD3(Int64((p.x / siteTolerance).rounded(.down)), Int64((p.y / siteTolerance).rounded(.down)), Int64((p.z / siteTolerance).rounded(.down))) }
+        for (i, a) in s.atoms.enumerated() { cell[key(a.position), default: []].append(i) }
+        var seen = Set<Int>()
+        var pairs = [[Int]]()
+        for (i, a) in s.atoms.enumerated() where !seen.contains(i) {
+            let k = key(a.position)
+            var group = [i]
+            for dx in -1...1 { for dy in -1...1 { for dz in -1...1 {
+                for j in cell[k &+ SIMD3(Int64(dx), Int64(dy), Int64(dz))] ?? [] where j != i && !group.contains(j) {
+                    if simd_length_squared(s.atoms[j].position - a.position) < siteTolerance * siteTolerance { group.append(j) }
+                }
+            } } }
+            guard group.count > 1 else { continue }
+            seen.formUnion(group)
+            for x in group.indices { for y in (x + 1)..<group.count { pairs.append([group[x], group[y]]) } }
+            let total = group.reduce(0.0) { $0 + s.atoms[$1].occupancy }
+            if total > 1.001 {
+                let names = group.map { s.atoms[$0].label.isEmpty ? "\(s.atoms[$0].element.symbol) (atom \($0 + 1))" : s.atoms[$0].label }
+                let p = a.position
+                throw SettingsError.invalid("atoms \(names.joined(separator: ", ")) overlap at (\(String(format: "%.4f, %.4f, %.4f", p.x, p.y, p.z))) Å with occupancies summing to \(String(format: "%.3f", total)) > 1: a mixed site needs occupancies that sum to at most 1")
+            }
+        }
+        return pairs
     }
 
     /// σ² (Å²) of a pair of kinds at distance r.
@@ -130,6 +162,7 @@ public struct DebyeCalculator: Sendable {
                         r.removeAll(keepingCapacity: true); s2.removeAll(keepingCapacity: true)
                         for j in (a == b ? i + 1 : 0)..<pb.count {
                             let d = simd_length(pb[j] - pa[i])
+                            if d < DebyeCalculator.siteTolerance { continue }  // the two species of a mixed site
                             r.append(d); s2.append(sigma2(uSum, d))
                         }
                         kernel.accumulate(r: r, weight: ones, sigma2: s2, count: r.count, range: range, into: out.pointer + range.lowerBound)
@@ -205,11 +238,21 @@ public struct DebyeCalculator: Sendable {
             let w = ws[k]
             let sk: Double
             if q == 0 {
-                // Q → 0 limit: sin(Qr)/(Qr) → 1, so I(0) = (Σ occ f)².
-                var total = 0.0
-                for (i, kd) in kinds.kinds.enumerated() { total += Double(kinds.positions[i].count) * kd.occupancy * w.f[i] }
-                inten.append(total * total)
-                sk = total * total / w.nMeanF2 - (w.nMeanSquare - w.nMeanF2) / w.nMeanF2
+                // Q → 0 limit: sin(Qr)/(Qr) → 1, so I(0) = (Σ occ f)² + Σ (occ − occ²) f², less the
+                // pairs of a mixed site's species (they exclude each other).
+                var total = 0.0, extra = 0.0
+                for (i, kd) in kinds.kinds.enumerated() {
+                    let n = Double(kinds.positions[i].count)
+                    total += n * kd.occupancy * w.f[i]
+                    extra += n * (kd.occupancy - kd.occupancy * kd.occupancy) * w.f[i] * w.f[i]
+                }
+                for p in mixedSitePairs {
+                    let a = structure.atoms[p[0]], b = structure.atoms[p[1]]
+                    extra -= 2 * a.occupancy * b.occupancy * formFactorAtZero(a, w.f) * formFactorAtZero(b, w.f)
+                }
+                let i0 = total * total + extra
+                inten.append(i0)
+                sk = i0 / w.nMeanF2 - (w.nMeanSquare - w.nMeanF2) / w.nMeanF2
             } else {
                 sk = 1 + f[k] / q
                 inten.append(w.nMeanF2 * (sk - 1) + w.nMeanSquare)
@@ -218,6 +261,12 @@ public struct DebyeCalculator: Sendable {
         }
         return (Curve(x: g.values, columns: [s], labels: ["Q(A^-1)", "S"]),
                 Curve(x: g.values, columns: [inten], labels: ["Q(A^-1)", settings.radiation == .xray ? "I(e^2)" : "I(fm^2)"]))
+    }
+
+    /// f of an atom's element and charge, from the per-kind values `f` at one Q.
+    func formFactorAtZero(_ atom: Atom, _ f: [Double]) -> Double {
+        guard let k = kinds.kinds.firstIndex(where: { $0.element == atom.element && $0.charge == atom.charge }) else { return 0 }
+        return f[k]
     }
 
     /// The pair terms of one element pair: S_ab(Q) = F_ab(Q)/Q (no self term, no 1) and
@@ -236,6 +285,10 @@ public struct DebyeCalculator: Sendable {
                     let na = Double(kinds.positions[a].count), nb = Double(kinds.positions[b].count)
                     let count = a == b ? na * (na - 1) : 2 * na * nb
                     total += count * kinds.kinds[a].occupancy * kinds.kinds[b].occupancy * w.f[a] * w.f[b]
+                }
+                for m in mixedSitePairs {
+                    let x = structure.atoms[m[0]], y = structure.atoms[m[1]]
+                    if ElementPair(x.element, y.element) == pair { total -= 2 * x.occupancy * y.occupancy * formFactorAtZero(x, w.f) * formFactorAtZero(y, w.f) }
                 }
                 inten.append(total); s.append(total / w.nMeanF2)
             } else {
@@ -392,10 +445,13 @@ public struct DebyeCalculator: Sendable {
             let uSum = kinds.kinds[a].uiso + kinds.kinds[b].uiso
             let scale = 2 * kinds.kinds[a].occupancy * kinds.kinds[b].occupancy * w0.f[a] * w0.f[b] / (meanF * meanF) / nAtoms
             if let h = histogram {
-                for (r, c) in zip(h.distances[p], h.counts[p]) { add(r, c * scale, uSum) }
+                for (r, c) in zip(h.distances[p], h.counts[p]) where r >= DebyeCalculator.siteTolerance { add(r, c * scale, uSum) }
             } else {
                 let pa = kinds.positions[a], pb = kinds.positions[b]
-                for i in pa.indices { for j in (a == b ? i + 1 : 0)..<pb.count { add(simd_length(pb[j] - pa[i]), scale, uSum) } }
+                for i in pa.indices { for j in (a == b ? i + 1 : 0)..<pb.count {
+                    let d = simd_length(pb[j] - pa[i])
+                    if d >= DebyeCalculator.siteTolerance { add(d, scale, uSum) }
+                } }
             }
         }
         return Curve(x: rg.values, columns: [out], labels: ["r(A)", "R(A^-1)"])

@@ -37,7 +37,7 @@ extension DebyeCalculator {
             let pa = kinds.positions[a], pb = kinds.positions[b]
             let weight = 2 * abs(kinds.kinds[a].occupancy * kinds.kinds[b].occupancy * w.f[a] * w.f[b])
             var s = 0.0
-            for i in pa.indices { for j in (a == b ? i + 1 : 0)..<pb.count { s += 1 / simd_length(pb[j] - pa[i]) } }
+            for i in pa.indices { for j in (a == b ? i + 1 : 0)..<pb.count { s += 1 / max(DebyeCalculator.siteTolerance, simd_length(pb[j] - pa[i])) } }
             acc += weight * s
         }
         return acc / w.nMeanF2

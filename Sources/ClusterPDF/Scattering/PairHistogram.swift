@@ -245,4 +245,14 @@ public struct PairHistogram: Sendable {
     public var pairCount: Double { counts.reduce(0) { $0 + $1.reduce(0, +) } }
     /// Largest pair distance (Å).
     public var maximumDistance: Double { distances.compactMap(\.last).max() ?? 0 }
+
+    /// Removes the bins below `distance` (Å): the pairs of a mixed site's species.
+    mutating func dropPairs(closerThan distance: Double) {
+        for p in distances.indices {
+            let keep = distances[p].indices.filter { distances[p][$0] >= distance }
+            if keep.count == distances[p].count { continue }
+            distances[p] = keep.map { distances[p][$0] }
+            counts[p] = keep.map { counts[p][$0] }
+        }
+    }
 }

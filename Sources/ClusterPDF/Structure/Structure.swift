@@ -34,6 +34,19 @@ public struct Structure: Hashable, Sendable {
     /// Chemical formula in Hill order (C, H first when carbon is present, then alphabetical), e.g. "Cd35Se20".
     public var formula: String { Structure.formula(composition) }
 
+    /// Formula weighted by occupancy (Σ occ per element, e.g. "Cd2Se4Zn2" for Cd/Zn 0.5/0.5
+    /// sites); nil when every occupancy is 1.
+    public var occupancyFormula: String? {
+        guard atoms.contains(where: { $0.occupancy != 1 }) else { return nil }
+        var sum = [Element: Double]()
+        for a in atoms { sum[a.element, default: 0] += a.occupancy }
+        return sum.keys.sorted { $0.symbol < $1.symbol }.map { e in
+            let v = sum[e]!
+            let t = abs(v - v.rounded()) < 5e-4 ? String(Int(v.rounded())) : String(format: "%.3f", v).replacingOccurrences(of: "0+$", with: "", options: .regularExpression)
+            return e.symbol + (t == "1" ? "" : t)
+        }.joined()
+    }
+
     /// Hill formula of a composition.
     public static func formula(_ composition: [Element: Int]) -> String {
         var keys = composition.keys.sorted { $0.symbol < $1.symbol }
