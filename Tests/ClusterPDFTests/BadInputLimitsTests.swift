@@ -6,7 +6,7 @@ import XCTest
 final class BadInputLimitsTests: XCTestCase {
     func testHugeCountsCoordinatesAndCellsAreErrors() throws {
         // An atom count far beyond the file (used to abort allocating 14 PB).
-        assertInputError(try XYZReader.parseFrames(text: "99999999999999\n\nCd 0 0 0\n", file: "h.xyz"), contains: ["h.xyz:1", "only 2 lines follow"])
+        assertInputError(try XYZReader.parseFrames(text: "99999999999999\n\nCd 0 0 0\n", file: "h.xyz"), contains: ["h.xyz:1", "the file has only"])
         // Coordinates beyond ±10⁶ Å (used to trap in the neighbour search and the Q grid).
         assertInputError(try XYZReader.parseFrames(text: "2\n\nCd 0 0 0\nSe 1e300 0 0\n", file: "b.xyz"), contains: ["b.xyz:4", "beyond"])
         // A 10⁻⁵ Å cell (used to take 7 GB and minutes).
@@ -164,5 +164,58 @@ final class MixedSiteTests: XCTestCase {
         XCTAssertEqual(XYZWriter.string(sphere), try String(contentsOfFile: dir + "/s.xyz", encoding: .utf8), "occupancies round-trip")
         r = try runCLI(["simulate", dir + "/s.xyz", "-o", dir + "/s.gr"])
         XCTAssertEqual(r.status, 0, r.err)
+    }
+}
+
+/// "-" for standard input and output; devices and pipes are written into, never replaced.
+final class StandardStreamsTests: XCTestCase {
+    func run(_ args: [String], stdin: String) throws -> (status: Int32, out: String, err: String) {
+        let p = Process()
+        p.executableURL = executableURL
+        p.arguments = args
+        let i = Pipe(), o = Pipe(), e = Pipe()
+        p.standardInput = i; p.standardOutput = o; p.standardError = e
+        try p.run()
+        i.fileHandleForWriting.write(Data(stdin.utf8))
+        try i.fileHandleForWriting.close()
+        let od = o.fileHandleForReading.readDataToEndOfFile(), ed = e.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: od, as: UTF8.self), String(decoding: ed, as: UTF8.self))
+    }
+
+    func testDashReadsStandardInputAndWritesStandardOutput() throws {
+        let xyz = try String(contentsOfFile: repoRoot + "/Structures/Cd35Se20.xyz", encoding: .utf8)
+        var r = try run(["info", "-"], stdin: xyz)
+        XCTAssertEqual(r.status, 0, r.err)
+        XCTAssertTrue(r.out.contains("file:       <stdin>") && r.out.contains("Cd35Se20"), r.out)
+        r = try run(["simulate", "-", "-o", "-"], stdin: xyz)
+        XCTAssertEqual(r.status, 0, r.err)
+        let curve = try MeasuredCurveReader.parse(text: r.out, file: "stdout.gr")
+        XCTAssertGreaterThan(curve.x.count, 100)
+        // Errors in standard input are named <stdin> with the line.
+        r = try run(["info", "-"], stdin: "2\n\nCd 0 0 0\nSe 1 x 0\n")
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.err.contains("<stdin>:4"), r.err)
+    }
+
+    func testAFIFOIsWrittenIntoNotReplaced() throws {
+        let dir = temporaryDirectory()
+        let fifo = dir + "/out.fifo"
+        XCTAssertEqual(mkfifo(fifo, 0o600), 0)
+        // A reader drains the FIFO while clusterpdf writes into it.
+        let reader = Process()
+        reader.executableURL = URL(fileURLWithPath: "/bin/cat")
+        reader.arguments = [fifo]
+        let o = Pipe()
+        reader.standardOutput = o
+        try reader.run()
+        let r = try runCLI(["simulate", repoRoot + "/Structures/Cd35Se20.xyz", "-o", fifo])
+        let got = String(decoding: o.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        reader.waitUntilExit()
+        XCTAssertEqual(r.status, 0, r.err)
+        XCTAssertTrue(got.contains("formula = Cd35Se20"))
+        var st = stat()
+        XCTAssertEqual(stat(fifo, &st), 0)
+        XCTAssertEqual(st.st_mode & S_IFMT, S_IFIFO, "the FIFO is still a FIFO")
     }
 }

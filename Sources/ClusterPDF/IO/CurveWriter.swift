@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Writes computed curves in the PDFgetX3 layout that PDFgui, diffpy and xPDFsuite load unchanged:
 /// `key = value` header lines, `#### start data`, `#S 1`, `#L` with the column names, then columns.
@@ -43,23 +46,55 @@ public enum AtomicFile {
         public var description: String { "\(path): cannot write (\(reason))" }
     }
 
-    /// Writes `text` to `path` through a temporary file and a rename.
+    /// Writes `text` to `path` through a temporary file and a rename ("-": standard output).
     public static func write(_ text: String, to path: String) throws {
-        let tmp = try temporaryCopy(text, for: path)
-        try commit(tmp, to: path)
+        try writeAll([(text, path)])
     }
 
     /// Writes several files all or nothing: every text goes to its temporary file first, and
     /// only when all are written are they renamed into place.
+    /// A path of "-" is standard output (at most one), written after the files.
     public static func writeAll(_ files: [(text: String, path: String)]) throws {
+        let toStdout = files.filter { $0.path == "-" }
+        guard toStdout.count <= 1 else { throw WriteError(path: "-", reason: "only one output can go to standard output") }
+        // Only regular files are replaced (temporary file and rename); an existing device or pipe
+        // (/dev/null, a FIFO) is written into, never replaced, and its write errors are reported.
+        let direct = files.filter { $0.path != "-" && isSpecial($0.path) }
+        let real = files.filter { $0.path != "-" && !isSpecial($0.path) }
         var temps = [URL]()
         do {
-            for f in files { temps.append(try temporaryCopy(f.text, for: f.path)) }
+            for f in real { temps.append(try temporaryCopy(f.text, for: f.path)) }
         } catch {
             for t in temps { try? FileManager.default.removeItem(at: t) }
             throw error
         }
-        for (t, f) in zip(temps, files) { try commit(t, to: f.path) }
+        for (t, f) in zip(temps, real) { try commit(t, to: f.path) }
+        for f in direct { try writeDirectly(f.text, to: f.path) }
+        if let out = toStdout.first { try writeDirectly(out.text, to: "/dev/stdout", name: "standard output", descriptor: 1) }
+    }
+
+    /// Whether `path` exists and is not a regular file (a device, FIFO or socket).
+    static func isSpecial(_ path: String) -> Bool {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return false }
+        return (st.st_mode & S_IFMT) != S_IFREG && (st.st_mode & S_IFMT) != S_IFDIR
+    }
+
+    /// Writes all of `text` with write(2), reporting the first error (a full device, a closed pipe).
+    static func writeDirectly(_ text: String, to path: String, name: String? = nil, descriptor: Int32? = nil) throws {
+        let fd = descriptor ?? open(path, O_WRONLY)
+        guard fd >= 0 else { throw WriteError(path: name ?? path, reason: String(cString: strerror(errno))) }
+        defer { if descriptor == nil { close(fd) } }
+        let bytes = Array(text.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw WriteError(path: name ?? path, reason: String(cString: strerror(errno)))
+            }
+            offset += n
+        }
     }
 
     static func temporaryCopy(_ text: String, for path: String) throws -> URL {
@@ -72,6 +107,7 @@ public enum AtomicFile {
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue {
             throw WriteError(path: path, reason: "it is a directory")
         }
+
         let tmp = dir.appendingPathComponent(".\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)")
         do {
             try Data(text.utf8).write(to: tmp)

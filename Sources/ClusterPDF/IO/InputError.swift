@@ -32,7 +32,14 @@ public struct InputError: Error, CustomStringConvertible, Sendable, Equatable {
 /// Reads a whole text file with the checks every reader shares: it exists, is a regular file,
 /// is not empty and is text (no NUL bytes, valid UTF-8 or Latin-1).
 enum TextFile {
+    /// The name used in messages: "<stdin>" for "-".
+    static func displayName(_ path: String) -> String { path == "-" ? "<stdin>" : path }
+
     static func read(_ path: String) throws -> String {
+        if path == "-" {
+            let data = FileHandle.standardInput.readDataToEndOfFile()
+            return try decode(data, name: displayName(path))
+        }
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
             throw InputError(file: path, "no such file")
@@ -41,6 +48,11 @@ enum TextFile {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw InputError(file: path, "cannot be read (permission denied?)")
         }
+        return try decode(data, name: path)
+    }
+
+    /// The checks on the bytes: not empty, no NUL, UTF-8 or Latin-1.
+    static func decode(_ data: Data, name path: String) throws -> String {
         if data.isEmpty { throw InputError(file: path, "file is empty") }
         if data.prefix(8192).contains(0) { throw InputError(file: path, "binary file, not text") }
         // A NUL further on (a damaged or concatenated file) would silently cut a number short.

@@ -60,7 +60,7 @@ public struct MeasuredCurve: Sendable {
 public enum MeasuredCurveReader {
     /// Reads a data file; `axis` states what the first column is (default: detected, see `CurveAxis`).
     public static func read(path: String, axis: CurveAxis? = nil) throws -> MeasuredCurve {
-        var c = try parse(text: TextFile.read(path), file: path)
+        var c = try parse(text: TextFile.read(path), file: TextFile.displayName(path))
         c.explicitAxis = axis
         return c
     }

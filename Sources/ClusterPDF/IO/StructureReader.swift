@@ -52,8 +52,10 @@ public struct LoadedStructure: Sendable {
 /// Reads XYZ or CIF files, chosen by extension (`.xyz`, `.extxyz`, `.cif`) or, failing that, by content.
 public enum StructureReader {
     /// Reads an XYZ or CIF file (chosen by extension, else by content).
-    public static func read(path: String, options: StructureReadOptions = StructureReadOptions()) throws -> LoadedStructure {
-        let text = try TextFile.read(path)
+    public static func read(path given: String, options: StructureReadOptions = StructureReadOptions()) throws -> LoadedStructure {
+        // "-" reads standard input (the format then by content), named "<stdin>" in messages.
+        let text = try TextFile.read(given)
+        let path = TextFile.displayName(given)
         let ext = (path as NSString).pathExtension.lowercased()
         let isCIF: Bool
         switch ext {

@@ -24,8 +24,9 @@ public enum XYZReader {
             guard i + 1 < lines.count else { throw InputError(file: file, line: i + 1, "file ends before the comment line (truncated?)") }
             let comment = String(lines[i + 1])
             let ext = try ExtendedXYZHeader(comment: comment, file: file, line: i + 2)
-            guard n <= lines.count - (i + 2) else {
-                throw InputError(file: file, line: i + 1, "atom count is \(n) but only \(lines.count - (i + 2)) lines follow (truncated, or the atom count is wrong)")
+            // A count beyond the file's length is refused before anything is allocated.
+            guard n <= lines.count else {
+                throw InputError(file: file, line: i + 1, "atom count is \(n) but the file has only \(lines.count) lines (truncated, or the atom count is wrong)")
             }
             var atoms = [Atom]()
             atoms.reserveCapacity(n)
