@@ -111,6 +111,18 @@ final class BatchTests: XCTestCase {
         try "rmin\n1\n".write(toFile: dir + "/nopath.csv", atomically: true, encoding: .utf8)
         assertInputError(try BatchInputs.expand([dir + "/nopath.csv"]), contains: ["nopath.csv:1", "path"])
         assertInputError(try BatchInputs.expand([dir + "/missing"]), contains: ["no such file"])
+        // Quoted fields may hold commas and doubled quotes (RFC 4180).
+        try "path,rmin\n\"run 1, sample \"\"A\"\".gr\",2.5\n".write(toFile: dir + "/q.csv", atomically: true, encoding: .utf8)
+        let q = try BatchInputs.expand([dir + "/q.csv"])
+        XCTAssertEqual(q.map(\.path), [dir + "/run 1, sample \"A\".gr"])
+        XCTAssertEqual(q[0].rmin, 2.5)
+        // The same curve named twice (directly, through "./", a directory and a manifest) is processed once.
+        let sub = dir + "/curves"
+        try FileManager.default.createDirectory(atPath: sub, withIntermediateDirectories: true)
+        try "1 0\n2 1\n".write(toFile: sub + "/c.gr", atomically: true, encoding: .utf8)
+        try "path\ncurves/c.gr\n".write(toFile: dir + "/dup.csv", atomically: true, encoding: .utf8)
+        let once = try BatchInputs.expand([sub + "/c.gr", sub + "/./c.gr", sub, dir + "/dup.csv", dir + "/curves/../curves/c.gr"])
+        XCTAssertEqual(once.map(\.path), [sub + "/c.gr"])
     }
 
     /// The real thing: the CLI killed halfway (SIGKILL) and run again gives the clean result.

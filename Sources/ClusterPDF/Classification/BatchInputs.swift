@@ -52,7 +52,33 @@ public enum BatchInputs {
                 out.append(BatchItem(path: input))
             }
         }
-        return out
+        // Each curve once: the same file named twice (directly, through a directory or a
+        // manifest, with "./" or "a/../") is processed at its first mention.
+        var seen = Set<String>()
+        return out.filter { seen.insert(URL(fileURLWithPath: $0.path).standardizedFileURL.resolvingSymlinksInPath().path).inserted }
+    }
+
+    /// The fields of one CSV record (RFC 4180: fields in double quotes may hold commas, and ""
+    /// is a quote inside them).
+    static func csvFields(_ line: String) -> [String] {
+        var fields = [String](), field = "", quoted = false, i = line.startIndex
+        while i < line.endIndex {
+            let c = line[i]
+            if quoted {
+                if c == "\"" {
+                    let next = line.index(after: i)
+                    if next < line.endIndex, line[next] == "\"" { field.append("\""); i = line.index(after: next); continue }
+                    quoted = false
+                } else { field.append(c) }
+            } else if c == "\"" && field.trimmingCharacters(in: .whitespaces).isEmpty {
+                field = ""; quoted = true
+            } else if c == "," {
+                fields.append(field.trimmingCharacters(in: .whitespaces)); field = ""
+            } else { field.append(c) }
+            i = line.index(after: i)
+        }
+        fields.append(quoted ? field : field.trimmingCharacters(in: .whitespaces))
+        return fields
     }
 
     static func resolve(_ path: String, manifest: String) -> String {
@@ -62,7 +88,7 @@ public enum BatchInputs {
     static func csvManifest(_ file: String) throws -> [BatchItem] {
         let lines = TextFile.lines(try TextFile.read(file)).map { $0.trimmingCharacters(in: .whitespaces) }.enumerated().filter { !$0.element.isEmpty && !$0.element.hasPrefix("#") }
         guard let header = lines.first else { throw InputError(file: file, "empty manifest") }
-        let cols = header.element.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        let cols = csvFields(header.element).map { $0.lowercased() }
         guard let pc = cols.firstIndex(of: "path") else { throw InputError(file: file, line: header.offset + 1, "manifest needs a 'path' column") }
         func num(_ f: [String], _ name: String, _ line: Int) throws -> Double? {
             guard let c = cols.firstIndex(of: name), c < f.count, !f[c].isEmpty else { return nil }
@@ -70,7 +96,7 @@ public enum BatchInputs {
             return v
         }
         return try lines.dropFirst().map { n, line in
-            let f = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            let f = csvFields(line)
             guard pc < f.count, !f[pc].isEmpty else { throw InputError(file: file, line: n + 1, "row has no path") }
             return BatchItem(path: resolve(f[pc], manifest: file), rmin: try num(f, "rmin", n + 1), rmax: try num(f, "rmax", n + 1), qdamp: try num(f, "qdamp", n + 1))
         }
