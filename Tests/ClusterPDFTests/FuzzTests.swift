@@ -41,7 +41,14 @@ final class FuzzTests: XCTestCase {
         var accepted = 0, rejected = 0
         for _ in 0..<cases {
             let m = mutate(text, &g)
-            do { try parse(m); accepted += 1 } catch is InputError { rejected += 1 } catch {
+            do { try parse(m); accepted += 1 } catch let e as InputError {
+                rejected += 1
+                XCTAssertTrue(e.description.hasPrefix("fuzz."), "the message names the file: \(e)")
+            } catch let e as SettingsError {
+                // A calculator refusing an accepted structure (overlapping atoms, limits) is fine too.
+                rejected += 1
+                XCTAssertFalse(e.description.isEmpty)
+            } catch {
                 XCTFail("mutated \(name) raised \(type(of: error)): \(error)")
             }
         }
@@ -52,6 +59,28 @@ final class FuzzTests: XCTestCase {
     func testFuzzCIF() throws {
         try fuzz("csd-style-InP.cif", cases: 1500) { _ = try CIFReader.parse(text: $0, file: "fuzz.cif") }
         try fuzz("CdSe-Wurtzite.cif", cases: 1000) { _ = try CIFReader.parse(text: $0, file: "fuzz.cif") }
+    }
+
+    /// Measured curves, and structures through the whole pipeline of `info` and a simulated G(r)
+    /// (the calculators must refuse, never trap on, what the readers let through).
+    func testFuzzCurvesAndPipeline() throws {
+        try fuzz("measured/CdSe-4.gr", cases: 600) { text in
+            let c = try MeasuredCurveReader.parse(text: text, file: "fuzz.gr")
+            XCTAssertTrue(c.y.allSatisfy(\.isFinite) && c.x.allSatisfy(\.isFinite))
+        }
+        var settings = ScatteringSettings()
+        settings.qmax = 10
+        settings.rmax = 10
+        try fuzz("golden/CdSe-wurtzite-sphere-R9.xyz", cases: 80) { text in
+            let s = try XYZReader.parseFrames(text: text, file: "fuzz.xyz")[0]
+            _ = StructureStatistics(structure: s)
+            let g = try DebyeCalculator(structure: s, settings: settings).pairDistributionFunction()
+            XCTAssertTrue(g.y.allSatisfy(\.isFinite))
+        }
+        try fuzz("CdSe-Zincblende.cif", cases: 400) { text in
+            let c = try CIFReader.parse(text: text, file: "fuzz.cif")
+            _ = StructureStatistics(structure: c.unitCell)
+        }
     }
 
     func testFuzzXYZ() throws {

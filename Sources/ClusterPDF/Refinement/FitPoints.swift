@@ -20,7 +20,7 @@ struct FitPoints: Sendable {
         var s = try DataSettings.resolve(data, overrides: overrides, fitRange: fitRange)
         let lo = s.rmin.value, hi = s.rmax.value
         guard let i0 = data.x.firstIndex(where: { $0 >= lo - 1e-9 }), let i1 = data.x.lastIndex(where: { $0 <= hi + 1e-9 }), i1 >= i0 else {
-            throw RefinementError.emptyRange(rmin: lo, rmax: hi, dataStart: data.x.first ?? 0, dataEnd: data.x.last ?? 0)
+            throw RefinementError.emptyRange(file: data.path, rmin: lo, rmax: hi, dataStart: data.x.first ?? 0, dataEnd: data.x.last ?? 0)
         }
         s.rmin.value = data.x[i0]; s.rmax.value = data.x[i1]
         settings = s

@@ -14,7 +14,7 @@ public enum RefinementError: Error, CustomStringConvertible, Equatable, Sendable
     /// The fit range holds fewer points than there are free parameters (or none at all).
     case tooFewPoints(points: Int, free: Int, rmin: Double, rmax: Double)
     /// The fit range lies outside the data.
-    case emptyRange(rmin: Double, rmax: Double, dataStart: Double, dataEnd: Double)
+    case emptyRange(file: String, rmin: Double, rmax: Double, dataStart: Double, dataEnd: Double)
     /// The data are not a G(r) curve.
     case notPairDistribution(file: String, axis: CurveAxis)
     /// The observed curve is zero (or not finite) over the fit range.
@@ -36,8 +36,8 @@ public enum RefinementError: Error, CustomStringConvertible, Equatable, Sendable
             return "the starting value \(p) = \(v) (--\(p.shared)) lies outside its bounds \(b.lowerBound)…\(ParameterName.format(b.upperBound)) \(p.unit)"
         case .tooFewPoints(let n, let free, let lo, let hi):
             return "--rmin/--rmax: the fit range r = \(lo)…\(hi) Å holds \(n) data point\(n == 1 ? "" : "s"), fewer than the \(free) free parameters plus one"
-        case .emptyRange(let lo, let hi, let a, let b):
-            return "--rmin/--rmax: the fit range r = \(lo)…\(hi) Å holds no data (the data cover \(a)…\(b) Å)"
+        case .emptyRange(let file, let lo, let hi, let a, let b):
+            return "\(file): the fit range r = \(lo)…\(hi) Å (--rmin/--rmax) holds no data (the data cover \(a)…\(b) Å)"
         case .notPairDistribution(let file, let axis):
             return "\(file): its first column is \(axis == .q ? "Q" : "2θ"), not r: refinements need a G(r) curve"
         case .degenerateData(let file, let reason):
