@@ -11,9 +11,10 @@ struct StructureOutput: ParsableArguments {
     @Option(name: .shortAndLong, help: "Output file, .xyz or .cif (default: XYZ on standard output).")
     var output: String?
 
-    func write(_ s: Structure) throws {
+    /// Writes `s` to `-o` (never over one of `inputs`) or standard output.
+    func write(_ s: Structure, inputs: [String] = []) throws {
         let text = output.map { ($0 as NSString).pathExtension.lowercased() == "cif" } == true ? CIFWriter.string(s) : XYZWriter.string(s)
-        if let o = output { try AtomicFile.write(text, to: o) } else { print(text, terminator: "") }
+        if let o = output { try AtomicFile.writeAll([(text, o)], inputs: inputs) } else { print(text, terminator: "") }
     }
 }
 

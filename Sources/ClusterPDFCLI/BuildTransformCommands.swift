@@ -18,7 +18,7 @@ extension Build {
                 guard let cell = l.unitCell ?? (l.structure.lattice != nil ? l.structure : nil) else {
                     throw ValidationError("\(crystal) has no lattice: give a crystal CIF or extended XYZ")
                 }
-                try out.write(ClusterCarver.carve(cell, radius: radius, center: center, shape: shape, stoichiometric: stoichiometric))
+                try out.write(ClusterCarver.carve(cell, radius: radius, center: center, shape: shape, stoichiometric: stoichiometric), inputs: [crystal])
             }
         }
     }
@@ -33,7 +33,7 @@ extension Build {
         func run() throws {
             try reportingErrors {
                 let s = try input.load().structure
-                try out.write(StructureTransforms.swap(s, map: StructureTransforms.parseMap(map), bond: bond, scaleToBulkBond: !noScale, bonds: input.bonds))
+                try out.write(StructureTransforms.swap(s, map: StructureTransforms.parseMap(map), bond: bond, scaleToBulkBond: !noScale, bonds: input.bonds), inputs: [input.file])
             }
         }
     }
@@ -57,7 +57,7 @@ extension Build {
                 o.bonds = input.bonds
                 let r = try CoreExtraction.extract(s, options: o)
                 for line in r.summary { warn("core: " + line) }
-                try out.write(r.core)
+                try out.write(r.core, inputs: [input.file])
             }
         }
     }
@@ -70,7 +70,7 @@ extension Build {
         @OptionGroup var out: StructureOutput
         func run() throws {
             try reportingErrors {
-                try out.write(StructureTransforms.jitter(input.load().structure, sigma: sigma, seed: seed))
+                try out.write(StructureTransforms.jitter(input.load().structure, sigma: sigma, seed: seed), inputs: [input.file])
             }
         }
     }
@@ -83,7 +83,7 @@ extension Build {
         @OptionGroup var out: StructureOutput
         func run() throws {
             try reportingErrors {
-                try out.write(StructureTransforms.shuffledCopy(input.load().structure, seed: seed, jitter: jitter).structure)
+                try out.write(StructureTransforms.shuffledCopy(input.load().structure, seed: seed, jitter: jitter).structure, inputs: [input.file])
             }
         }
     }

@@ -85,7 +85,7 @@ struct Classify: ParsableCommand {
             }
             if let dir = plot { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
             if let r = report { files.append((ClassificationReport.html(title: "ClusterPDF classification", rows: rows, plots: plots), r)) }
-            try AtomicFile.writeAll(files)
+            try AtomicFile.writeAll(files, inputs: data)
             return rows.filter { $0.classification == nil }.count
         }
         if failures > 0 { throw ExitCode(Int32(min(failures, 250))) }

@@ -24,7 +24,7 @@ struct Fit: ParsableCommand {
             var files = [(String, String)]()
             if let o = output { files.append((result.fileText(), o)) }
             if let p = plot { files.append((result.plot().render(), p)) }
-            try AtomicFile.writeAll(files)
+            try AtomicFile.writeAll(files, inputs: inputs)
             if json {
                 var r = result
                 r.curves = nil

@@ -45,7 +45,7 @@ struct HomologyCommand: ParsableCommand {
             if let path = plot {
                 files.append((AlignmentPlot.svg(a: sa, alignedB: moved, alignment: result.alignment, title: "\(a) (filled) and \(b) aligned (rings)"), path))
             }
-            try AtomicFile.writeAll(files)
+            try AtomicFile.writeAll(files, inputs: [a, b])
             print(json ? try JSONOutput.string(result) : result.text(nameA: a, nameB: b), terminator: json ? "\n" : "")
         }
     }

@@ -94,7 +94,7 @@ struct Simulate: ParsableCommand {
             if let o = output { files.append((text, o)) }
             if let p = plot { files.append((out.plot.render(), p)) }
             if let path = iqOutput, let iq = out.intensity { files.append((CurveWriter.string(iq.curve, header: iq.header), path)) }
-            try AtomicFile.writeAll(files)
+            try AtomicFile.writeAll(files, inputs: [input.file])
             if output == nil { print(text, terminator: "") }
         }
     }

@@ -198,6 +198,20 @@ final class StandardStreamsTests: XCTestCase {
         XCTAssertTrue(r.err.contains("<stdin>:4"), r.err)
     }
 
+    func testAnOutputNeverReplacesAnInput() throws {
+        let dir = temporaryDirectory()
+        let xyz = dir + "/in.xyz"
+        try FileManager.default.copyItem(atPath: repoRoot + "/Structures/Cd35Se20.xyz", toPath: xyz)
+        let before = try String(contentsOfFile: xyz, encoding: .utf8)
+        for args in [["simulate", xyz, "-o", dir + "/./in.xyz"], ["build", "jitter", xyz, "--sigma", "0.1", "-o", xyz],
+                     ["homology", xyz, repoRoot + "/Structures/Cd35Se20.xyz", "-o", xyz]] {
+            let r = try runCLI(args)
+            XCTAssertEqual(r.status, 1, "\(args)")
+            XCTAssertTrue(r.err.contains("it is an input of this command"), r.err)
+        }
+        XCTAssertEqual(try String(contentsOfFile: xyz, encoding: .utf8), before)
+    }
+
     func testAFIFOIsWrittenIntoNotReplaced() throws {
         let dir = temporaryDirectory()
         let fifo = dir + "/out.fifo"

@@ -54,7 +54,18 @@ public enum AtomicFile {
     /// Writes several files all or nothing: every text goes to its temporary file first, and
     /// only when all are written are they renamed into place.
     /// A path of "-" is standard output (at most one), written after the files.
-    public static func writeAll(_ files: [(text: String, path: String)]) throws {
+    /// No output may be one of `inputs` (the same file by device and inode, whatever the path).
+    public static func writeAll(_ files: [(text: String, path: String)], inputs: [String] = []) throws {
+        for f in files where f.path != "-" {
+            var so = stat()
+            guard stat(f.path, &so) == 0, (so.st_mode & S_IFMT) == S_IFREG else { continue }
+            for input in inputs where input != "-" {
+                var si = stat()
+                if stat(input, &si) == 0, si.st_dev == so.st_dev, si.st_ino == so.st_ino {
+                    throw WriteError(path: f.path, reason: "it is an input of this command (\(input)); choose another output")
+                }
+            }
+        }
         let toStdout = files.filter { $0.path == "-" }
         guard toStdout.count <= 1 else { throw WriteError(path: "-", reason: "only one output can go to standard output") }
         // Only regular files are replaced (temporary file and rename); an existing device or pipe
