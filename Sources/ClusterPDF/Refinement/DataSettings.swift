@@ -118,7 +118,7 @@ public struct DataSettings: Codable, Sendable, Hashable {
             throw RefinementError.invalidSetting(option: origin(r, name), message: "must lie in 0…0.5 Å⁻¹, got \(r.value)")
         }
         guard rmax.value > rmin.value else {
-            throw RefinementError.invalidSetting(option: "--rmin/--rmax", message: "empty fit range: rmin \(rmin.value) ≥ rmax \(rmax.value) Å")
+            throw RefinementError.invalidSetting(option: "\(curve.path): --rmin/--rmax", message: "empty fit range: rmin \(rmin.value) ≥ rmax \(rmax.value) Å (the data cover \(curve.x.first ?? 0)…\(curve.x.last ?? 0) Å)")
         }
     }
 
