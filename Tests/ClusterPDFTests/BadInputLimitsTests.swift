@@ -20,6 +20,19 @@ final class BadInputLimitsTests: XCTestCase {
         _ = StructureStatistics(structure: s)  // must not trap
     }
 
+    /// Fit-range errors found by Scripts/fuzz name the data file.
+    func testFitRangeErrorsNameTheFile() throws {
+        let model = repoRoot + "/Structures/Cd35Se20.xyz"
+        let short = writeTemporary("0.5 0.1\n0.6 0.2\n0.7 0.1\n", name: "short.gr")
+        var r = try runCLI(["fit", model, short])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.err.contains("short.gr") && r.err.contains("empty fit range"), r.err)
+        let few = writeTemporary("1.0 0.1\n2.0 0.5\n30.0 0.1\n", name: "few.gr")
+        r = try runCLI(["fit", model, few, "--rmax", "10"])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.err.contains("few.gr") && r.err.contains("fewer than the"), r.err)
+    }
+
     func testNULByteAfterTheFirstBlockIsAnError() throws {
         var lines = ["1000", ""]
         for i in 0..<1000 { lines.append(String(format: "Cd %.4f 0.0 0.0", 3.0 * Double(i))) }

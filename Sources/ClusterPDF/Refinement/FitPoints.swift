@@ -35,7 +35,7 @@ struct FitPoints: Sendable {
     /// curve is not zero everywhere.
     func check(free nFree: Int, file: String) throws {
         guard indices.count > max(nFree, 2) else {
-            throw RefinementError.tooFewPoints(points: indices.count, free: nFree, rmin: requested.lowerBound, rmax: requested.upperBound)
+            throw RefinementError.tooFewPoints(file: file, points: indices.count, free: nFree, rmin: requested.lowerBound, rmax: requested.upperBound)
         }
         guard observed.contains(where: { $0 != 0 }) else {
             throw RefinementError.degenerateData(file: file, reason: "G(r) is zero everywhere in r = \(requested.lowerBound)…\(requested.upperBound) Å: there is nothing to fit")

@@ -12,7 +12,7 @@ public enum RefinementError: Error, CustomStringConvertible, Equatable, Sendable
     /// A starting (or fixed) value outside the parameter's bounds.
     case startOutsideBounds(ParameterName, value: Double, bounds: ClosedRange<Double>)
     /// The fit range holds fewer points than there are free parameters (or none at all).
-    case tooFewPoints(points: Int, free: Int, rmin: Double, rmax: Double)
+    case tooFewPoints(file: String, points: Int, free: Int, rmin: Double, rmax: Double)
     /// The fit range lies outside the data.
     case emptyRange(file: String, rmin: Double, rmax: Double, dataStart: Double, dataEnd: Double)
     /// The data are not a G(r) curve.
@@ -34,8 +34,8 @@ public enum RefinementError: Error, CustomStringConvertible, Equatable, Sendable
             return "--bounds \(p)=\(lo):\(hi): bounds must be finite, not negative, lower ≤ upper (zoom within 0.1…10)"
         case .startOutsideBounds(let p, let v, let b):
             return "the starting value \(p) = \(v) (--\(p.shared)) lies outside its bounds \(b.lowerBound)…\(ParameterName.format(b.upperBound)) \(p.unit)"
-        case .tooFewPoints(let n, let free, let lo, let hi):
-            return "--rmin/--rmax: the fit range r = \(lo)…\(hi) Å holds \(n) data point\(n == 1 ? "" : "s"), fewer than the \(free) free parameters plus one"
+        case .tooFewPoints(let file, let n, let free, let lo, let hi):
+            return "\(file): --rmin/--rmax: the fit range r = \(lo)…\(hi) Å holds \(n) data point\(n == 1 ? "" : "s"), fewer than the \(free) free parameters plus one"
         case .emptyRange(let file, let lo, let hi, let a, let b):
             return "\(file): the fit range r = \(lo)…\(hi) Å (--rmin/--rmax) holds no data (the data cover \(a)…\(b) Å)"
         case .notPairDistribution(let file, let axis):
