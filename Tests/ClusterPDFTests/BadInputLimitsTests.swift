@@ -246,3 +246,16 @@ final class StandardStreamsTests: XCTestCase {
         XCTAssertEqual(st.st_mode & S_IFMT, S_IFIFO, "the FIFO is still a FIFO")
     }
 }
+
+/// Files of other formats are recognised and refused with what to do, never parsed as CIF or XYZ.
+final class OtherFormatsTests: XCTestCase {
+    func testStruPDBAndMmCIFAreRecognised() throws {
+        let stru = writeTemporary("title  CdSe\nformat pdffit\nscale  1.000000\ncell   4.3, 4.3, 7.0, 90, 90, 120\n", name: "phase.stru")
+        assertInputError(try StructureReader.read(path: stru), contains: ["phase.stru", ".stru", "CIF"])
+        let pdbText = "CRYST1    4.300    4.300    7.011  90.00  90.00 120.00 P 63 m c\nATOM      1 CD   CDS A   1       0.000   2.482   0.000  1.00  0.00          CD\n"
+        assertInputError(try StructureReader.read(path: writeTemporary(pdbText, name: "x.pdb")), contains: ["x.pdb", "PDB file"])
+        assertInputError(try StructureReader.read(path: writeTemporary(pdbText, name: "noext")), contains: ["noext", "PDB file"])  // by content too
+        let mm = "data_1ABC\nloop_\n_atom_site.group_PDB\n_atom_site.id\n_atom_site.type_symbol\n_atom_site.Cartn_x\n_atom_site.Cartn_y\n_atom_site.Cartn_z\nATOM 1 C 0 0 0\n"
+        assertInputError(try StructureReader.read(path: writeTemporary(mm, name: "m.cif")), contains: ["m.cif", "mmCIF"])
+    }
+}

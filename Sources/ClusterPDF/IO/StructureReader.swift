@@ -57,9 +57,10 @@ public enum StructureReader {
         let text = try TextFile.read(given)
         let path = TextFile.displayName(given)
         let ext = (path as NSString).pathExtension.lowercased()
+        try refuseOtherFormats(text, ext: ext, file: path)
         let isCIF: Bool
         switch ext {
-        case "cif", "mmcif": isCIF = true
+        case "cif": isCIF = true
         case "xyz", "extxyz": isCIF = false
         default:
             let firstWord = text.split(whereSeparator: { $0.isWhitespace }).first.map(String.init) ?? ""
@@ -88,5 +89,21 @@ public enum StructureReader {
         }
         let s = frames[options.frame - 1]
         return LoadedStructure(structure: s, kind: s.lattice == nil ? .cluster : .crystal, path: path, frameCount: frames.count, molecules: nil, unitCell: nil)
+    }
+
+    /// Formats ClusterPDF does not read are recognised (by extension or content) and refused with
+    /// what to do, instead of being parsed as CIF or XYZ.
+    static func refuseOtherFormats(_ text: String, ext: String, file: String) throws {
+        let head = text.prefix(4000).lowercased()
+        let lines = head.split(separator: "\n").prefix(40)
+        if ext == "stru" || (lines.contains { $0.hasPrefix("format pdffit") }) {
+            throw InputError(file: file, "a PDFgui/PDFfit2 .stru structure: ClusterPDF reads CIF and XYZ; save the phase as CIF from PDFgui (or diffpy.structure) and use that")
+        }
+        if ["pdb", "ent", "pqr"].contains(ext) || lines.contains(where: { $0.hasPrefix("cryst1 ") || $0.hasPrefix("hetatm") || ($0.hasPrefix("atom  ") && $0.count > 50) }) {
+            throw InputError(file: file, "a PDB file: ClusterPDF reads CIF and XYZ; convert it (e.g. with Open Babel or gemmi) to XYZ or CIF")
+        }
+        if ["mol2", "sdf", "mol", "pdbx", "mmcif"].contains(ext) || text.range(of: "_atom_site.group_PDB", options: .caseInsensitive) != nil {
+            throw InputError(file: file, "a \(["mol2", "sdf", "mol"].contains(ext) ? ext : "macromolecular (mmCIF/PDBx)") file: ClusterPDF reads small-molecule CIF and XYZ; convert it to one of them")
+        }
     }
 }
