@@ -41,7 +41,7 @@ public enum ClusterAligner {
         var mirrorRMSD: Double?
         if options.allowMirror {
             let m = search.run(mirror: true)
-            mirrorRMSD = m?.rmsd
+            mirrorRMSD = m.map(\.rmsd).flatMap { $0.isFinite ? $0 : nil }  // no mirror alignment: nil, never ∞ in JSON
             if let mm = m, best == nil || mm.isBetter(than: best!, mode: options.mode) { best = mm }
         }
         guard let found = best, !found.pairs.isEmpty else {
