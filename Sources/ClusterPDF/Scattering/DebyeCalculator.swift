@@ -90,20 +90,18 @@ public struct DebyeCalculator: Sendable {
     /// summing to at most 1 (+0.001). Otherwise the atoms overlap, which is an error.
     @discardableResult
     static func checkMixedSites(_ s: Structure) throws -> [[Int]] {
-        var cell = [SIMD3<Int64>: [Int]]()
-        func key(_ p: SIMD3<Double>) -> SIMD3<Int64> { SIMD3(Int64((p.x / siteTolerance).rounded(.down)), Int64((p.y / siteTolerance).rounded(.down)), Int64((p.z / siteTolerance).rounded(.down))) }
-        for (i, a) in s.atoms.enumerated() { cell[key(a.position), default: []].append(i) }
+        // Near neighbours from the project's neighbour search (no periodic images: a cluster).
+        var bare = s
+        bare.lattice = nil
+        var close = [Int: [Int]]()
+        NeighborSearch(structure: bare, cutoff: siteTolerance).forEachNeighbor { i, j, d in
+            if d < siteTolerance { close[i, default: []].append(j) }
+        }
         var seen = Set<Int>()
         var pairs = [[Int]]()
         for (i, a) in s.atoms.enumerated() where !seen.contains(i) {
-            let k = key(a.position)
-            var group = [i]
-            for dx in -1...1 { for dy in -1...1 { for dz in -1...1 {
-                for j in cell[k &+ SIMD3(Int64(dx), Int64(dy), Int64(dz))] ?? [] where j != i && !group.contains(j) {
-                    if simd_length_squared(s.atoms[j].position - a.position) < siteTolerance * siteTolerance { group.append(j) }
-                }
-            } } }
-            guard group.count > 1 else { continue }
+            guard let partners = close[i] else { continue }
+            let group = [i] + partners.filter { $0 != i }.reduce(into: [Int]()) { if !$0.contains($1) { $0.append($1) } }
             seen.formUnion(group)
             for x in group.indices { for y in (x + 1)..<group.count { pairs.append([group[x], group[y]]) } }
             let total = group.reduce(0.0) { $0 + s.atoms[$1].occupancy }
