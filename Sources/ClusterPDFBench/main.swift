@@ -173,8 +173,11 @@ if args.contains("batch") {
     }
     print(String(format: "batch: 1,000 curves written in %.1f s", now() - t))
     t = now()
-    let result = try BatchRunner(classifier: Classifier(models: models), jobs: cores).run(items: items, output: dir + "/out.jsonl")
-    print(String(format: "batch of 1,000 curves (%d failed) vs %d models, %d jobs: %.1f s", result.failed, models.count, cores, now() - t))
+    var mo = ClusterMiner.Options()
+    mo.space = .quick
+    mo.store = CandidateStore(cache: nil)
+    let result = try BatchRunner(miner: ClusterMiner(options: mo), jobs: cores).run(items: items, output: dir + "/out.jsonl")
+    print(String(format: "batch of 1,000 curves (%d failed), quick candidate space, %d jobs: %.1f s", result.failed, cores, now() - t))
 }
 
 if args.contains("crystal") {

@@ -29,7 +29,8 @@ struct Batch: ParsableCommand {
                 items = BatchInputs.shard(items, index: p[0], of: p[1])
             }
             guard jobs >= 1 else { throw ValidationError("--jobs must be ≥ 1") }
-            let runner = BatchRunner(classifier: fit.classifier(models: try library.models()), jobs: jobs)
+            let (extra, sources) = try library.extraModels()
+            let runner = BatchRunner(miner: try fit.miner(extra: extra, sources: sources, threads: 1), jobs: jobs)
             let tty = isatty(STDERR_FILENO) != 0
             let result = try runner.run(items: items, output: output) { p in
                 guard tty else { return }

@@ -26,7 +26,7 @@ func element(_ s: String, _ what: String) throws -> Element {
 struct Build: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Build and transform model structures.",
-        subcommands: [Tetrahedron.self, Crystal.self, Sphere.self, Swap.self, Core.self, Jitter.self, Shuffle.self])
+        subcommands: [Tetrahedron.self, Crystal.self, Candidate.self, Sphere.self, Swap.self, Core.self, Jitter.self, Shuffle.self])
 
     struct Tetrahedron: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Cation-terminated zincblende tetrahedron: N = 5, 6, 7 give Cd35Se20, Cd56Se35, Cd84Se56.")
@@ -38,6 +38,21 @@ struct Build: ParsableCommand {
         func run() throws {
             try reportingErrors {
                 try out.write(TetrahedronBuilder.build(cation: element(cation, "--cation"), anion: element(anion, "--anion"), size: size, a: a))
+            }
+        }
+    }
+
+    struct Candidate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Rebuild a classify candidate by its name (e.g. CdSe-faulted-c0.25-s1-spheroid-R15.25-A0.75-cation-k2).")
+        @Argument(help: "Candidate name as printed by classify.") var name: String
+        @OptionGroup var out: StructureOutput
+        func run() throws {
+            try reportingErrors {
+                guard let spec = CandidateSpace.spec(named: name) else {
+                    throw ValidationError("no generated candidate is called '\(name)' (names come from classify's output)")
+                }
+                try out.write(spec.build())
             }
         }
     }

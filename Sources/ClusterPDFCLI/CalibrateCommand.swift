@@ -12,7 +12,7 @@ struct Calibrate: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let models = try library.models()
+            let models = try BuiltinModels.all() + library.extraModels().models
             let outcome = try ClassifierCalibration(models: models, samplesPerModel: samples, seed: seed).run()
             if json {
                 let enc = JSONEncoder()

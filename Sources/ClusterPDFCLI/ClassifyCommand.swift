@@ -2,49 +2,102 @@ import ArgumentParser
 import ClusterPDF
 import Foundation
 
-/// Which models the classifier uses.
+/// Which candidates the classifier uses besides the generated ones.
 struct LibraryOptions: ParsableArguments {
-    @Option(help: "Use only the models of this library directory (its library.json).")
-    var library: String?
+    @Option(help: "Also fit the models of this library directory (its library.json); repeatable.")
+    var library: [String] = []
+    @Flag(help: "Also fit the models of the user library (~/.clusterpdf/library, see `library add`).")
+    var userLibrary = false
+    @Option(help: "Also fit this cluster (XYZ or CIF); repeatable. Its family: --add-family.")
+    var add: [String] = []
+    @Option(help: "Family of the --add models: zincblende-like, wurtzite-like, pseudo-wurtzite, faulted.")
+    var addFamily: ModelLibrary.Family = .pseudoWurtzite
 
-    /// Default: Structures/library.json (working directory or beside the executable; else the
-    /// built-in models), plus the user library ~/.clusterpdf/library if it exists.
-    func models() throws -> [ClassifierModel] {
-        if let dir = library {
+    /// The extra models and where they came from. The working directory never adds models.
+    func extraModels() throws -> (models: [ClassifierModel], sources: [String]) {
+        var models = [ClassifierModel](), sources = [String]()
+        var dirs = library
+        if userLibrary { dirs.append(ModelLibrary.userDirectory) }
+        for dir in dirs {
             guard FileManager.default.fileExists(atPath: (dir as NSString).appendingPathComponent("library.json")) else {
                 throw ValidationError("\(dir) has no library.json")
             }
-            return try ClassifierModel.load(ModelLibrary.load(directory: dir))
+            models += try ClassifierModel.load(ModelLibrary.load(directory: dir))
+            sources.append(dir)
         }
-        var models = try ModelLibrary.locateDefault().map { try ClassifierModel.load(ModelLibrary.load(directory: $0)) } ?? BuiltinModels.all()
-        let user = ModelLibrary.userDirectory
-        if FileManager.default.fileExists(atPath: (user as NSString).appendingPathComponent("library.json")) {
-            models += try ClassifierModel.load(ModelLibrary.load(directory: user))
+        for file in add {
+            let loaded = try StructureReader.read(path: file)
+            models.append(ClassifierModel(name: (file as NSString).lastPathComponent, path: file, family: addFamily, structure: loaded.structure))
+            sources.append(file)
         }
-        return models
+        return (models, sources)
     }
 }
 
 /// Settings and thresholds of the classifier.
 struct ClassifyFitOptions: ParsableArguments {
     @OptionGroup var data: DataSettingFlags
-    @Option(help: "ΔRw below which the verdict is 'ambiguous'.") var ambiguousMargin: Double = ClassificationThresholds.calibrated.ambiguousMargin
-    @Option(help: "Best Rw above which the verdict is 'no-match'.") var noMatchRw: Double = ClassificationThresholds.calibrated.noMatchRw
+    @Option(help: "Elements of the sample, e.g. Cd,Se (default: the data header's composition, ligand atoms stripped).")
+    var elements: String?
+    @Option(help: "Class probability needed for a verdict (default: \(MiningThresholds.calibrated.probability)).")
+    var probability: Double = MiningThresholds.calibrated.probability
+    @Option(help: "Best Rw above which the verdict is 'no-match' (default: \(MiningThresholds.calibrated.noMatchRw)).")
+    var noMatchRw: Double = MiningThresholds.calibrated.noMatchRw
+    @Flag(help: "Screen the small candidate space (a few hundred candidates; for quick looks and tests).")
+    var quick = false
+    @Option(help: "Candidate space from a JSON file (the fields of CandidateSpace; see the README) instead of the standard one.")
+    var space: String?
+    @Option(help: "Directory of the candidate-histogram cache (default: $XDG_CACHE_HOME/clusterpdf or ~/.cache/clusterpdf).")
+    var cache: String?
+    @Flag(help: "Do not read or write the histogram cache.")
+    var noCache = false
+    @Option(help: "Candidates listed in the output (default: 25).")
+    var top: Int = 25
 
-    func classifier(models: [ClassifierModel]) -> Classifier {
-        var o = Classifier.defaultOptions
-        o.overrides = data.overrides
-        return Classifier(models: models, options: o, thresholds: ClassificationThresholds(ambiguousMargin: ambiguousMargin, noMatchRw: noMatchRw))
+    func validate() throws {
+        guard probability > 0.5, probability < 1 else { throw ValidationError("--probability must be in (0.5, 1)") }
+        guard noMatchRw > 0, noMatchRw.isFinite else { throw ValidationError("--no-match-rw must be positive") }
+        guard top >= 1 else { throw ValidationError("--top must be at least 1") }
+        if let e = elements { _ = try parsedElements(e) }
+    }
+
+    func parsedElements(_ text: String) throws -> [Element] {
+        let parts = text.split(whereSeparator: { $0 == "," || $0 == " " }).map(String.init)
+        let els = try parts.map { p -> Element in
+            guard let e = Element(symbol: p) else { throw ValidationError("--elements: '\(p)' is not an element symbol") }
+            return e
+        }
+        guard !els.isEmpty else { throw ValidationError("--elements: give element symbols, e.g. Cd,Se") }
+        return els
+    }
+
+    func miner(extra: [ClassifierModel], sources: [String], threads: Int) throws -> ClusterMiner {
+        var o = ClusterMiner.Options()
+        o.refinement.overrides = data.overrides
+        o.thresholds = MiningThresholds(probability: probability, noMatchRw: noMatchRw, temperature: MiningThresholds.calibrated.temperature)
+        o.elements = try elements.map(parsedElements)
+        if let path = space {
+            o.space = try CandidateSpace.load(path: path)
+        } else {
+            o.space = quick ? .quick : .standard
+        }
+        o.store = CandidateStore(cache: noCache ? nil : CandidateCache(directory: cache ?? CandidateCache.defaultDirectory))
+        o.extraModels = extra
+        o.extraSources = sources
+        o.listed = top
+        o.threads = threads
+        return ClusterMiner(options: o)
     }
 }
 
 struct Classify: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Tell zincblende-like from pseudo-wurtzite: fit each curve against every library model.")
+        abstract: "Tell zincblende-like, pseudo-wurtzite and faulted apart by cluster mining: thousands of generated candidates, a probability per family.")
     @Argument(help: "Measured G(r) files.") var data: [String]
     @OptionGroup var library: LibraryOptions
     @OptionGroup var fit: ClassifyFitOptions
-    @Flag(help: "Print JSON.") var json = false
+    @Flag(help: "Print JSON (one document: an object for one curve, an array for several).") var json = false
+    @Flag(help: "Print one JSON record per line (JSON Lines), one per curve.") var jsonl = false
     @Flag(help: "Print CSV.") var csv = false
     @Option(help: "Write one overlay plot (SVG) per curve into this directory.") var plot: String?
     @Option(help: "Write a self-contained HTML report.") var report: String?
@@ -52,14 +105,15 @@ struct Classify: ParsableCommand {
 
     func run() throws {
         let failures = try reportingErrors { () -> Int in
-            let models = try library.models()
+            let (extra, sources) = try library.extraModels()
+            let miner = try fit.miner(extra: extra, sources: sources, threads: threads)
             var rows = [(curve: String, classification: Classification?, error: String?)]()
             var plots = [String: String]()
             var files = [(text: String, path: String)]()
             for (n, path) in data.enumerated() {
                 do {
                     let curve = try MeasuredCurveReader.read(path: path)
-                    let (c, fits) = try fit.classifier(models: models).classify(curve, threads: threads)
+                    let (c, fits) = try miner.classify(curve)
                     rows.append((path, c, nil))
                     guard plot != nil || report != nil else { continue }
                     var svg = ClassificationReport.overlay(curve: curve, classification: c, results: fits)
@@ -75,7 +129,9 @@ struct Classify: ParsableCommand {
                 }
             }
             let done = rows.compactMap(\.classification)
-            if json {
+            if jsonl {
+                print(try done.map(JSONOutput.compactString).joined(separator: "\n"))
+            } else if json {
                 // One JSON document: an object for one curve, an array for several.
                 print(data.count == 1 ? try done.first.map(JSONOutput.string) ?? "" : try JSONOutput.string(done))
             } else if csv {

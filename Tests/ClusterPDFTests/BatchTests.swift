@@ -46,10 +46,19 @@ enum SyntheticCurves {
 }
 
 final class BatchTests: XCTestCase {
-    func classifier() throws -> Classifier {
-        var o = Classifier.defaultOptions
-        o.overrides.rmax = 12
-        return Classifier(models: try SyntheticCurves.smallModels(), options: o)
+    /// A miner over a tiny candidate space (tetrahedra and small wurtzite/zincblende spheres),
+    /// shared in memory, so that batches of tens of curves take seconds.
+    static let store = CandidateStore(cache: nil)
+    func classifier() throws -> ClusterMiner {
+        var o = ClusterMiner.Options()
+        o.refinement.overrides.rmax = 12
+        o.space = CandidateSpace(stackings: [StackingSequence(.zincblende), StackingSequence(.wurtzite)],
+                                 shapes: [ParticleShape(.sphere, radius: 1)], radii: [5, 6, 7], centers: [.cation],
+                                 surfaces: [SurfaceRule()], tetrahedronEdges: [4, 5, 6], coreLayers: [], coreRings: [], coreTwists: [])
+        o.includeCrystals = false
+        o.finalistsPerFamily = 1
+        o.store = BatchTests.store
+        return ClusterMiner(options: o)
     }
 
     func testBatchFaultIsolationOrderAndDeterminism() throws {
@@ -57,8 +66,8 @@ final class BatchTests: XCTestCase {
         let items = try BatchInputs.expand([dir])
         XCTAssertEqual(items.count, 40)
         let out1 = temporaryDirectory() + "/a.jsonl", out2 = temporaryDirectory() + "/b.jsonl"
-        let r1 = try BatchRunner(classifier: classifier(), jobs: 1).run(items: items, output: out1)
-        let r2 = try BatchRunner(classifier: classifier(), jobs: 3).run(items: items, output: out2)
+        let r1 = try BatchRunner(miner: classifier(), jobs: 1).run(items: items, output: out1)
+        let r2 = try BatchRunner(miner: classifier(), jobs: 3).run(items: items, output: out2)
         XCTAssertEqual(r1.failed, bad.count)
         XCTAssertEqual(r2.failed, bad.count)
         XCTAssertEqual(try String(contentsOfFile: out1, encoding: .utf8), try String(contentsOfFile: out2, encoding: .utf8), "same results whatever --jobs is")
@@ -71,7 +80,7 @@ final class BatchTests: XCTestCase {
             XCTAssertEqual(r.classification!.verdict, i % 2 == 0 ? .zincblendeLike : .pseudoWurtzite, r.curve)
         }
         // Re-running skips everything.
-        let again = try BatchRunner(classifier: classifier(), jobs: 2).run(items: items, output: out1)
+        let again = try BatchRunner(miner: classifier(), jobs: 2).run(items: items, output: out1)
         XCTAssertEqual(again.processed, 0)
         XCTAssertEqual(again.skipped, 40)
     }
@@ -81,12 +90,12 @@ final class BatchTests: XCTestCase {
         let (dir, _) = try SyntheticCurves.directory(count: 20)
         let items = try BatchInputs.expand([dir])
         let clean = temporaryDirectory() + "/clean.jsonl"
-        _ = try BatchRunner(classifier: classifier(), jobs: 2).run(items: items, output: clean)
+        _ = try BatchRunner(miner: classifier(), jobs: 2).run(items: items, output: clean)
         let text = try String(contentsOfFile: clean, encoding: .utf8)
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         let partial = temporaryDirectory() + "/partial.jsonl"
         try (lines.prefix(7).joined(separator: "\n") + "\n" + lines[7].prefix(50)).write(toFile: partial, atomically: true, encoding: .utf8)
-        let r = try BatchRunner(classifier: classifier(), jobs: 2).run(items: items, output: partial)
+        let r = try BatchRunner(miner: classifier(), jobs: 2).run(items: items, output: partial)
         XCTAssertEqual(r.skipped, 7)
         XCTAssertEqual(try String(contentsOfFile: partial, encoding: .utf8), text)
     }
@@ -134,7 +143,10 @@ final class BatchTests: XCTestCase {
             try XYZWriter.string(m.structure).write(toFile: f, atomically: true, encoding: .utf8)
             try ModelLibrary.add(file: f, family: m.family, directory: lib)
         }
-        let args = ["batch", dir, "--library", lib, "--rmax", "12", "--jobs", "2", "--output"]
+        let space = temporaryDirectory() + "/space.json"
+        let enc = JSONEncoder()
+        try enc.encode(try classifier().options.space).write(to: URL(fileURLWithPath: space))
+        let args = ["batch", dir, "--library", lib, "--space", space, "--rmax", "12", "--jobs", "2", "--output"]
         let clean = temporaryDirectory() + "/clean.jsonl"
         let c = try runCLI(args + [clean])
         XCTAssertEqual(c.status, Int32(bad.count), c.err)

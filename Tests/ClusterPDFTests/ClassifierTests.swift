@@ -35,7 +35,7 @@ final class ClassifierTests: XCTestCase {
 
     /// classify --json prints one JSON document: an object for one curve, an array for several.
     func testClassifyJSONIsOneDocument() throws {
-        let lib = ["--library", repoRoot + "/Structures", "--json"]
+        let lib = ["--library", repoRoot + "/Structures", "--json", "--quick"]
         let one = try runCLI(["classify", fixture("measured/CdSe-bulk.gr")] + lib)
         XCTAssertEqual(one.status, 0, one.err)
         XCTAssertTrue(try JSONSerialization.jsonObject(with: Data(one.out.utf8)) is [String: Any])
@@ -75,13 +75,14 @@ final class ClassifierTests: XCTestCase {
     func testClassifyCLIReportAndErrors() throws {
         let dir = temporaryDirectory()
         let bad = writeTemporary("1 2\n", name: "short.gr")
-        let r = try runCLI(["classify", fixture("measured/CdSe-bulk.gr"), bad, "--csv", "--report", dir + "/r.html", "--plot", dir + "/plots"])
+        let r = try runCLI(["classify", fixture("measured/CdSe-bulk.gr"), bad, "--csv", "--report", dir + "/r.html", "--plot", dir + "/plots", "--quick"])
         XCTAssertEqual(r.status, 1, "one curve failed")
         XCTAssertTrue(r.err.contains("short.gr"), r.err)
         XCTAssertTrue(r.out.hasPrefix(ClassificationReport.csvHeader), r.out)
         XCTAssertTrue(r.out.contains("CdSe-bulk.gr,pseudo-wurtzite,CdSe-wurtzite.cif"), r.out)
         let html = try String(contentsOfFile: dir + "/r.html", encoding: .utf8)
         XCTAssertTrue(html.contains("<svg") && html.contains("pseudo-wurtzite") && html.contains("short.gr") && !html.contains("src=\"http"))
+        XCTAssertTrue(html.contains("verdict needs ≥ 0.90") && html.contains("<th>candidate</th>"), "probability bar, rule and ranking")
         XCTAssertTrue(FileManager.default.fileExists(atPath: dir + "/plots/CdSe-bulk.svg"))
     }
 }

@@ -61,6 +61,10 @@ func runCLI(_ args: [String]) throws -> (status: Int32, out: String, err: String
     let p = Process()
     p.executableURL = executableURL
     p.arguments = args
+    // Candidate histograms go to a cache of the test run, never the user's.
+    var env = ProcessInfo.processInfo.environment
+    env["XDG_CACHE_HOME"] = (NSTemporaryDirectory() as NSString).appendingPathComponent("clusterpdf-test-cache")
+    p.environment = env
     let o = Pipe(), e = Pipe()
     p.standardOutput = o
     p.standardError = e

@@ -33,11 +33,11 @@ public struct BatchProgress: Sendable {
 /// a partly written last line (from a kill) is removed first.
 public struct BatchRunner: Sendable {
     /// The classifier applied to every curve (per-curve manifest settings override its options).
-    public var classifier: Classifier
+    public var miner: ClusterMiner
     /// Curves classified at once (one thread each).
     public var jobs: Int
     /// A runner with `jobs` parallel workers (at least 1).
-    public init(classifier: Classifier, jobs: Int) { self.classifier = classifier; self.jobs = max(1, jobs) }
+    public init(miner: ClusterMiner, jobs: Int) { self.miner = miner; self.jobs = max(1, jobs) }
 
     /// Reads the complete records of an existing output file, truncating a partial last line.
     public static func existingRecords(_ output: String) throws -> [BatchRecord] {
@@ -90,7 +90,7 @@ public struct BatchRunner: Sendable {
         }
         let state = Mutex(State())
         let start = Date()
-        let classifier = self.classifier
+        let miner: ClusterMiner = { var m = self.miner; m.options.threads = 1; return m }()
         DispatchQueue.concurrentPerform(iterations: min(jobs, max(1, todo.count))) { _ in
             while true {
                 let i = state.withLock { s in defer { s.next += 1 }; return s.next }
@@ -99,11 +99,11 @@ public struct BatchRunner: Sendable {
                 let record: BatchRecord
                 do {
                     let curve = try MeasuredCurveReader.read(path: item.path)
-                    var c = classifier
-                    if let v = item.rmin { c.options.overrides.rmin = v }
-                    if let v = item.rmax { c.options.overrides.rmax = v }
-                    if let v = item.qdamp { c.options.overrides.qdamp = v }
-                    let (cls, _) = try c.classify(curve, threads: 1)
+                    var c = miner
+                    if let v = item.rmin { c.options.refinement.overrides.rmin = v }
+                    if let v = item.rmax { c.options.refinement.overrides.rmax = v }
+                    if let v = item.qdamp { c.options.refinement.overrides.qdamp = v }
+                    let (cls, _) = try c.classify(curve)
                     record = BatchRecord(key: item.key, curve: item.path, status: .ok, classification: cls, error: nil)
                 } catch {
                     record = BatchRecord(key: item.key, curve: item.path, status: .error, classification: nil, error: "\(error)")

@@ -57,6 +57,9 @@ extension ClassifierModel {
     /// Reads a model recorded in a result: a file path, or "builtin:NAME".
     public static func reload(path: String, family: ModelLibrary.Family) throws -> ClassifierModel {
         if path.hasPrefix("builtin:"), let m = try BuiltinModels.model(named: String(path.dropFirst(8))) { return m }
+        if path.hasPrefix("generated:"), let spec = CandidateSpace.spec(named: String(path.dropFirst(10))) {
+            return ClassifierModel(name: spec.name, path: path, family: spec.family, structure: try spec.build())
+        }
         return ClassifierModel(name: (path as NSString).lastPathComponent, path: path, family: family, structure: try StructureReader.read(path: path).structure)
     }
 }

@@ -6,15 +6,36 @@ public enum ClassificationReport {
     /// settings with their sources, warnings and the ranking table.
     public static func text(_ c: Classification) -> String {
         var o = "curve:    \(c.curve)\nverdict:  \(c.verdict)\n"
+        if let r = c.noMatchReason { o += "reason:   \(r)\n" }
+        for n in c.notes ?? [] { o += "note:     \(n)\n" }
+        if let p = c.probabilities, !p.isEmpty {
+            o += "probability: " + Verdict.structuralClasses.map { String(format: "%@ %.3f", $0.rawValue, p[$0] ?? 0) }.joined(separator: ", ") + "\n"
+        }
+        if let fams = c.families, !fams.isEmpty {
+            o += "families (probability, best candidate, Rw, atoms, equivalent diameter range over candidates indistinguishable from the best):\n"
+            for f in fams {
+                let d = f.diameterRange
+                o += String(format: "  %-16@ %.3f  %@  Rw %.4f  %d atoms  %.1f–%.1f Å  %@\n", f.family.rawValue as NSString, f.probability,
+                            f.best.name, f.best.rw, f.best.atoms, d.lowerBound, d.upperBound, f.best.shape)
+            }
+        }
+        if let n = c.candidatesScreened, let lib = c.library {
+            o += "candidates: \(n) screened (generator \(lib.generator), space \(lib.spaceKey), library hash \(lib.hash)"
+            o += lib.sources.isEmpty ? ")\n" : "; also \(lib.sources.joined(separator: ", ")))\n"
+        }
+        if let rule = c.rule {
+            o += String(format: "rule:     a class needs probability ≥ %.2f; no-match above Rw %.2f; BIC weights, temperature %.2f\n", rule.probability, rule.noMatchRw, rule.temperature)
+        }
+        guard c.verdict != .noMatch || !c.bestModel.isEmpty else { return o }
         o += String(format: "best:     %@ (Rw %.4f)\n", c.bestModel, c.bestRw)
         if let d = c.scores.first?.psize { o += String(format: "size:     particle diameter %.1f Å (attenuated crystal, sphere envelope)\n", d) }
         for cls in Verdict.classes {
             if let s = c.bestByClass[cls] { o += String(format: "best %-16@ %@  Rw %.4f\n", cls.rawValue as NSString, s.model, s.rw) }
         }
-        if let m = c.margin { o += String(format: "margin:   ΔRw = %.4f (zincblende-like − pseudo-wurtzite; ambiguous below %.3f)\n", m, c.thresholds.ambiguousMargin) }
+        if c.rule == nil, let m = c.margin { o += String(format: "margin:   ΔRw = %.4f (zincblende-like − pseudo-wurtzite; ambiguous below %.3f)\n", m, c.thresholds.ambiguousMargin) }
         o += "settings: " + c.settings.summary.map { "\($0.0) \($0.1)" }.joined(separator: ", ") + "\n"
         for w in c.warnings { o += "warning (best model): \(w.message)\n" }
-        o += "\nmodel                            family            Rw       zoom     uiso     delta2   psize/Å\n"
+        o += "\n" + (c.rule == nil ? "" : "refined finalists:\n") + "model                            family            Rw       zoom     uiso     delta2   psize/Å\n"
         for s in c.scores {
             o += s.model.padding(toLength: 32, withPad: " ", startingAt: 0) + " " + s.family.rawValue.padding(toLength: 16, withPad: " ", startingAt: 0)
             o += String(format: "  %.4f  %.4f  %.5f  %.3f", s.rw, s.zoom, s.uiso, s.delta2) + (s.psize.map { String(format: "  %.1f", $0) } ?? "") + "\n"
@@ -113,6 +134,35 @@ public enum ClassificationReport {
         return out
     }
 
+    /// The "how sure" part of a curve's section: probability bar per class, the rule, the no-match
+    /// reason and notes, and the ranking of the best candidates.
+    static func miningDetail(_ c: Classification) -> String {
+        var h = ""
+        if let r = c.noMatchReason { h += "<p class=\"warning\">no-match: \(escape(r))</p>\n" }
+        for n in c.notes ?? [] { h += "<p class=\"settings\">note: \(escape(n))</p>\n" }
+        if let p = c.probabilities, !p.isEmpty {
+            let colors: [Verdict: String] = [.zincblendeLike: "#d62728", .pseudoWurtzite: "#2ca02c", .mixedOrFaulted: "#9467bd"]
+            h += "<div style=\"display:flex;width:600px;height:18px;border:1px solid #999\">"
+            for v in Verdict.structuralClasses {
+                let w = (p[v] ?? 0) * 100
+                guard w >= 0.05 else { continue }
+                h += String(format: "<div title=\"%@ %.3f\" style=\"width:%.2f%%;background:%@\"></div>", v.rawValue, p[v] ?? 0, w, colors[v] ?? "#888")
+            }
+            h += "</div>\n<p class=\"settings\">" + Verdict.structuralClasses.map { String(format: "%@ %.3f", $0.rawValue, p[$0] ?? 0) }.joined(separator: " · ")
+            if let rule = c.rule { h += String(format: " — verdict needs ≥ %.2f; no-match above Rw %.2f", rule.probability, rule.noMatchRw) }
+            h += "</p>\n"
+        }
+        if let cands = c.candidates, !cands.isEmpty {
+            h += "<table><thead><tr><th>candidate</th><th>family</th><th>Rw</th><th>atoms</th><th>diameter (Å)</th><th>shape</th><th>weight</th></tr></thead><tbody>\n"
+            for s in cands.prefix(10) {
+                h += "<tr><td>\(escape(s.name))</td><td>\(s.family.rawValue)</td>" + String(format: "<td class=\"num\">%.4f</td><td class=\"num\">%d</td><td class=\"num\">%.1f</td>", s.rw, s.atoms, s.equivalentDiameter)
+                h += "<td>\(escape(s.shape))</td>" + String(format: "<td class=\"num\">%.3g</td></tr>\n", s.weight)
+            }
+            h += "</tbody></table>\n"
+        }
+        return h
+    }
+
     static func escape(_ s: String) -> String {
         s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }
@@ -132,6 +182,7 @@ public enum ClassificationReport {
         td.num { text-align: right; font-variant-numeric: tabular-nums; }
         .zincblende-like { color: #b22222; font-weight: bold; }
         .pseudo-wurtzite { color: #1e7b1e; font-weight: bold; }
+        .mixed-or-faulted { color: #6a3d9a; font-weight: bold; }
         .ambiguous, .no-match { color: #8a6d00; font-weight: bold; }
         .warning { color: #8a6d00; }
         .settings { color: #555; font-size: 90%; }
@@ -160,6 +211,7 @@ public enum ClassificationReport {
                 let settings = c.settings.summary.map { "\($0.0) \($0.1)" }.joined(separator: ", ")
                 h += "<p class=\"settings\">\(escape(settings))</p>\n"
                 for w in c.warnings { h += "<p class=\"warning\">warning (best model): \(escape(w.message))</p>\n" }
+                h += miningDetail(c)
             }
             h += "\(svg)</div>\n"
         }

@@ -119,8 +119,24 @@ public struct Classification: Codable, Sendable {
     public var thresholds: ClassificationThresholds
     /// Warnings of the best model's refinement (parameters at bounds, …).
     public var warnings: [RefinementWarning]
-    /// Every model, best first.
+    /// Every model, best first (mining: the refined finalists).
     public var scores: [ModelScore]
+    /// Mining: probability of each class (`zincblende-like`, `pseudo-wurtzite`, `mixed-or-faulted`).
+    public var probabilities: [Verdict: Double]? = nil
+    /// Mining: each family's probability, best candidate and size range, most probable first.
+    public var families: [FamilySummary]? = nil
+    /// Mining: the best candidates (all families), best first.
+    public var candidates: [CandidateScore]? = nil
+    /// Mining: number of distinct candidates screened.
+    public var candidatesScreened: Int? = nil
+    /// Mining: the rule and its numbers.
+    public var rule: MiningThresholds? = nil
+    /// Mining: where the candidates came from.
+    public var library: LibraryRecord? = nil
+    /// Why the verdict is no-match (always set for no-match from the miner).
+    public var noMatchReason: String? = nil
+    /// Notes on the input (ligand atoms stripped from the composition, assumed composition, …).
+    public var notes: [String]? = nil
 }
 
 /// Fits a curve against every model and decides its structure family.

@@ -8,9 +8,18 @@ public struct ModelLibrary: Codable, Sendable {
         case zincblendeLike = "zincblende-like"
         case wurtziteLike = "wurtzite-like"
         case pseudoWurtzite = "pseudo-wurtzite"
+        /// Stackings between the two: polytypes (4H, 6H) and randomly faulted sequences.
+        case faulted
 
-        /// The class reported by the classifier: wurtzite-like and pseudo-wurtzite models vote together.
-        public var verdictClass: Verdict { self == .zincblendeLike ? .zincblendeLike : .pseudoWurtzite }
+        /// The class reported by the classifier: wurtzite-like and pseudo-wurtzite models vote
+        /// together; faulted stackings are the mixed class.
+        public var verdictClass: Verdict {
+            switch self {
+            case .zincblendeLike: return .zincblendeLike
+            case .wurtziteLike, .pseudoWurtzite: return .pseudoWurtzite
+            case .faulted: return .mixedOrFaulted
+            }
+        }
     }
 
     /// What a library entry is (JSON spelling `cluster`, `crystal`).

@@ -5,13 +5,17 @@ public enum Verdict: String, Codable, Sendable, Hashable, CaseIterable, CodingKe
     case zincblendeLike = "zincblende-like"
     /// Best described by wurtzite-derived or pseudo-wurtzite models (e.g. In37P20, Cd21Se20).
     case pseudoWurtzite = "pseudo-wurtzite"
-    /// The two classes fit about equally well (|ΔRw| below the threshold).
+    /// Best described by stackings between the two (polytypes, random stacking faults).
+    case mixedOrFaulted = "mixed-or-faulted"
+    /// No class is probable enough (the classes fit about equally well).
     case ambiguous
-    /// No model describes the curve (best Rw above the threshold).
+    /// No model describes the curve (foreign elements, best Rw above the threshold, or not a G(r) of a solid).
     case noMatch = "no-match"
 
-    /// The two structural classes a model can vote for.
+    /// The two structural classes of the Rw-margin rule (`Classifier`).
     public static let classes: [Verdict] = [.zincblendeLike, .pseudoWurtzite]
+    /// The structural classes of the probability rule (`ClusterMiner`).
+    public static let structuralClasses: [Verdict] = [.zincblendeLike, .pseudoWurtzite, .mixedOrFaulted]
 
     /// The spelling used in output.
     public var description: String { rawValue }

@@ -51,6 +51,17 @@ public enum AtomicFile {
         try writeAll([(text, path)])
     }
 
+    /// Writes binary `data` to the regular file `path` through a temporary file and a rename.
+    public static func write(data: Data, to path: String) throws {
+        let url = URL(fileURLWithPath: path)
+        let tmp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)")
+        do { try data.write(to: tmp) } catch {
+            try? FileManager.default.removeItem(at: tmp)
+            throw WriteError(path: path, reason: error.localizedDescription)
+        }
+        try commit(tmp, to: path)
+    }
+
     /// Writes several files all or nothing: every text goes to its temporary file first, and
     /// only when all are written are they renamed into place.
     /// A path of "-" is standard output (at most one), written after the files.

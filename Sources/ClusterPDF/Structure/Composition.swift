@@ -16,4 +16,21 @@ public enum Composition {
         }
         return out.isEmpty ? nil : out.sorted()
     }
+
+    /// The inorganic core of a composition: elements inside parentheses only (`Cd35Se20(C2H3O2)30`)
+    /// are ligand atoms, and C, H, N and O are ligand atoms whenever at least two other elements
+    /// remain (so ZnO keeps its O). Returns the core elements and the stripped ones (sorted).
+    public static func core(of text: String) -> (core: [Element], ligand: [Element])? {
+        guard let all = elements(in: text) else { return nil }
+        var outside = "", depth = 0
+        for c in text {
+            if c == "(" || c == "[" { depth += 1; continue }
+            if c == ")" || c == "]" { depth = max(0, depth - 1); continue }
+            if depth == 0 { outside.append(c) }
+        }
+        var core = Set(elements(in: outside) ?? all)
+        let organic = Set(["C", "H", "N", "O"].compactMap { Element(symbol: $0) })
+        if core.subtracting(organic).count >= 2 { core.subtract(organic) }
+        return (core.sorted(), Set(all).subtracting(core).sorted())
+    }
 }

@@ -9,4 +9,11 @@ public enum JSONOutput {
         enc.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return String(decoding: try enc.encode(value), as: UTF8.self)
     }
+
+    /// The same on one line (JSON Lines records).
+    public static func compactString<T: Encodable>(_ value: T) throws -> String {
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try enc.encode(value), as: UTF8.self)
+    }
 }

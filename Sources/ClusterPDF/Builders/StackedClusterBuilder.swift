@@ -1,0 +1,128 @@
+import Foundation
+
+/// Builds finite tetrahedral clusters (cation–anion binaries) of any stacking sequence and shape:
+/// zincblende, wurtzite, polytypes and faulted stackings, cut as spheres, spheroids, hexagonal
+/// prisms, bullets or cubic polyhedra, with a surface rule.
+///
+/// Geometry: close-packed double layers, lateral lattice a1 = a(1, 0, 0), a2 = a(½, √3/2, 0),
+/// the three lateral positions A, B, C at 0, (a1 + a2)/3, 2(a1 + a2)/3; layer k (cations) at height
+/// k·h with its anion at k·h + b_z directly above. Zincblende uses a = a_zb/√2, h = a_zb/√3,
+/// b_z = ¾h (ideal tetrahedra, `MaterialTable`); wurtzite the tabulated a, c/2 and u·c; mixed
+/// stackings interpolate linearly in their cubic fraction.
+public enum StackedClusterBuilder {
+    /// Where the cut is centred (the origin of the result).
+    public enum Center: String, Sendable, Hashable, Codable, CaseIterable {
+        /// On a cation.
+        case cation
+        /// On an anion (the one bonded to that cation along z).
+        case anion
+        /// Mid-way along that cation–anion bond.
+        case bond
+    }
+
+    /// In-plane lattice constant a, layer spacing h and axial bond b_z (Å) for `cubicFraction`.
+    public static func geometry(cation: Element, anion: Element, cubicFraction: Double) throws -> (a: Double, h: Double, bz: Double) {
+        guard let azb = MaterialTable.zincblendeA(cation, anion) ?? MaterialTable.wurtziteCell(cation, anion).map({ $0.a * 2.0.squareRoot() }) else {
+            throw CrystalBuilder.BuildError(description: "no tabulated lattice constant for \(cation)\(anion)")
+        }
+        let zb = (a: azb / 2.0.squareRoot(), h: azb / 3.0.squareRoot(), bz: 0.75 * azb / 3.0.squareRoot())
+        let w = MaterialTable.wurtziteCell(cation, anion).map { (a: $0.a, h: $0.c / 2, bz: $0.u * $0.c) } ?? zb
+        let x = 1 - min(1, max(0, cubicFraction))
+        return ((1 - x) * zb.a + x * w.a, (1 - x) * zb.h + x * w.h, (1 - x) * zb.bz + x * w.bz)
+    }
+
+    /// Indices of the double layers a cut can contain (their cation or anion lies within the
+    /// shape's axial extent), for the stacking actually present in a cluster.
+    public static func layerRange(shape: ParticleShape, center: Center, h: Double, bz: Double) -> ClosedRange<Int> {
+        let z0: Double = center == .cation ? 0 : center == .anion ? bz : bz / 2
+        let ext = shape.extent.axial
+        let lo = Int(((z0 - ext - bz) / h).rounded(.up)), hi = Int(((z0 + ext) / h).rounded(.down))
+        return lo...max(lo, hi)
+    }
+
+    /// Fraction of cubic layers among the double layers of the cut (the stacking the cluster
+    /// really has: a small cut of a faulted sequence may contain no fault at all).
+    public static func cubicFraction(cation: Element, anion: Element, stacking: StackingSequence, shape: ParticleShape, center: Center) -> Double {
+        guard let g = try? geometry(cation: cation, anion: anion, cubicFraction: stacking.cubicFraction) else { return stacking.cubicFraction }
+        let range = layerRange(shape: shape, center: center, h: g.h, bz: g.bz)
+        // A layer's stacking is cubic or hexagonal by its two neighbours: include one more on each side.
+        return StackingSequence.cubicFraction(of: stacking.letters((range.lowerBound - 1)...(range.upperBound + 1)))
+    }
+
+    /// The cluster of `stacking` inside `shape` around `center`, trimmed by `surface`.
+    public static func build(cation: Element, anion: Element, stacking: StackingSequence, shape: ParticleShape,
+                             center: Center = .cation, surface: SurfaceRule = SurfaceRule()) throws -> Structure {
+        guard shape.radius > 0, shape.radius <= 200, shape.aspect > 0, shape.aspect <= 10 else {
+            throw CrystalBuilder.BuildError(description: "shape radius must be in (0, 200] Å and aspect in (0, 10]")
+        }
+        let g = try geometry(cation: cation, anion: anion, cubicFraction: stacking.kind == .faulted ? stacking.cubicFraction : stacking.kind.nominalCubicFraction)
+        let a1 = SIMD3(g.a, 0, 0), a2 = SIMD3(g.a / 2, g.a * 3.0.squareRoot() / 2, 0)
+        let offsets = [SIMD3<Double>.zero, (a1 + a2) / 3, (a1 + a2) * (2.0 / 3)]
+        let origin: SIMD3<Double> = center == .cation ? .zero : center == .anion ? SIMD3(0, 0, g.bz) : SIMD3(0, 0, g.bz / 2)
+        let ext = shape.extent
+        let kmax = Int(((ext.axial + g.h) / g.h).rounded(.up)) + 1
+        let n = Int((ext.lateral * 2 / g.a).rounded(.up)) + 2
+        let letters = stacking.letters(-kmax...kmax)
+        var atoms = [Atom]()
+        for (index, k) in (-kmax...kmax).enumerated() {
+            let z = Double(k) * g.h
+            for i in -n...n { for j in -n...n {
+                let lateral = a1 * Double(i) + a2 * Double(j) + offsets[letters[index]]
+                let c = SIMD3(lateral.x, lateral.y, z) - origin
+                if shape.contains(c) { atoms.append(Atom(element: cation, position: c)) }
+                let an = c + SIMD3(0, 0, g.bz)
+                if shape.contains(an) { atoms.append(Atom(element: anion, position: an)) }
+            } }
+        }
+        atoms.sort { l, r in
+            let dl = (l.position * l.position).sum(), dr = (r.position * r.position).sum()
+            if abs(dl - dr) > 1e-9 { return dl < dr }
+            if l.element != r.element { return l.element < r.element }
+            return (l.position.x, l.position.y, l.position.z) < (r.position.x, r.position.y, r.position.z)
+        }
+        var s = Structure(title: "", atoms: atoms)
+        s = trim(s, rule: surface, bond: (g.h * 0.75 + g.bz) / 2)
+        guard s.count >= 2 else { throw CrystalBuilder.BuildError(description: "the \(shape.name) cut leaves fewer than two atoms") }
+        s.title = "\(s.formula) \(stacking.name) \(shape.name) centre \(center.rawValue) surface \(surface.name)"
+        return s
+    }
+
+    /// Applies `rule` with bonds counted between unlike elements within 1.2 × `bond` (Å).
+    public static func trim(_ s: Structure, rule: SurfaceRule, bond: Double) -> Structure {
+        var out = s
+        out.atoms = trimmedIndices(s, rule: rule, bond: bond).map { s.atoms[$0] }
+        return out
+    }
+
+    /// Indices (ascending) of the atoms `rule` keeps.
+    static func trimmedIndices(_ s: Structure, rule: SurfaceRule, bond: Double) -> [Int] {
+        var keep = Array(s.atoms.indices)
+        if rule.minimumBonds > 1 {
+            var neighbours = [[Int]](repeating: [], count: s.count)
+            NeighborSearch(structure: s, cutoff: 1.2 * bond).forEachNeighbor { i, j, _ in
+                if s.atoms[i].element != s.atoms[j].element { neighbours[i].append(j) }
+            }
+            var degree = neighbours.map(\.count)
+            var removed = [Bool](repeating: false, count: s.count)
+            var queue = s.atoms.indices.filter { degree[$0] < rule.minimumBonds }
+            for i in queue { removed[i] = true }
+            while let i = queue.popLast() {
+                for j in neighbours[i] where !removed[j] {
+                    degree[j] -= 1
+                    if degree[j] < rule.minimumBonds { removed[j] = true; queue.append(j) }
+                }
+            }
+            keep = keep.filter { !removed[$0] }
+        }
+        let kept = Structure(title: "", atoms: keep.map { s.atoms[$0] })
+        if rule.stoichiometric, kept.elements.count == 2 {
+            // Tag atoms by index in the label to map the trimmed result back.
+            var tagged = kept
+            for k in tagged.atoms.indices { tagged.atoms[k].label = String(keep[k]) }
+            let trimmed = ClusterCarver.trimToStoichiometry(tagged, target: [kept.elements[0]: 1, kept.elements[1]: 1],
+                                                            bonds: BondCriterion(globalCutoff: 1.2 * bond))
+            keep = trimmed.atoms.compactMap { Int($0.label) }.sorted()
+        }
+        return keep
+    }
+}

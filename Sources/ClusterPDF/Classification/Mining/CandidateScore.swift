@@ -1,0 +1,88 @@
+import Foundation
+
+/// One candidate's agreement with a curve, with what it is.
+public struct CandidateScore: Codable, Sendable {
+    /// Unique name (the recipe, `CandidateSpec.name`, or a library file name).
+    public var name: String
+    /// Structure family.
+    public var family: ModelLibrary.Family
+    /// Formula.
+    public var formula: String
+    /// Number of atoms.
+    public var atoms: Int
+    /// Largest interatomic distance (Å).
+    public var diameter: Double
+    /// Diameter of a sphere of bulk density with the same number of atoms (Å).
+    public var equivalentDiameter: Double
+    /// Shape ("sphere", "hexagonal-prism c/a 1.00", "tetrahedron (cation facets)", "attenuated crystal", …).
+    public var shape: String
+    /// Fraction of cubic stacking (0 wurtzite … 1 zincblende); nil for library structures.
+    public var cubicFraction: Double?
+    /// The recipe that rebuilds it (generated candidates).
+    public var recipe: CandidateSpec?
+    /// How many other recipes gave an identical pair histogram.
+    public var duplicates: Int
+    /// Rw: of the full refinement when `refined`, else of the screening.
+    public var rw: Double
+    /// Scale, zoom, Uiso (Å²), δ2 (Å²) of the best fit found.
+    public var scale: Double, zoom: Double, uiso: Double, delta2: Double
+    /// Whether `rw` comes from the full refinement (global stage + Levenberg–Marquardt).
+    public var refined: Bool
+    /// Number of free parameters counted in the BIC.
+    public var freeParameters: Int
+    /// BIC − smallest BIC of all candidates.
+    public var deltaBIC: Double
+    /// Posterior weight of this candidate (all candidates sum to 1).
+    public var weight: Double
+    /// Attenuated-crystal models: particle diameter psize (Å).
+    public var psize: Double?
+}
+
+extension CandidateScore {
+    /// Fraction of cubic stacking up to which a faulted cluster counts as wurtzite-like
+    /// (pseudo-wurtzite class), and from which it counts as zincblende-like.
+    public static let classStackingLimits = (wurtzite: 0.25, zincblende: 0.75)
+
+    /// The class this candidate votes for: its family's class, except that a faulted stacking
+    /// dominated by one stacking (at most a quarter cubic, or at least three quarters) votes for
+    /// that stacking's class; only stackings in between are mixed-or-faulted.
+    public var verdictClass: Verdict {
+        guard family == .faulted, let f = cubicFraction else { return family.verdictClass }
+        if f <= CandidateScore.classStackingLimits.wurtzite + 1e-9 { return .pseudoWurtzite }
+        if f >= CandidateScore.classStackingLimits.zincblende - 1e-9 { return .zincblendeLike }
+        return .mixedOrFaulted
+    }
+}
+
+/// The mining result of one family.
+public struct FamilySummary: Codable, Sendable {
+    /// The family.
+    public var family: ModelLibrary.Family
+    /// Its probability (families sum to 1).
+    public var probability: Double
+    /// Distinct candidates of the family that were screened.
+    public var candidates: Int
+    /// Its best candidate.
+    public var best: CandidateScore
+    /// Equivalent diameters (Å) spanned by the family's candidates statistically indistinguishable
+    /// from its best (ΔBIC ≤ 2 from the family's best).
+    public var diameterRange: ClosedRange<Double>
+    /// Atom counts spanned by the same candidates.
+    public var atomRange: ClosedRange<Int>
+    /// How many candidates are indistinguishable from the best.
+    public var indistinguishable: Int
+}
+
+/// Where the candidates of a classification came from, so that a result can be reproduced.
+public struct LibraryRecord: Codable, Sendable, Hashable {
+    /// Generator version (`CandidateSpace.version`).
+    public var generator: String
+    /// Cache key of the generated space (digest of generator, space and lattice constants).
+    public var spaceKey: String
+    /// Digest of every candidate used (generated recipes and library files' contents).
+    public var hash: String
+    /// Number of generated recipes, distinct candidates and extra (library, `--add`) models.
+    public var recipes: Int, distinct: Int, extra: Int
+    /// Library directories and files used besides the built-in generator (none by default).
+    public var sources: [String]
+}

@@ -1,0 +1,245 @@
+import Foundation
+
+/// Classification by cluster mining: screens thousands of generated candidate clusters of the
+/// data's binary (`CandidateSpace`) against a curve, refines the best of each family with the
+/// exact engine, turns the fits into family probabilities (`MiningThresholds`) and gives a verdict
+/// with its reasons, the best candidate of each family and a size range.
+///
+/// Stages: (1) every candidate on a coarse (U, δ2) pair × 17 zooms with the fast `ScreeningModel`;
+/// (2) the best `secondPassFraction` of each family (at least `secondPassMinimum`) on the full
+/// 6 × 3 (U, δ2) grid; (3) the best `finalistsPerFamily` of each family, the attenuated crystals
+/// (zincblende and wurtzite, sphere envelope) and any extra models refined like `fit` does. The
+/// result depends only on the curve, the options and the candidates — never on the working directory.
+public struct ClusterMiner: Sendable {
+    /// Settings of the miner.
+    public struct Options: Sendable {
+        /// Candidate space generated for the data's binary.
+        public var space = CandidateSpace.standard
+        /// Refinement options of the finalists (data-setting overrides, free parameters).
+        public var refinement = Classifier.defaultOptions
+        /// Decision rule.
+        public var thresholds = MiningThresholds.calibrated
+        /// Elements of the sample (overrides the data header's composition).
+        public var elements: [Element]?
+        /// Where candidate sets come from: memory, then the disk cache (default directory), then generated.
+        public var store = CandidateStore(cache: CandidateCache(directory: CandidateCache.defaultDirectory))
+        /// Extra models (library directories, `--add`), refined as finalists.
+        public var extraModels: [ClassifierModel] = []
+        /// Library directories / files the extra models came from (recorded).
+        public var extraSources: [String] = []
+        /// Attenuated-crystal models of the binary are refined too.
+        public var includeCrystals = true
+        /// Finalists refined per family.
+        public var finalistsPerFamily = 3
+        /// Fraction of each family screened on the full grid, and its minimum count.
+        public var secondPassFraction = 0.1, secondPassMinimum = 12
+        /// Candidates listed in the result.
+        public var listed = 25
+        /// Worker threads.
+        public var threads = ProcessInfo.processInfo.activeProcessorCount
+        /// Default options.
+        public init() {}
+    }
+
+    /// The options.
+    public var options: Options
+    /// A miner with `options`.
+    public init(options: Options = Options()) { self.options = options }
+
+    /// Screened fit of one candidate.
+    struct Screened: Sendable { var rw = Double.infinity, scale = 0.0, zoom = 1.0, uiso = 0.0, delta2 = 0.0 }
+
+    /// Classifies `curve`; the refinement results of the finalists come with it (best first).
+    public func classify(_ curve: MeasuredCurve) throws -> (Classification, [RefinementResult]) {
+        let o = options
+        let settings = try DataSettings.resolve(curve, overrides: o.refinement.overrides, fitRange: Defaults.fitRange)
+        var notes = [String]()
+        let range = settings.rmin.value...settings.rmax.value
+        func noMatch(_ reason: String, library: LibraryRecord? = nil, screened: Int? = nil) -> (Classification, [RefinementResult]) {
+            (Classification(curve: curve.path, verdict: .noMatch, bestModel: "", bestRw: 1, bestByClass: [:], margin: nil,
+                            rmin: range.lowerBound, rmax: range.upperBound, qmin: settings.qmin.value, qmax: settings.qmax.value,
+                            settings: settings, thresholds: .calibrated, warnings: [], scores: [],
+                            probabilities: [:], families: [], candidates: [], candidatesScreened: screened ?? 0, rule: o.thresholds,
+                            library: library, noMatchReason: reason, notes: notes), [])
+        }
+        // Not a G(r) of a solid: nothing (or nothing finite) in the fit range.
+        let inRange = zip(curve.x, curve.y).filter { range.contains($0.0) }.map(\.1)
+        let peak = inRange.map(abs).max() ?? 0
+        if !(peak > 0) || inRange.count < 5 {
+            return noMatch("not a G(r) of a solid: the curve is zero everywhere in the fit range \(range.lowerBound)–\(range.upperBound) Å")
+        }
+        // Composition → the binary.
+        let elements: [Element]
+        if let e = o.elements {
+            elements = e.sorted()
+        } else if let text = curve.header["composition"], let c = Composition.core(of: text) {
+            elements = c.core
+            if !c.ligand.isEmpty { notes.append("ligand atoms \(c.ligand.map(\.symbol).joined(separator: ", ")) stripped from the composition '\(text)'") }
+        } else {
+            elements = [Element(symbol: "Cd")!, Element(symbol: "Se")!]
+            notes.append("no composition in the data header or --elements: candidates are CdSe (give --elements to change)")
+        }
+        let available = Set(MaterialTable.zincblende.keys).union(MaterialTable.wurtzite.keys).sorted()
+        let availableElements = Set(available.flatMap { Composition.elements(in: $0) ?? [] }).sorted().map(\.symbol)
+        guard elements.count == 2, let cation = elements.first(where: { !$0.isAnionLike }), let anion = elements.first(where: { $0.isAnionLike }),
+              MaterialTable.zincblendeA(cation, anion) != nil || MaterialTable.wurtziteCell(cation, anion) != nil else {
+            let extra = o.extraModels.filter { Set($0.structure.elements) == Set(elements) }
+            if extra.isEmpty {
+                return noMatch("no candidate contains \(elements.map(\.symbol).joined(separator: ", ")): candidates are generated for the binaries "
+                               + "\(available.joined(separator: ", ")) (elements \(availableElements.joined(separator: ", "))); add a model with --add or --library")
+            }
+            return try classifyExtra(curve, extra, settings: settings, notes: notes)
+        }
+        // Candidates.
+        // Generation (once per run and space) uses every core: other workers wait for it anyway.
+        let set = o.store.candidates(space: o.space, cation: cation, anion: anion, threads: ProcessInfo.processInfo.activeProcessorCount)
+        let extra = o.extraModels.filter { Set($0.structure.elements).isSubset(of: Set(elements)) }
+        // Screening.
+        let model = ScreeningModel(curve: curve, range: range, qmin: settings.qmin.value, qmax: settings.qmax.value,
+                                   qdamp: settings.qdamp.value, radiation: settings.radiation.value)
+        let screened = screen(set, model: model)
+        // Finalists.
+        var byFamily = [ModelLibrary.Family: [Int]]()
+        for (i, e) in set.entries.enumerated() where screened[i].rw.isFinite { byFamily[e.spec.family, default: []].append(i) }
+        var finalists = [Int]()
+        for fam in ModelLibrary.Family.allCases {
+            guard let idx = byFamily[fam] else { continue }
+            finalists += idx.sorted { (screened[$0].rw, $0) < (screened[$1].rw, $1) }.prefix(o.finalistsPerFamily)
+        }
+        var models = [ClassifierModel]()
+        var modelCandidate = [Int?]()
+        for i in finalists {
+            guard let s = try? set.entries[i].spec.build() else { continue }
+            models.append(ClassifierModel(name: set.entries[i].spec.name, path: "generated:" + set.entries[i].spec.name, family: set.entries[i].spec.family, structure: s))
+            modelCandidate.append(i)
+        }
+        if o.includeCrystals {
+            for wurtzite in [false, true] {
+                let cell = wurtzite ? try CrystalBuilder.wurtzite(cation: cation, anion: anion) : try CrystalBuilder.zincblende(cation: cation, anion: anion)
+                guard let crystal = Crystal(symmetrizing: cell) else { continue }
+                let name = "\(cation.symbol)\(anion.symbol)-\(wurtzite ? "wurtzite" : "zincblende").cif"
+                models.append(ClassifierModel(name: name, path: "builtin:" + name, family: wurtzite ? .wurtziteLike : .zincblendeLike, structure: cell, crystal: crystal))
+                modelCandidate.append(nil)
+            }
+        }
+        for m in extra { models.append(m); modelCandidate.append(nil) }
+        var full = o.refinement
+        full.threads = 1
+        full.uncertainties = false
+        let classifier = Classifier(models: models, options: full)
+        let refined = try classifier.refine(models, Array(models.indices), curve: curve, options: full, threads: o.threads)
+        // Scores of every candidate (refined where available).
+        var scores = [CandidateScore]()
+        var refinedByCandidate = [Int: RefinementResult]()
+        for (k, i) in modelCandidate.enumerated() { if let i, let r = refined[k] { refinedByCandidate[i] = r } }
+        let azb = MaterialTable.zincblendeA(cation, anion) ?? (MaterialTable.wurtziteCell(cation, anion)?.a ?? 4) * 2.0.squareRoot()
+        for (i, e) in set.entries.enumerated() {
+            let h = e.histogram
+            var sc = CandidateScore(name: e.spec.name, family: e.spec.family, formula: formula(h), atoms: h.atomCount, diameter: h.maximumDistance,
+                                    equivalentDiameter: h.equivalentDiameter(bulkA: azb), shape: e.spec.shapeName, cubicFraction: e.spec.cubicFraction,
+                                    recipe: e.spec, duplicates: e.duplicates, rw: screened[i].rw, scale: screened[i].scale, zoom: screened[i].zoom,
+                                    uiso: screened[i].uiso, delta2: screened[i].delta2, refined: false, freeParameters: 4, deltaBIC: 0, weight: 0, psize: nil)
+            if let r = refinedByCandidate[i], r.rw.isFinite, r.rw <= sc.rw {
+                sc.rw = r.rw; sc.scale = r.value(.scale) ?? 0; sc.zoom = r.value(.zoom) ?? 1; sc.uiso = r.meanUiso; sc.delta2 = r.value(.delta2) ?? 0
+                sc.refined = true; sc.freeParameters = r.freeParameters
+            }
+            guard sc.rw.isFinite else { continue }
+            scores.append(sc)
+        }
+        for (k, m) in models.enumerated() where modelCandidate[k] == nil {
+            guard let r = refined[k], r.rw.isFinite else { continue }
+            let psize = r.value(.envelope(.psize))
+            scores.append(CandidateScore(name: m.name, family: m.family, formula: m.structure.formula, atoms: m.structure.count,
+                                         diameter: psize ?? CandidateHistogram(structure: m.structure).maximumDistance,
+                                         equivalentDiameter: psize ?? CandidateHistogram(structure: m.structure).maximumDistance,
+                                         shape: m.crystal != nil ? "attenuated crystal (sphere)" : "library model", cubicFraction: nil, recipe: nil,
+                                         duplicates: 0, rw: r.rw, scale: r.value(.scale) ?? 0, zoom: r.value(.zoom) ?? 1, uiso: r.meanUiso,
+                                         delta2: r.value(.delta2) ?? 0, refined: true, freeParameters: r.freeParameters, deltaBIC: 0, weight: 0, psize: psize))
+        }
+        guard !scores.isEmpty else { throw SettingsError.invalid("no candidate could be fitted to \(curve.path)") }
+        let probabilities = MiningProbabilities(scores: scores, rmin: range.lowerBound, rmax: range.upperBound, qmax: settings.qmax.value,
+                                                temperature: o.thresholds.temperature)
+        scores = probabilities.scores
+        let order = scores.indices.sorted { (scores[$0].rw, scores[$0].name) < (scores[$1].rw, scores[$1].name) }
+        let best = scores[order[0]]
+        // Verdict.
+        var verdict: Verdict
+        var reason: String?
+        let classP = probabilities.classProbabilities
+        if !(best.rw <= o.thresholds.noMatchRw) {
+            verdict = .noMatch
+            reason = String(format: "the best candidate (%@) has Rw %.3f, above the no-match threshold %.2f: nothing generated resembles the curve", best.name, best.rw, o.thresholds.noMatchRw)
+        } else if let top = classP.max(by: { ($0.value, $1.key.rawValue) < ($1.value, $0.key.rawValue) }), top.value >= o.thresholds.probability {
+            verdict = top.key
+        } else {
+            verdict = .ambiguous
+        }
+        // Refinement results and model scores of the finalists, best first.
+        let refinedOrder = refined.keys.sorted { (refined[$0]!.rw, $0) < (refined[$1]!.rw, $1) }
+        let results = refinedOrder.map { refined[$0]! }
+        let modelScores = refinedOrder.map { ModelScore(model: models[$0], result: refined[$0]!) }
+        var bestByClass = [Verdict: ModelScore]()
+        for s in modelScores where bestByClass[s.family.verdictClass] == nil { bestByClass[s.family.verdictClass] = s }
+        var margin: Double?
+        if let zb = bestByClass[.zincblendeLike], let pw = bestByClass[.pseudoWurtzite] { margin = zb.rw - pw.rw }
+        let warnings = results.first?.warnings ?? []
+        let record = LibraryRecord(generator: CandidateSpace.version, spaceKey: set.key,
+                                   hash: StableHash.hex(set.key + extra.map { $0.name + XYZWriter.string($0.structure) }.joined()),
+                                   recipes: set.recipes, distinct: set.entries.count, extra: extra.count, sources: o.extraSources)
+        let c = Classification(curve: curve.path, verdict: verdict, bestModel: best.name, bestRw: best.rw, bestByClass: bestByClass, margin: margin,
+                               rmin: range.lowerBound, rmax: range.upperBound, qmin: settings.qmin.value, qmax: settings.qmax.value,
+                               settings: settings, thresholds: .calibrated, warnings: warnings, scores: modelScores,
+                               probabilities: classP, families: probabilities.families, candidates: order.prefix(o.listed).map { scores[$0] },
+                               candidatesScreened: set.entries.count + extra.count + (o.includeCrystals ? 2 : 0), rule: o.thresholds,
+                               library: record, noMatchReason: reason, notes: notes.isEmpty ? nil : notes)
+        return (c, results)
+    }
+
+    /// Classification with only extra models (a binary the generator does not know).
+    func classifyExtra(_ curve: MeasuredCurve, _ extra: [ClassifierModel], settings: DataSettings, notes: [String]) throws -> (Classification, [RefinementResult]) {
+        var c = Classifier(models: extra, options: options.refinement)
+        c.thresholds = ClassificationThresholds(ambiguousMargin: ClassificationThresholds.calibrated.ambiguousMargin, noMatchRw: options.thresholds.noMatchRw)
+        var (out, results) = try c.classify(curve, threads: options.threads)
+        out.notes = notes + ["the generator has no candidates for these elements: only the added models were fitted"]
+        if out.verdict == .noMatch { out.noMatchReason = String(format: "best Rw %.3f is above the no-match threshold %.2f", out.bestRw, options.thresholds.noMatchRw) }
+        return (out, results)
+    }
+
+    /// Formula of a histogram's composition ("Cd35Se20").
+    func formula(_ h: CandidateHistogram) -> String {
+        zip(h.elements, h.atomCounts).map { "\($0.symbol)\($1)" }.joined()
+    }
+
+    /// Screens every candidate: pass 1 on the coarse grid, pass 2 for the best of each family.
+    func screen(_ set: CandidateSet, model: ScreeningModel) -> [Screened] {
+        let n = set.entries.count
+        let out = SharedBuffer<Screened>(repeating: Screened(), count: n)
+        let weighted = SharedBuffer<[Float]?>(repeating: nil, count: n)
+        let lows = SharedBuffer<[Float]?>(repeating: nil, count: n)
+        @Sendable func run(_ i: Int, grid: [(Double, Double)]) {
+            guard let h = weighted.pointer[i] ?? model.weightedHistogram(set.entries[i].histogram) else { return }
+            let low = lows.pointer[i] ?? model.lowQPart(h)
+            weighted.pointer[i] = h; lows.pointer[i] = low
+            var buffer = [Float](repeating: 0, count: model.modelCount)
+            var best = out.pointer[i]
+            for (u, d2) in grid {
+                model.curve(h, low: low, uiso: u, delta2: d2, into: &buffer)
+                let z = model.bestZoom(buffer)
+                if z.rw < best.rw { best = Screened(rw: z.rw, scale: z.scale, zoom: z.zoom, uiso: u, delta2: d2) }
+            }
+            out.pointer[i] = best
+        }
+        ParallelBlocks.run(blocks: n, threads: options.threads) { i, _ in run(i, grid: ScreeningModel.firstPass) }
+        var second = [Int]()
+        var byFamily = [ModelLibrary.Family: [Int]]()
+        let first = out.array
+        for i in 0..<n { byFamily[set.entries[i].spec.family, default: []].append(i) }
+        for (_, idx) in byFamily {
+            let k = max(options.secondPassMinimum, Int((Double(idx.count) * options.secondPassFraction).rounded(.up)))
+            second += idx.sorted { (first[$0].rw, $0) < (first[$1].rw, $1) }.prefix(k)
+        }
+        let secondPass = second.sorted()
+        ParallelBlocks.run(blocks: secondPass.count, threads: options.threads) { k, _ in run(secondPass[k], grid: ScreeningModel.secondPass) }
+        return out.array
+    }
+}

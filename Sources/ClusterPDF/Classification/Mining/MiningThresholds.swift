@@ -1,0 +1,32 @@
+import Foundation
+
+/// The decision rule of the mining classifier, with its calibrated numbers.
+///
+/// Candidates are weighted by BIC: χ²_m = (N_eff − k_best)·(Rw_m/Rw_best)², with N_eff =
+/// (rmax − rmin)·Qmax/π the number of independent points of the oversampled G(r) and the noise
+/// level taken from the best fit (G(r) files rarely carry usable uncertainties);
+/// BIC_m = χ²_m + k_m ln N_eff; weight ∝ prior·exp(−ΔBIC/(2·temperature)), each family getting the
+/// same prior mass shared among its candidates. Family probabilities are the summed weights. Class
+/// probabilities sum the candidates by the class they vote for (`CandidateScore.verdictClass`):
+/// zincblende-like and wurtzite-like/pseudo-wurtzite by family, faulted stackings by their cubic
+/// fraction (≤ ¼ pseudo-wurtzite class, ≥ ¾ zincblende-like, in between mixed-or-faulted).
+///
+/// Verdict: `no-match` when the curve is not a G(r) of a solid, its elements are in no candidate,
+/// or the best Rw exceeds `noMatchRw`; else the class whose probability reaches `probability`;
+/// else `ambiguous`.
+public struct MiningThresholds: Codable, Sendable, Hashable {
+    /// Class probability needed for a verdict.
+    public var probability: Double
+    /// Best Rw above which nothing describes the curve.
+    public var noMatchRw: Double
+    /// Temperature of the BIC weights (1: plain BIC; larger: broader, for misfit that is not noise).
+    public var temperature: Double
+
+    /// A rule.
+    public init(probability: Double, noMatchRw: Double, temperature: Double) {
+        self.probability = probability; self.noMatchRw = noMatchRw; self.temperature = temperature
+    }
+
+    /// Values set with `clusterpdf calibrate --mining` (README, "Classifier calibration").
+    public static let calibrated = MiningThresholds(probability: 0.9, noMatchRw: 0.7, temperature: 1)
+}

@@ -1,0 +1,235 @@
+import XCTest
+@testable import ClusterPDF
+
+/// Candidate generation, fast screening, probabilities and verdicts of the mining classifier.
+final class ClusterMiningTests: XCTestCase {
+    let cd = Element(symbol: "Cd")!, se = Element(symbol: "Se")!
+
+    /// A miner over the quick space with an in-memory store shared by the tests of one run.
+    static let store = CandidateStore(cache: nil)
+    func quickMiner(_ configure: (inout ClusterMiner.Options) -> Void = { _ in }) -> ClusterMiner {
+        var o = ClusterMiner.Options()
+        o.space = .quick
+        o.store = ClusterMiningTests.store
+        o.threads = 2
+        configure(&o)
+        return ClusterMiner(options: o)
+    }
+
+    func testStackingSequences() {
+        XCTAssertEqual(StackingSequence(.zincblende).letters(0...5), [0, 1, 2, 0, 1, 2])
+        XCTAssertEqual(StackingSequence(.wurtzite).letters(-2...3), [0, 1, 0, 1, 0, 1])
+        XCTAssertEqual(StackingSequence.cubicFraction(of: StackingSequence(.polytype4H).letters(-40...40)), 0.5, accuracy: 0.02)
+        XCTAssertEqual(StackingSequence.cubicFraction(of: StackingSequence(.polytype6H).letters(-60...60)), 2.0 / 3, accuracy: 0.02)
+        XCTAssertEqual(StackingSequence.cubicFraction(of: StackingSequence(.zincblende).letters(-9...9)), 1)
+        XCTAssertEqual(StackingSequence.cubicFraction(of: StackingSequence(.wurtzite).letters(-9...9)), 0)
+        for p in [0.1, 0.5, 0.9] {
+            let s = StackingSequence(faultedWithCubicFraction: p, seed: 3)
+            let long = s.letters(-600...600)
+            XCTAssertEqual(StackingSequence.cubicFraction(of: long), p, accuracy: 0.05, "p = \(p)")
+            // No two neighbouring layers on the same site (a close-packed stacking), same layers whatever range is asked.
+            XCTAssertFalse(zip(long, long.dropFirst()).contains { $0 == $1 })
+            XCTAssertEqual(s.letters(-5...7), Array(long[595...607]))
+            XCTAssertEqual(s.letters(-5...7), StackingSequence(faultedWithCubicFraction: p, seed: 3).letters(-5...7), "deterministic")
+        }
+        XCTAssertNotEqual(StackingSequence(faultedWithCubicFraction: 0.5, seed: 1).letters(0...40), StackingSequence(faultedWithCubicFraction: 0.5, seed: 2).letters(0...40))
+    }
+
+    /// Sorted pair distances of two structures with the same composition.
+    func distances(_ s: Structure) -> [Double] {
+        var d = [Double]()
+        for i in s.atoms.indices { for j in (i + 1)..<s.count { d.append(simd_length(s.atoms[i].position - s.atoms[j].position)) } }
+        return d.sorted()
+    }
+
+    /// The stacked builder gives exactly the spheres carved from the bulk cells.
+    func testStackedSpheresEqualCarvedBulk() throws {
+        for (kind, cell) in [(StackingSequence.Kind.zincblende, try CrystalBuilder.zincblende(cation: cd, anion: se)),
+                             (.wurtzite, try CrystalBuilder.wurtzite(cation: cd, anion: se))] {
+            let stacked = try StackedClusterBuilder.build(cation: cd, anion: se, stacking: StackingSequence(kind), shape: ParticleShape(.sphere, radius: 9))
+            let carved = try ClusterCarver.carve(cell, radius: 9)
+            XCTAssertEqual(stacked.composition, carved.composition, "\(kind)")
+            let a = distances(stacked), b = distances(carved)
+            XCTAssertEqual(a.count, b.count)
+            XCTAssertLessThan(zip(a, b).map { abs($0 - $1) }.max()!, 1e-6, "\(kind): same cluster up to orientation")
+        }
+        // Cubic polyhedra of zincblende keep the point symmetry: a cuboctahedron centred on a cation has
+        // every cation shell complete (12 cations at a/√2 around the centre).
+        let cubo = try StackedClusterBuilder.build(cation: cd, anion: se, stacking: StackingSequence(.zincblende), shape: ParticleShape(.cuboctahedron, radius: 9))
+        let first = cubo.atoms.filter { $0.element == cd && abs(simd_length($0.position) - 6.077 / 2.0.squareRoot()) < 1e-3 }
+        XCTAssertEqual(first.count, 12)
+    }
+
+    func testSurfaceRulesAndTetrahedra() throws {
+        let rule = SurfaceRule(minimumBonds: 2)
+        let s = try StackedClusterBuilder.build(cation: cd, anion: se, stacking: StackingSequence(faultedWithCubicFraction: 0.5, seed: 1),
+                                                shape: ParticleShape(.hexagonalPrism, radius: 10), center: .bond, surface: rule)
+        let stats = StructureStatistics(structure: s, criterion: BondCriterion(globalCutoff: 3.2))
+        XCTAssertGreaterThanOrEqual(stats.coordination.min()!, 2, "no atom with fewer than two bonds is left")
+        let cut = try StackedClusterBuilder.build(cation: cd, anion: se, stacking: StackingSequence(faultedWithCubicFraction: 0.5, seed: 1),
+                                                  shape: ParticleShape(.hexagonalPrism, radius: 10), center: .bond)
+        XCTAssertLessThan(s.count, cut.count)
+        let st = try StackedClusterBuilder.build(cation: cd, anion: se, stacking: StackingSequence(.wurtzite), shape: ParticleShape(.sphere, radius: 8),
+                                                 surface: SurfaceRule(minimumBonds: 2, stoichiometric: true))
+        XCTAssertEqual(st.composition[cd], st.composition[se])
+        let cation = try CandidateSpec(cation: cd, anion: se, generator: .tetrahedron(edge: 5, anionTerminated: false)).build()
+        let anion = try CandidateSpec(cation: cd, anion: se, generator: .tetrahedron(edge: 5, anionTerminated: true)).build()
+        XCTAssertEqual(cation.formula, "Cd35Se20")
+        XCTAssertEqual(anion.formula, "Cd20Se35")
+    }
+
+    /// Twisted cores relax to physical bonds; the untwisted bundle is already near the minimum.
+    func testPseudoWurtziteCoresRelax() throws {
+        let d = MaterialTable.bondLength(cd, se)!
+        for twist in [0.0, 30] {
+            let core = try PseudoWurtziteBuilder.build(cation: cd, anion: se, layers: 4, ring: 6, twistDegrees: twist)
+            XCTAssertEqual(core.composition[cd], 24); XCTAssertEqual(core.composition[se], 24)
+            let bonds = KeatingRelaxation.bonds(of: core, cutoff: 1.15 * d)
+            XCTAssertGreaterThan(bonds.count, 48)
+            for (i, j) in bonds {
+                XCTAssertEqual(simd_length(core.atoms[i].position - core.atoms[j].position), d, accuracy: 0.06 * d, "twist \(twist)")
+            }
+        }
+        // The force field's gradient is its derivative (central differences).
+        let s = try StackedClusterBuilder.build(cation: cd, anion: se, stacking: StackingSequence(.wurtzite), shape: ParticleShape(.sphere, radius: 6))
+        var x = try StructureTransforms.jitter(s, sigma: 0.1, seed: 4).atoms.map(\.position)
+        let ff = KeatingRelaxation(bonds: KeatingRelaxation.bonds(of: s, cutoff: 3.2), bondLength: d)
+        let (e0, g) = ff.energy(x)
+        let h = 1e-5
+        x[3].y += h; let ep = ff.energy(x).0; x[3].y -= 2 * h; let em = ff.energy(x).0
+        XCTAssertEqual((ep - em) / (2 * h), g[3].y, accuracy: 1e-5 * max(1, abs(g[3].y)))
+        let relaxed = ff.relax(Structure(title: "", atoms: s.atoms.indices.map { var a = s.atoms[$0]; a.position = x[$0]; return a }))
+        XCTAssertLessThan(ff.energy(relaxed.atoms.map(\.position)).0, e0 * 0.01)
+    }
+
+    /// The screening model reproduces the exact Debye G(r) (Rw against it below 0.04) and tells it
+    /// apart from another candidate.
+    func testScreeningModelMatchesExactEngine() throws {
+        let s = try StackedClusterBuilder.build(cation: cd, anion: se, stacking: StackingSequence(.polytype4H), shape: ParticleShape(.sphere, radius: 9))
+        for (u, d2) in [(0.006, 0.0), (0.012, 2.5), (0.025, 5.0)] {
+            var set = ScatteringSettings()
+            set.qmin = 1; set.qmax = 20; set.qdamp = 0.04; set.delta2 = d2
+            set.rmin = 1.0; set.rmax = 22; set.rstep = 0.01
+            set.displacements = DisplacementSettings(all: u)
+            let g = try DebyeCalculator(structure: s, settings: set).pairDistributionFunction()
+            let curve = MeasuredCurve(path: "exact", x: g.x, y: g.y)
+            let model = ScreeningModel(curve: curve, range: 1.5...20, qmin: 1, qmax: 20, qdamp: 0.04, radiation: .xray)
+            let h = model.weightedHistogram(CandidateHistogram(structure: s))!
+            var buffer = [Float](repeating: 0, count: model.modelCount)
+            model.curve(h, low: model.lowQPart(h), uiso: u, delta2: d2, into: &buffer)
+            let fit = model.bestZoom(buffer, zooms: [1])
+            XCTAssertLessThan(fit.rw, 0.04, "U \(u), δ2 \(d2)")
+            XCTAssertEqual(fit.scale, 1, accuracy: 0.05, "same normalisation as the exact engine")
+            let other = try StackedClusterBuilder.build(cation: cd, anion: se, stacking: StackingSequence(.zincblende), shape: ParticleShape(.sphere, radius: 6))
+            let ho = model.weightedHistogram(CandidateHistogram(structure: other))!
+            model.curve(ho, low: model.lowQPart(ho), uiso: u, delta2: d2, into: &buffer)
+            XCTAssertGreaterThan(model.bestZoom(buffer).rw, max(0.15, 4 * fit.rw), "another cluster is told apart")
+        }
+    }
+
+    /// The disk cache gives back exactly the generated set; a damaged file is ignored and rebuilt.
+    func testCacheRoundTrip() throws {
+        let dir = NSTemporaryDirectory() + "cpdf-cache-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var space = CandidateSpace.quick
+        space.radii = [5, 8]
+        let cache = CandidateCache(directory: dir)
+        let made = cache.candidates(space: space, cation: cd, anion: se, threads: 2)
+        XCTAssertFalse(made.fromCache); XCTAssertTrue(made.stored)
+        let read = cache.candidates(space: space, cation: cd, anion: se, threads: 2)
+        XCTAssertTrue(read.fromCache)
+        XCTAssertEqual(read.set.entries.count, made.set.entries.count)
+        for (a, b) in zip(read.set.entries, made.set.entries) {
+            XCTAssertEqual(a.spec, b.spec); XCTAssertEqual(a.duplicates, b.duplicates)
+            XCTAssertEqual(a.histogram.counts, b.histogram.counts); XCTAssertEqual(a.histogram.atomCounts, b.histogram.atomCounts)
+        }
+        XCTAssertGreaterThan(made.set.entries.map(\.duplicates).reduce(0, +), 0, "identical clusters from different recipes are kept once")
+        let path = cache.path(key: space.key(cation: cd, anion: se))
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        try data.prefix(data.count / 2).write(to: URL(fileURLWithPath: path))
+        XCTAssertFalse(cache.candidates(space: space, cation: cd, anion: se, threads: 2).fromCache, "truncated cache file rebuilt")
+        XCTAssertNotEqual(space.key(cation: cd, anion: se), CandidateSpace.quick.key(cation: cd, anion: se))
+    }
+
+    func testLigandCompositions() {
+        let c = Composition.core(of: "Cd35Se20(C2H3O2)30")!
+        XCTAssertEqual(c.core.map(\.symbol), ["Se", "Cd"].sorted { Element(symbol: $0)! < Element(symbol: $1)! })
+        XCTAssertEqual(Set(c.ligand.map(\.symbol)), ["C", "H", "O"])
+        XCTAssertEqual(Composition.core(of: "ZnO")!.core.map(\.symbol).sorted(), ["O", "Zn"])
+        XCTAssertEqual(Set(Composition.core(of: "In37P20(O2CCH2Ph)51")!.core.map(\.symbol)), ["In", "P"])
+        XCTAssertEqual(Set(Composition.core(of: "Cd S Se C H")!.core.map(\.symbol)), ["Cd", "S", "Se"])
+    }
+
+    /// Held-apart synthetic clusters (jittered, rescaled, noisy; sizes not in the candidate set) get
+    /// their family; Pt and all-zero curves get no-match with the reason.
+    func testSyntheticVerdictsAndNoMatch() throws {
+        var rng = SplitMix64(seed: 5)
+        let miner = quickMiner()
+        let tetra = try TetrahedronBuilder.build(cation: cd, anion: se, size: 6)
+        var curve = try ClassifierCalibration.simulate(tetra, rng: &rng)
+        curve.header["composition"] = "Cd56Se35(C2H3O2)42"
+        var (c, _) = try miner.classify(curve)
+        XCTAssertEqual(c.verdict, .zincblendeLike)
+        XCTAssertGreaterThanOrEqual(c.probabilities![.zincblendeLike]!, 0.95)
+        XCTAssertTrue(c.families![0].best.shape.hasPrefix("tetrahedron"), c.bestModel)
+        XCTAssertTrue(c.notes!.contains { $0.contains("ligand atoms H, C, O stripped") }, "ligand atoms stripped with a note: \(c.notes!)")
+        let wz = try StackedClusterBuilder.build(cation: cd, anion: se, stacking: StackingSequence(.wurtzite), shape: ParticleShape(.sphere, radius: 10.7))
+        curve = try ClassifierCalibration.simulate(wz, rng: &rng)
+        (c, _) = try miner.classify(curve)
+        XCTAssertEqual(c.verdict, .pseudoWurtzite, "\(c.probabilities!) \(c.candidates!.prefix(8).map { "\($0.name) \($0.rw) \($0.refined) \($0.deltaBIC)" })")
+        XCTAssertTrue(c.notes!.contains { $0.contains("no composition") })
+
+        var pt = curve
+        pt.header["composition"] = "Pt"
+        (c, _) = try miner.classify(pt)
+        XCTAssertEqual(c.verdict, .noMatch)
+        XCTAssertTrue(c.noMatchReason!.contains("Pt") && c.noMatchReason!.contains("Cd"), c.noMatchReason!)
+        let zero = MeasuredCurve(path: "zero.gr", x: curve.x, y: curve.x.map { _ in 0 }, header: ["composition": "CdSe"])
+        (c, _) = try miner.classify(zero)
+        XCTAssertEqual(c.verdict, .noMatch)
+        XCTAssertTrue(c.noMatchReason!.contains("not a G(r)"), c.noMatchReason!)
+        XCTAssertNoThrow(try JSONOutput.string(c), "no NaN or infinity in the record")
+    }
+
+    /// Measured curves (quick space): bulk → wurtzite family p ≥ 0.95; the 2–5 nm particles get a
+    /// verdict and a size within ±20 % of the attenuated crystal's psize of the same run.
+    func testMeasuredCurves() throws {
+        let miner = quickMiner()
+        let (bulk, _) = try miner.classify(try MeasuredCurveReader.read(path: fixture("measured/CdSe-bulk.gr")))
+        XCTAssertEqual(bulk.verdict, .pseudoWurtzite)
+        XCTAssertEqual(bulk.families![0].family, .wurtziteLike)
+        XCTAssertGreaterThanOrEqual(bulk.families![0].probability, 0.95)
+        let (c, _) = try miner.classify(try MeasuredCurveReader.read(path: fixture("measured/CdSe-4.gr")))
+        XCTAssertNotEqual(c.verdict, .noMatch)
+        let psize = try XCTUnwrap(c.scores.first { $0.model.hasSuffix("wurtzite.cif") }?.psize)
+        let best = c.families![0].best
+        XCTAssertEqual(best.equivalentDiameter, psize, accuracy: 0.2 * psize, "\(best.name) vs psize \(psize)")
+    }
+
+    /// The same file from two working directories gives byte-identical JSON (a ./Structures
+    /// directory in one of them changes nothing).
+    func testDirectoryIndependence() throws {
+        let a = NSTemporaryDirectory() + "cpdf-a-\(UUID().uuidString)", b = NSTemporaryDirectory() + "cpdf-b-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: a + "/Structures", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: b, withIntermediateDirectories: true)
+        try "{\"models\": []}".write(toFile: a + "/Structures/library.json", atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: a); try? FileManager.default.removeItem(atPath: b) }
+        let data = fixture("measured/CdSe-2.gr")
+        var outs = [String]()
+        for dir in [a, b] {
+            let p = Process()
+            p.executableURL = executableURL
+            p.currentDirectoryURL = URL(fileURLWithPath: dir)
+            p.arguments = ["classify", data, "--quick", "--json", "--no-cache"]
+            let o = Pipe()
+            p.standardOutput = o
+            try p.run()
+            let d = o.fileHandleForReading.readDataToEndOfFile()
+            p.waitUntilExit()
+            XCTAssertEqual(p.terminationStatus, 0)
+            outs.append(String(decoding: d, as: UTF8.self))
+        }
+        XCTAssertEqual(outs[0], outs[1])
+        XCTAssertTrue(outs[0].contains("\"spaceKey\""))
+    }
+}
