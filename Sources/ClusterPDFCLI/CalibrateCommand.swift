@@ -9,9 +9,22 @@ struct Calibrate: ParsableCommand {
     @Option(help: "Synthetic curves per model.") var samples: Int = 3
     @Option(help: "Random seed (the calibration is reproducible).") var seed: UInt64 = 2026
     @Flag(help: "Print every sample as JSON.") var json = false
+    @Flag(help: "Calibrate the mining classifier (classify) on held-apart synthetic clusters instead of the model-list classifier.")
+    var mining = false
+    @Flag(help: "With --mining: screen the quick candidate space (faster, fewer candidates).") var quick = false
 
     func run() throws {
         try reportingErrors {
+            if mining {
+                var o = ClusterMiner.Options()
+                o.space = quick ? .quick : .standard
+                let samples = try MiningCalibration(miner: ClusterMiner(options: o), samples: self.samples, seed: seed).run()
+                if json { print(try JSONOutput.string(samples)) } else {
+                    print("\(samples.count) held-apart synthetic curves (seed \(seed)), \(quick ? "quick" : "standard") candidate space\n")
+                    print(MiningCalibration.table(samples))
+                }
+                return
+            }
             let models = try BuiltinModels.all() + library.extraModels().models
             let outcome = try ClassifierCalibration(models: models, samplesPerModel: samples, seed: seed).run()
             if json {

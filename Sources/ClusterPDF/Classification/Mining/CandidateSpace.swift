@@ -38,7 +38,7 @@ public struct CandidateSpace: Sendable, Hashable, Codable {
         shapes: [ParticleShape(.sphere, radius: 1), ParticleShape(.spheroid, radius: 1, aspect: 0.75), ParticleShape(.spheroid, radius: 1, aspect: 1.33),
                  ParticleShape(.hexagonalPrism, radius: 1, aspect: 1), ParticleShape(.bullet, radius: 1, aspect: 0.5),
                  ParticleShape(.cuboctahedron, radius: 1), ParticleShape(.truncatedOctahedron, radius: 1)],
-        radii: stride(from: 4.0, through: 16.0, by: 0.75).map { $0 },
+        radii: stride(from: 4.0, through: 20.0, by: 1.0).map { $0 },
         centers: StackedClusterBuilder.Center.allCases,
         surfaces: [SurfaceRule(), SurfaceRule(minimumBonds: 2)],
         tetrahedronEdges: Array(2...12),

@@ -46,6 +46,9 @@ public struct ClusterMiner: Sendable {
     /// A miner with `options`.
     public init(options: Options = Options()) { self.options = options }
 
+    /// A best Rw above this adds a low-confidence note.
+    public static let lowConfidenceRw = 0.45
+
     /// Screened fit of one candidate.
     struct Screened: Sendable { var rw = Double.infinity, scale = 0.0, zoom = 1.0, uiso = 0.0, delta2 = 0.0 }
 
@@ -173,6 +176,9 @@ public struct ClusterMiner: Sendable {
             verdict = top.key
         } else {
             verdict = .ambiguous
+        }
+        if best.rw > ClusterMiner.lowConfidenceRw {
+            notes.append(String(format: "low confidence: the best Rw is %.2f, so every candidate leaves much of the curve unexplained; the probabilities only rank candidates relative to each other", best.rw))
         }
         // Refinement results and model scores of the finalists, best first.
         let refinedOrder = refined.keys.sorted { (refined[$0]!.rw, $0) < (refined[$1]!.rw, $1) }

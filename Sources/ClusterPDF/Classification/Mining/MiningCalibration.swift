@@ -1,0 +1,107 @@
+import Foundation
+
+/// Calibration of the mining classifier on held-apart synthetic curves: clusters the candidate
+/// space does not contain (off-grid radii, stacking seeds ≥ 100, jitter, ±2 % expansion), with
+/// random Uiso, δ2, qdamp and noise. Reports the confusion matrix of the verdicts and the
+/// reliability of the class probabilities (of the verdicts given with p in a bin, how many are right).
+public struct MiningCalibration: Sendable {
+    /// One synthetic curve's outcome.
+    public struct Sample: Codable, Sendable {
+        /// What the curve was made from.
+        public var source: String
+        /// Its true class.
+        public var trueClass: Verdict
+        /// The verdict.
+        public var verdict: Verdict
+        /// Probability of the most probable class and that class.
+        public var probability: Double
+        /// The most probable class.
+        public var predicted: Verdict
+    }
+
+    /// The miner calibrated (its space, thresholds).
+    public var miner: ClusterMiner
+    /// Number of synthetic curves.
+    public var samples: Int
+    /// Seed (the calibration is reproducible).
+    public var seed: UInt64
+
+    /// A calibration of `miner` on `samples` curves.
+    public init(miner: ClusterMiner, samples: Int, seed: UInt64 = 2027) { self.miner = miner; self.samples = samples; self.seed = seed }
+
+    /// A held-apart cluster of class `k % 3` (zincblende-like, pseudo-wurtzite, mixed-or-faulted).
+    static func structure(_ k: Int, rng: inout SplitMix64) throws -> (String, Verdict, Structure) {
+        let cd = Element(symbol: "Cd")!, se = Element(symbol: "Se")!
+        let radius = 5.3 + 8 * rng.uniform()
+        let shapes: [ParticleShape.Kind] = [.sphere, .spheroid, .hexagonalPrism, .truncatedOctahedron]
+        let shape = ParticleShape(shapes[Int(rng.next() % 4)], radius: radius, aspect: 0.8 + 0.5 * rng.uniform())
+        let centre = StackedClusterBuilder.Center.allCases[Int(rng.next() % 3)]
+        switch k % 3 {
+        case 0:
+            if rng.uniform() < 0.4 {
+                let n = 4 + Int(rng.next() % 5)
+                return ("tetrahedron N\(n)", .zincblendeLike, try TetrahedronBuilder.build(cation: cd, anion: se, size: n))
+            }
+            return ("zincblende \(shape.name)", .zincblendeLike, try StackedClusterBuilder.build(cation: cd, anion: se, stacking: StackingSequence(.zincblende), shape: shape, center: centre))
+        case 1:
+            if rng.uniform() < 0.3 {
+                let l = 3 + Int(rng.next() % 4), twist = 10 + 20 * rng.uniform()
+                return ("pseudo-wurtzite core L\(l) twist \(Int(twist))", .pseudoWurtzite, try PseudoWurtziteBuilder.build(cation: cd, anion: se, layers: l, ring: 6, twistDegrees: twist))
+            }
+            return ("wurtzite \(shape.name)", .pseudoWurtzite, try StackedClusterBuilder.build(cation: cd, anion: se, stacking: StackingSequence(.wurtzite), shape: shape, center: centre))
+        default:
+            // Faulted with a cubic fraction between ⅓ and ⅔ inside the cut (retry seeds until so).
+            for attempt in 0..<50 {
+                let st = StackingSequence(faultedWithCubicFraction: 0.5, seed: 100 + rng.next() % 1_000_000)
+                let f = StackedClusterBuilder.cubicFraction(cation: cd, anion: se, stacking: st, shape: shape, center: centre)
+                if f > 0.33, f < 0.67 || attempt == 49 {
+                    return ("faulted (cubic \(String(format: "%.2f", f))) \(shape.name)", .mixedOrFaulted,
+                            try StackedClusterBuilder.build(cation: cd, anion: se, stacking: st, shape: shape, center: centre))
+                }
+            }
+            fatalError("unreachable")
+        }
+    }
+
+    /// Runs the calibration.
+    public func run() throws -> [Sample] {
+        var rng = SplitMix64(seed: seed)
+        var jobs = [(String, Verdict, MeasuredCurve)]()
+        for k in 0..<samples {
+            let (name, cls, s) = try MiningCalibration.structure(k, rng: &rng)
+            var curve = try ClassifierCalibration.simulate(s, rng: &rng)
+            curve.header["composition"] = "Cd Se"
+            jobs.append((name, cls, curve))
+        }
+        var out = [Sample]()
+        for (name, cls, curve) in jobs {
+            let (c, _) = try miner.classify(curve)
+            let top = (c.probabilities ?? [:]).max { ($0.value, $1.key.rawValue) < ($1.value, $0.key.rawValue) }
+            out.append(Sample(source: name, trueClass: cls, verdict: c.verdict, probability: top?.value ?? 0, predicted: top?.key ?? .ambiguous))
+        }
+        return out
+    }
+
+    /// The confusion matrix and the reliability table as text.
+    public static func table(_ samples: [Sample]) -> String {
+        let cols: [Verdict] = Verdict.structuralClasses + [.ambiguous, .noMatch]
+        var o = "true \\ verdict".padding(toLength: 18, withPad: " ", startingAt: 0) + cols.map { $0.rawValue.padding(toLength: 17, withPad: " ", startingAt: 0) }.joined() + "\n"
+        for t in Verdict.structuralClasses {
+            o += t.rawValue.padding(toLength: 18, withPad: " ", startingAt: 0)
+            o += cols.map { v in String(samples.filter { $0.trueClass == t && $0.verdict == v }.count).padding(toLength: 17, withPad: " ", startingAt: 0) }.joined() + "\n"
+        }
+        let decided = samples.filter { Verdict.structuralClasses.contains($0.verdict) }
+        let right = decided.filter { $0.verdict == $0.trueClass }.count
+        let top = samples.filter { $0.predicted == $0.trueClass }.count
+        o += String(format: "\nverdicts given: %d of %d, right: %d (%.1f %%); most probable class right: %d of %d (%.1f %%)\n",
+                    decided.count, samples.count, right, 100 * Double(right) / Double(max(1, decided.count)), top, samples.count, 100 * Double(top) / Double(max(1, samples.count)))
+        o += "\nreliability (most probable class): p range, curves, right\n"
+        for (lo, hi) in [(0.0, 0.6), (0.6, 0.8), (0.8, 0.9), (0.9, 0.99), (0.99, 1.01)] {
+            let inBin = samples.filter { $0.probability >= lo && $0.probability < hi }
+            guard !inBin.isEmpty else { continue }
+            let r = inBin.filter { $0.predicted == $0.trueClass }.count
+            o += String(format: "  %.2f–%.2f  %4d  %5.1f %%\n", lo, min(hi, 1), inBin.count, 100 * Double(r) / Double(inBin.count))
+        }
+        return o
+    }
+}
