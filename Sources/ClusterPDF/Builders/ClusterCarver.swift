@@ -55,18 +55,23 @@ public enum ClusterCarver {
                 }
             }
         } } }
-        // Deterministic order: by distance from the centre, then element, then coordinates.
+        sortFromCentre(&atoms)
+        var s = Structure(title: "", atoms: atoms)
+        guard !atoms.isEmpty else { throw CrystalBuilder.BuildError(description: "no atom lies within \(radius) Å of the centre") }
+        if stoichiometric { s = trimToStoichiometry(s, target: crystal.composition, bonds: bonds) }
+        s.title = "\(s.formula) \(shape.rawValue) R=\(radius) cut from \(crystal.title.isEmpty ? "crystal" : crystal.title)"
+        return s
+    }
+
+    /// The deterministic order of cut clusters: by distance from the origin (the centre), then
+    /// element, then coordinates.
+    static func sortFromCentre(_ atoms: inout [Atom]) {
         atoms.sort { l, r in
             let dl = (l.position * l.position).sum(), dr = (r.position * r.position).sum()
             if abs(dl - dr) > 1e-9 { return dl < dr }
             if l.element != r.element { return l.element < r.element }
             return (l.position.x, l.position.y, l.position.z) < (r.position.x, r.position.y, r.position.z)
         }
-        var s = Structure(title: "", atoms: atoms)
-        guard !atoms.isEmpty else { throw CrystalBuilder.BuildError(description: "no atom lies within \(radius) Å of the centre") }
-        if stoichiometric { s = trimToStoichiometry(s, target: crystal.composition, bonds: bonds) }
-        s.title = "\(s.formula) \(shape.rawValue) R=\(radius) cut from \(crystal.title.isEmpty ? "crystal" : crystal.title)"
-        return s
     }
 
     static func centerPoint(_ crystal: Structure, _ center: Center) -> SIMD3<Double> {

@@ -74,12 +74,7 @@ public enum StackedClusterBuilder {
                 if shape.contains(an) { atoms.append(Atom(element: anion, position: an)) }
             } }
         }
-        atoms.sort { l, r in
-            let dl = (l.position * l.position).sum(), dr = (r.position * r.position).sum()
-            if abs(dl - dr) > 1e-9 { return dl < dr }
-            if l.element != r.element { return l.element < r.element }
-            return (l.position.x, l.position.y, l.position.z) < (r.position.x, r.position.y, r.position.z)
-        }
+        ClusterCarver.sortFromCentre(&atoms)
         var s = Structure(title: "", atoms: atoms)
         s = trim(s, rule: surface, bond: (g.h * 0.75 + g.bz) / 2)
         guard s.count >= 2 else { throw CrystalBuilder.BuildError(description: "the \(shape.name) cut leaves fewer than two atoms") }
