@@ -173,6 +173,9 @@ final class ClusterMiningTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(c.probabilities![.zincblendeLike]!, 0.95)
         XCTAssertTrue(c.families![0].best.shape.hasPrefix("tetrahedron"), c.bestModel)
         XCTAssertTrue(c.notes!.contains { $0.contains("ligand atoms H, C, O stripped") }, "ligand atoms stripped with a note: \(c.notes!)")
+        for s in c.candidates!.prefix(8) where s.recipe != nil {
+            XCTAssertEqual(s.formula, try XCTUnwrap(CandidateSpace.spec(named: s.name)).build().formula, "Hill formula of the rebuilt candidate")
+        }
         let wz = try StackedClusterBuilder.build(cation: cd, anion: se, stacking: StackingSequence(.wurtzite), shape: ParticleShape(.sphere, radius: 10.7))
         curve = try ClassifierCalibration.simulate(wz, rng: &rng)
         (c, _) = try miner.classify(curve)
@@ -231,5 +234,53 @@ final class ClusterMiningTests: XCTestCase {
         }
         XCTAssertEqual(outs[0], outs[1])
         XCTAssertTrue(outs[0].contains("\"spaceKey\""))
+    }
+
+    /// The same curve on one or two threads gives the same JSON.
+    func testResultIndependentOfThreadCount() throws {
+        var rng = SplitMix64(seed: 9)
+        let s = try StackedClusterBuilder.build(cation: cd, anion: se, stacking: StackingSequence(.polytype4H), shape: ParticleShape(.spheroid, radius: 9.4, aspect: 1.2))
+        let curve = try ClassifierCalibration.simulate(s, rng: &rng)
+        let one = try JSONOutput.string(quickMiner { $0.threads = 1 }.classify(curve).0)
+        let two = try JSONOutput.string(quickMiner { $0.threads = 2 }.classify(curve).0)
+        XCTAssertEqual(one, two)
+    }
+
+    /// A best candidate at the largest size of the space is flagged: its size is only a lower bound.
+    func testBestAtLargestSizeIsFlagged() throws {
+        var rng = SplitMix64(seed: 12)
+        let big = try StackedClusterBuilder.build(cation: cd, anion: se, stacking: StackingSequence(.wurtzite), shape: ParticleShape(.sphere, radius: 12.3))
+        let curve = try ClassifierCalibration.simulate(big, rng: &rng)
+        let (c, _) = try quickMiner { o in
+            o.space.radii = [5, 6]; o.space.tetrahedronEdges = [3]; o.space.coreLayers = [2]; o.space.coreRings = [3]
+            o.includeCrystals = false
+        }.classify(curve)
+        XCTAssertTrue(c.notes?.contains { $0.contains("largest of its kind") && $0.contains(c.bestModel) } == true, "\(c.notes ?? [])")
+        let (fine, _) = try quickMiner().classify(curve)
+        XCTAssertFalse(fine.notes?.contains { $0.contains("largest of its kind") } == true, "\(fine.notes ?? [])")
+    }
+
+    /// Bad classify and build options: a clear message naming the file or option, a non-zero exit,
+    /// and no report or structure written.
+    func testBadOptionsAreClearErrorsAndWriteNothing() throws {
+        let dir = temporaryDirectory()
+        let data = fixture("measured/CdSe-4.gr")
+        let bad = writeTemporary("{\"radii\": [5]}", name: "space.json")
+        let report = dir + "/r.html"
+        let cases: [([String], String)] = [
+            (["classify", data, "--space", bad, "--report", report], "space.json"),
+            (["classify", data, "--space", dir + "/none.json", "--report", report], "none.json"),
+            (["classify", data, "--elements", "Cd,Xx", "--report", report], "Xx"),
+            (["classify", data, "--probability", "1.5", "--report", report], "--probability"),
+            (["classify", data, "--add", dir + "/missing.xyz", "--report", report], "missing.xyz"),
+            (["build", "candidate", "CdSe-bogus", "-o", dir + "/c.xyz"], "CdSe-bogus"),
+        ]
+        for (args, expected) in cases {
+            let r = try runCLI(args)
+            XCTAssertNotEqual(r.status, 0, "\(args)")
+            XCTAssertTrue(r.err.contains(expected), "\(args): \(r.err)")
+            XCTAssertFalse(FileManager.default.fileExists(atPath: report), "\(args)")
+            XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/c.xyz"), "\(args)")
+        }
     }
 }

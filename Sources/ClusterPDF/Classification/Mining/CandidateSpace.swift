@@ -71,6 +71,17 @@ public struct CandidateSpace: Sendable, Hashable, Codable {
         return out
     }
 
+    /// Whether `spec` is at the largest size this space generates of its kind (largest radius,
+    /// tetrahedron edge, or core of the most layers and columns): a best candidate there only
+    /// bounds the particle's size from below.
+    public func isLargest(_ spec: CandidateSpec) -> Bool {
+        switch spec.generator {
+        case .stacked(_, let shape, _, _): return shape.radius >= (radii.max() ?? .infinity) - 1e-9
+        case .tetrahedron(let n, _): return n >= (tetrahedronEdges.max() ?? .max)
+        case .pseudoWurtzite(let l, let ring, _, _): return l >= (coreLayers.max() ?? .max) && ring >= (coreRings.max() ?? .max)
+        }
+    }
+
     /// A space read from a JSON file with the fields of this type (e.g. written by `JSONEncoder`).
     public static func load(path: String) throws -> CandidateSpace {
         let text = try TextFile.read(path)

@@ -177,6 +177,9 @@ public struct ClusterMiner: Sendable {
         } else {
             verdict = .ambiguous
         }
+        if let spec = best.recipe, o.space.isLargest(spec) {
+            notes.append(String(format: "the best candidate (%@, %.1f Å) is the largest of its kind in the candidate space: the particle may be larger, so its size is a lower bound", best.name, best.equivalentDiameter))
+        }
         if best.rw > ClusterMiner.lowConfidenceRw {
             notes.append(String(format: "low confidence: the best Rw is %.2f, so every candidate leaves much of the curve unexplained; the probabilities only rank candidates relative to each other", best.rw))
         }
@@ -211,9 +214,9 @@ public struct ClusterMiner: Sendable {
         return (out, results)
     }
 
-    /// Formula of a histogram's composition ("Cd35Se20").
+    /// Hill formula of a histogram's composition ("Cd35Se20").
     func formula(_ h: CandidateHistogram) -> String {
-        zip(h.elements, h.atomCounts).map { "\($0.symbol)\($1)" }.joined()
+        Structure.formula(Dictionary(uniqueKeysWithValues: zip(h.elements, h.atomCounts)))
     }
 
     /// Screens every candidate: pass 1 on the coarse grid, pass 2 for the best of each family.
