@@ -17,6 +17,20 @@ public enum MaterialTable {
         "GaN": (3.189, 5.185, 0.377), "InP": (4.150, 6.810, 0.375),
     ]
 
+    /// Every tabulated cation–anion pair (zincblende or wurtzite), in key order.
+    public static var binaries: [(cation: Element, anion: Element)] {
+        Set(zincblende.keys).union(wurtzite.keys).sorted().compactMap { key in
+            guard let els = Composition.elements(in: key), els.count == 2,
+                  let c = els.first(where: { !$0.isAnionLike }), let a = els.first(where: { $0.isAnionLike }) else { return nil }
+            return (c, a)
+        }
+    }
+
+    /// Whether the pair has a tabulated zincblende or wurtzite cell.
+    public static func isTabulated(_ cation: Element, _ anion: Element) -> Bool {
+        zincblendeA(cation, anion) != nil || wurtziteCell(cation, anion) != nil
+    }
+
     /// Table key of a cation–anion pair ("CdSe").
     public static func key(_ cation: Element, _ anion: Element) -> String { cation.symbol + anion.symbol }
 

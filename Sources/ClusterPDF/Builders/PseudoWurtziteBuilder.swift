@@ -29,7 +29,7 @@ public enum PseudoWurtziteBuilder {
         guard s.count >= 4 else { throw CrystalBuilder.BuildError(description: "the pseudo-wurtzite core is too small after trimming") }
         let ff = KeatingRelaxation(bonds: KeatingRelaxation.bonds(of: topo, cutoff: 1.2 * bond), bondLength: MaterialTable.bondLength(cation, anion) ?? bond)
         s = ff.relax(s)
-        let centre = s.atoms.reduce(SIMD3<Double>.zero) { $0 + $1.position } / Double(s.count)
+        let centre = s.centroid
         for k in s.atoms.indices { s.atoms[k].position -= centre }
         s.title = "\(s.formula) pseudo-wurtzite core layers \(layers) ring \(ring) twist \(twistDegrees)° surface \(surface.name)"
         return s

@@ -40,25 +40,23 @@ public struct StackingSequence: Sendable, Hashable, Codable {
         // Build upwards from layer 0 and downwards from layer 1 with the same rule, so that any
         // range contains the same layers (the sequence does not depend on the range asked for).
         let up = max(range.upperBound, 1), down = min(range.lowerBound, 0)
-        var above: [Int] = [0, 1]      // layers 0, 1, 2, …
-        var rng = SplitMix64(seed: seed &+ 0x5eed)
-        var period: [Bool] { kind.periodicCubic }
-        var k = 2
-        while k <= up {
-            let cubic = kind == .faulted ? rng.uniform() < cubicFraction : period[k % period.count]
-            above.append(cubic ? 3 - above[k - 1] - above[k - 2] : above[k - 2])
-            k += 1
-        }
-        var below: [Int] = [1, 0]      // layers 1, 0, −1, −2, …
-        var rngDown = SplitMix64(seed: seed &+ 0xd0e1)
-        k = -1
-        while k >= down {
-            let index = below.count
-            let cubic = kind == .faulted ? rngDown.uniform() < cubicFraction : period[((k % period.count) + period.count) % period.count]
-            below.append(cubic ? 3 - below[index - 1] - below[index - 2] : below[index - 2])
-            k -= 1
-        }
+        let above = grow([0, 1], count: up + 1, seed: seed &+ 0x5eed) { $0 }        // layers 0, 1, 2, …
+        let below = grow([1, 0], count: 2 - down, seed: seed &+ 0xd0e1) { 1 - $0 }   // layers 1, 0, −1, …
         return range.map { $0 >= 0 ? above[$0] : below[1 - $0] }
+    }
+
+    /// Extends `start` to `count` layers by the stacking rule; element j is layer `layer(j)`
+    /// (which sets the phase of a periodic stacking).
+    private func grow(_ start: [Int], count: Int, seed: UInt64, layer: (Int) -> Int) -> [Int] {
+        var s = start
+        var rng = SplitMix64(seed: seed)
+        let period = kind.periodicCubic
+        while s.count < count {
+            let j = s.count
+            let cubic = kind == .faulted ? rng.uniform() < cubicFraction : period[((layer(j) % period.count) + period.count) % period.count]
+            s.append(cubic ? 3 - s[j - 1] - s[j - 2] : s[j - 2])
+        }
+        return s
     }
 
     /// Fraction of cubic layers in `letters` (a layer is cubic when its neighbours differ).

@@ -19,11 +19,10 @@ public enum BuiltinModels {
         case "Cd35Se20.xyz", "Cd56Se35.xyz", "Cd84Se56.xyz":
             let n = ["Cd35Se20.xyz": 5, "Cd56Se35.xyz": 6, "Cd84Se56.xyz": 7][name]!
             return ClassifierModel(name: name, path: path, family: .zincblendeLike, structure: try TetrahedronBuilder.build(cation: cd, anion: se, size: n))
-        case "CdSe-zincblende.cif", "CdSe-wurtzite.cif":
-            let wurtzite = name.contains("wurtzite")
-            let cell = wurtzite ? try CrystalBuilder.wurtzite(cation: cd, anion: se) : try CrystalBuilder.zincblende(cation: cd, anion: se)
-            guard let crystal = Crystal(symmetrizing: cell) else { return nil }
-            return ClassifierModel(name: name, path: path, family: wurtzite ? .wurtziteLike : .zincblendeLike, structure: cell, crystal: crystal)
+        case _ where name.hasSuffix("-zincblende.cif") || name.hasSuffix("-wurtzite.cif"):
+            let key = String(name.prefix { $0 != "-" })
+            guard let pair = MaterialTable.binaries.first(where: { MaterialTable.key($0.cation, $0.anion) == key }) else { return nil }
+            return try attenuatedCrystal(cation: pair.cation, anion: pair.anion, wurtzite: name.hasSuffix("-wurtzite.cif"))
         default:
             let parts = name.replacingOccurrences(of: ".xyz", with: "").split(separator: "-")
             guard parts.count == 3, parts[0] == "CdSe", let r = Double(parts[2].dropFirst()) else { return nil }
@@ -32,6 +31,15 @@ public enum BuiltinModels {
             return ClassifierModel(name: name, path: path, family: wurtzite ? .wurtziteLike : .zincblendeLike,
                                    structure: try ClusterCarver.carve(cell, radius: r))
         }
+    }
+
+    /// The bulk zincblende or wurtzite cell of the pair as an attenuated-crystal model (sphere
+    /// envelope), named "CdSe-wurtzite.cif" etc.; nil when the cell cannot be symmetrised.
+    public static func attenuatedCrystal(cation: Element, anion: Element, wurtzite: Bool) throws -> ClassifierModel? {
+        let cell = wurtzite ? try CrystalBuilder.wurtzite(cation: cation, anion: anion) : try CrystalBuilder.zincblende(cation: cation, anion: anion)
+        guard let crystal = Crystal(symmetrizing: cell) else { return nil }
+        let name = "\(MaterialTable.key(cation, anion))-\(wurtzite ? "wurtzite" : "zincblende").cif"
+        return ClassifierModel(name: name, path: "builtin:" + name, family: wurtzite ? .wurtziteLike : .zincblendeLike, structure: cell, crystal: crystal)
     }
 
     /// Every built-in model, in `names` order.

@@ -180,7 +180,7 @@ public struct Classifier: Sendable {
     public static let screeningWindow = 0.05
 
     /// Refines `models[i]` for each index on `threads` workers.
-    func refine(_ use: [ClassifierModel], _ which: [Int], curve: MeasuredCurve, options o: RefinementOptions, threads: Int) throws -> [Int: RefinementResult] {
+    static func refine(_ use: [ClassifierModel], _ which: [Int], curve: MeasuredCurve, options o: RefinementOptions, threads: Int) throws -> [Int: RefinementResult] {
         let results = SharedBuffer<RefinementResult?>(repeating: nil, count: which.count)
         let errors = SharedBuffer<String?>(repeating: nil, count: which.count)
         let crystalOptions = Classifier.crystalOptions(o)
@@ -230,7 +230,7 @@ public struct Classifier: Sendable {
         screen.threads = 1
         screen.maxIterations = 0
         screen.uncertainties = false
-        var fitsByIndex = try refine(use, Array(use.indices), curve: curve, options: screen, threads: threads)
+        var fitsByIndex = try Classifier.refine(use, Array(use.indices), curve: curve, options: screen, threads: threads)
         var classBest = [Verdict: Double]()
         for (i, r) in fitsByIndex { classBest[use[i].family.verdictClass] = min(classBest[use[i].family.verdictClass] ?? .infinity, r.rw) }
         let finalists = use.indices.filter { i in
@@ -240,7 +240,7 @@ public struct Classifier: Sendable {
         var full = options
         full.threads = 1
         full.uncertainties = false
-        for (i, r) in try refine(use, finalists, curve: curve, options: full, threads: threads) where r.rw <= fitsByIndex[i]?.rw ?? .infinity {
+        for (i, r) in try Classifier.refine(use, finalists, curve: curve, options: full, threads: threads) where r.rw <= fitsByIndex[i]?.rw ?? .infinity {
             fitsByIndex[i] = r
         }
         let indices = use.indices.filter { fitsByIndex[$0] != nil }

@@ -43,16 +43,20 @@ public struct CandidateHistogram: Sendable {
         var n = 0
         for a in 0..<ne { for b in a..<ne { pairIndex[a][b] = n; pairIndex[b][a] = n; n += 1 } }
         let x = s.atoms.map(\.position), kind = s.atoms.map { index[$0.element]! }
-        var dmax = 0.0
-        for i in x.indices { for j in (i + 1)..<x.count { let d = x[i] - x[j]; dmax = max(dmax, (d * d).sum()) } }
-        maximumDistance = dmax.squareRoot()
-        let bins = Int(maximumDistance / CandidateHistogram.binWidth) + 3
-        var c = [[Float]](repeating: [Float](repeating: 0, count: bins), count: n)
+        // One pass over the pairs: bins sized by the bounding box's diagonal (≥ every distance),
+        // then cut to the largest distance found.
+        let lo = x.reduce(SIMD3(repeating: Double.infinity)) { pointwiseMin($0, $1) }
+        let hi = x.reduce(SIMD3(repeating: -Double.infinity)) { pointwiseMax($0, $1) }
         let inv = 1 / CandidateHistogram.binWidth
+        let bound = x.isEmpty ? 0 : simd_length(hi - lo)
+        var c = [[Float]](repeating: [Float](repeating: 0, count: Int(bound * inv) + 3), count: n)
+        var dmax = 0.0
         for i in x.indices {
             for j in (i + 1)..<x.count {
                 let d = x[i] - x[j]
-                let u = (d * d).sum().squareRoot() * inv
+                let r2 = (d * d).sum()
+                dmax = max(dmax, r2)
+                let u = r2.squareRoot() * inv
                 let b = Int(u)
                 let f = Float(u - Double(b))
                 let p = pairIndex[kind[i]][kind[j]]
@@ -60,7 +64,9 @@ public struct CandidateHistogram: Sendable {
                 c[p][b + 1] += f
             }
         }
-        counts = c
+        maximumDistance = dmax.squareRoot()
+        let bins = Int(maximumDistance / CandidateHistogram.binWidth) + 3
+        counts = c.map { Array($0.prefix(bins)) }
     }
 
     /// A histogram from stored parts (cache).

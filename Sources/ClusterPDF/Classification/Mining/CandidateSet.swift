@@ -11,6 +11,14 @@ public struct CandidateSet: Sendable {
         public var histogram: CandidateHistogram
         /// How many other recipes gave the same histogram.
         public var duplicates: Int
+        /// The recipe's family and cubic fraction (`CandidateSpec`), worked out once.
+        public let family: ModelLibrary.Family, cubicFraction: Double
+
+        /// An entry for `spec`.
+        init(spec: CandidateSpec, histogram: CandidateHistogram, duplicates: Int) {
+            self.spec = spec; self.histogram = histogram; self.duplicates = duplicates
+            family = spec.family; cubicFraction = spec.cubicFraction
+        }
     }
 
     /// The space and material it was made from.

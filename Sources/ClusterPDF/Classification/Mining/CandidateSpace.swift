@@ -98,10 +98,7 @@ public struct CandidateSpace: Sendable, Hashable, Codable {
 
     /// The recipe called `name` in the standard or quick space of any tabulated binary.
     public static func spec(named name: String) -> CandidateSpec? {
-        let pairs = Set(MaterialTable.zincblende.keys).union(MaterialTable.wurtzite.keys).sorted()
-        for p in pairs where name.hasPrefix(p + "-") {
-            guard let els = Composition.elements(in: p), els.count == 2,
-                  let cation = els.first(where: { !$0.isAnionLike }), let anion = els.first(where: { $0.isAnionLike }) else { continue }
+        for (cation, anion) in MaterialTable.binaries where name.hasPrefix(MaterialTable.key(cation, anion) + "-") {
             for space in [CandidateSpace.standard, .quick] {
                 if let s = space.specs(cation: cation, anion: anion).first(where: { $0.name == name }) { return s }
             }

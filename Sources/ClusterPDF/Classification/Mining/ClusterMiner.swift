@@ -82,14 +82,14 @@ public struct ClusterMiner: Sendable {
             elements = [Element(symbol: "Cd")!, Element(symbol: "Se")!]
             notes.append("no composition in the data header or --elements: candidates are CdSe (give --elements to change)")
         }
-        let available = Set(MaterialTable.zincblende.keys).union(MaterialTable.wurtzite.keys).sorted()
-        let availableElements = Set(available.flatMap { Composition.elements(in: $0) ?? [] }).sorted().map(\.symbol)
         guard elements.count == 2, let cation = elements.first(where: { !$0.isAnionLike }), let anion = elements.first(where: { $0.isAnionLike }),
-              MaterialTable.zincblendeA(cation, anion) != nil || MaterialTable.wurtziteCell(cation, anion) != nil else {
+              MaterialTable.isTabulated(cation, anion) else {
+            let available = MaterialTable.binaries
+            let availableElements = Set(available.flatMap { [$0.cation, $0.anion] }).sorted().map(\.symbol)
             let extra = o.extraModels.filter { Set($0.structure.elements) == Set(elements) }
             if extra.isEmpty {
                 return noMatch("no candidate contains \(elements.map(\.symbol).joined(separator: ", ")): candidates are generated for the binaries "
-                               + "\(available.joined(separator: ", ")) (elements \(availableElements.joined(separator: ", "))); add a model with --add or --library")
+                               + "\(available.map { MaterialTable.key($0.cation, $0.anion) }.joined(separator: ", ")) (elements \(availableElements.joined(separator: ", "))); add a model with --add or --library")
             }
             return try classifyExtra(curve, extra, settings: settings, notes: notes)
         }
@@ -103,7 +103,7 @@ public struct ClusterMiner: Sendable {
         let screened = screen(set, model: model)
         // Finalists.
         var byFamily = [ModelLibrary.Family: [Int]]()
-        for (i, e) in set.entries.enumerated() where screened[i].rw.isFinite { byFamily[e.spec.family, default: []].append(i) }
+        for (i, e) in set.entries.enumerated() where screened[i].rw.isFinite { byFamily[e.family, default: []].append(i) }
         var finalists = [Int]()
         for fam in ModelLibrary.Family.allCases {
             guard let idx = byFamily[fam] else { continue }
@@ -113,15 +113,13 @@ public struct ClusterMiner: Sendable {
         var modelCandidate = [Int?]()
         for i in finalists {
             guard let s = try? set.entries[i].spec.build() else { continue }
-            models.append(ClassifierModel(name: set.entries[i].spec.name, path: "generated:" + set.entries[i].spec.name, family: set.entries[i].spec.family, structure: s))
+            models.append(ClassifierModel(name: set.entries[i].spec.name, path: "generated:" + set.entries[i].spec.name, family: set.entries[i].family, structure: s))
             modelCandidate.append(i)
         }
         if o.includeCrystals {
             for wurtzite in [false, true] {
-                let cell = wurtzite ? try CrystalBuilder.wurtzite(cation: cation, anion: anion) : try CrystalBuilder.zincblende(cation: cation, anion: anion)
-                guard let crystal = Crystal(symmetrizing: cell) else { continue }
-                let name = "\(cation.symbol)\(anion.symbol)-\(wurtzite ? "wurtzite" : "zincblende").cif"
-                models.append(ClassifierModel(name: name, path: "builtin:" + name, family: wurtzite ? .wurtziteLike : .zincblendeLike, structure: cell, crystal: crystal))
+                guard let m = try BuiltinModels.attenuatedCrystal(cation: cation, anion: anion, wurtzite: wurtzite) else { continue }
+                models.append(m)
                 modelCandidate.append(nil)
             }
         }
@@ -129,8 +127,7 @@ public struct ClusterMiner: Sendable {
         var full = o.refinement
         full.threads = 1
         full.uncertainties = false
-        let classifier = Classifier(models: models, options: full)
-        let refined = try classifier.refine(models, Array(models.indices), curve: curve, options: full, threads: o.threads)
+        let refined = try Classifier.refine(models, Array(models.indices), curve: curve, options: full, threads: o.threads)
         // Scores of every candidate (refined where available).
         var scores = [CandidateScore]()
         var refinedByCandidate = [Int: RefinementResult]()
@@ -138,8 +135,8 @@ public struct ClusterMiner: Sendable {
         let azb = MaterialTable.zincblendeA(cation, anion) ?? (MaterialTable.wurtziteCell(cation, anion)?.a ?? 4) * 2.0.squareRoot()
         for (i, e) in set.entries.enumerated() {
             let h = e.histogram
-            var sc = CandidateScore(name: e.spec.name, family: e.spec.family, formula: formula(h), atoms: h.atomCount, diameter: h.maximumDistance,
-                                    equivalentDiameter: h.equivalentDiameter(bulkA: azb), shape: e.spec.shapeName, cubicFraction: e.spec.cubicFraction,
+            var sc = CandidateScore(name: e.spec.name, family: e.family, formula: formula(h), atoms: h.atomCount, diameter: h.maximumDistance,
+                                    equivalentDiameter: h.equivalentDiameter(bulkA: azb), shape: e.spec.shapeName, cubicFraction: e.cubicFraction,
                                     recipe: e.spec, duplicates: e.duplicates, rw: screened[i].rw, scale: screened[i].scale, zoom: screened[i].zoom,
                                     uiso: screened[i].uiso, delta2: screened[i].delta2, refined: false, freeParameters: 4, deltaBIC: 0, weight: 0, psize: nil)
             if let r = refinedByCandidate[i], r.rw.isFinite, r.rw <= sc.rw {
@@ -153,8 +150,7 @@ public struct ClusterMiner: Sendable {
             guard let r = refined[k], r.rw.isFinite else { continue }
             let psize = r.value(.envelope(.psize))
             scores.append(CandidateScore(name: m.name, family: m.family, formula: m.structure.formula, atoms: m.structure.count,
-                                         diameter: psize ?? CandidateHistogram(structure: m.structure).maximumDistance,
-                                         equivalentDiameter: psize ?? CandidateHistogram(structure: m.structure).maximumDistance,
+                                         diameter: psize ?? m.structure.diameter, equivalentDiameter: psize ?? m.structure.diameter,
                                          shape: m.crystal != nil ? "attenuated crystal (sphere)" : "library model", cubicFraction: nil, recipe: nil,
                                          duplicates: 0, rw: r.rw, scale: r.value(.scale) ?? 0, zoom: r.value(.zoom) ?? 1, uiso: r.meanUiso,
                                          delta2: r.value(.delta2) ?? 0, refined: true, freeParameters: r.freeParameters, deltaBIC: 0, weight: 0, psize: psize))
@@ -242,7 +238,7 @@ public struct ClusterMiner: Sendable {
         var second = [Int]()
         var byFamily = [ModelLibrary.Family: [Int]]()
         let first = out.array
-        for i in 0..<n { byFamily[set.entries[i].spec.family, default: []].append(i) }
+        for i in 0..<n { byFamily[set.entries[i].family, default: []].append(i) }
         for (_, idx) in byFamily {
             let k = max(options.secondPassMinimum, Int((Double(idx.count) * options.secondPassFraction).rounded(.up)))
             second += idx.sorted { (first[$0].rw, $0) < (first[$1].rw, $1) }.prefix(k)

@@ -50,16 +50,15 @@ public struct MiningCalibration: Sendable {
             }
             return ("wurtzite \(shape.name)", .pseudoWurtzite, try StackedClusterBuilder.build(cation: cd, anion: se, stacking: StackingSequence(.wurtzite), shape: shape, center: centre))
         default:
-            // Faulted with a cubic fraction between ⅓ and ⅔ inside the cut (retry seeds until so).
-            for attempt in 0..<50 {
-                let st = StackingSequence(faultedWithCubicFraction: 0.5, seed: 100 + rng.next() % 1_000_000)
-                let f = StackedClusterBuilder.cubicFraction(cation: cd, anion: se, stacking: st, shape: shape, center: centre)
-                if f > 0.33, f < 0.67 || attempt == 49 {
-                    return ("faulted (cubic \(String(format: "%.2f", f))) \(shape.name)", .mixedOrFaulted,
-                            try StackedClusterBuilder.build(cation: cd, anion: se, stacking: st, shape: shape, center: centre))
-                }
+            // Faulted with a cubic fraction between ⅓ and ⅔ inside the cut (up to 50 seeds tried).
+            var st = StackingSequence(faultedWithCubicFraction: 0.5, seed: 100 + rng.next() % 1_000_000)
+            var f = StackedClusterBuilder.cubicFraction(cation: cd, anion: se, stacking: st, shape: shape, center: centre)
+            for _ in 1..<50 where !(f > 0.33 && f < 0.67) {
+                st = StackingSequence(faultedWithCubicFraction: 0.5, seed: 100 + rng.next() % 1_000_000)
+                f = StackedClusterBuilder.cubicFraction(cation: cd, anion: se, stacking: st, shape: shape, center: centre)
             }
-            fatalError("unreachable")
+            return ("faulted (cubic \(String(format: "%.2f", f))) \(shape.name)", .mixedOrFaulted,
+                    try StackedClusterBuilder.build(cation: cd, anion: se, stacking: st, shape: shape, center: centre))
         }
     }
 

@@ -30,8 +30,8 @@ struct ScreeningModel: Sendable {
     let sigmaMin = 0.02, sigmaRatio = 1.04
     /// Kernels K_σ (∫_0^Qmax), level k at σ = sigmaMin·ratio^k, samples −w…w.
     let bank: [[Float]]
-    /// Low-Q sine sum: Q nodes with their Simpson weight × (2/π).
-    let lowQ: [Double], lowWeights: [Double]
+    /// Low-Q sine sum: the Simpson weight × (2/π) of each Q node in [0, Qmin].
+    let lowWeights: [Double]
     /// sin(Q r_m) on the model grid and sin(Q r_b) on the bins, one row per low-Q node.
     let lowSineModel: [[Double]], lowSineBins: [[Double]]
     /// Q grid for the Q-averaged scattering-factor weights and the factors of each element there.
@@ -89,7 +89,7 @@ struct ScreeningModel: Sendable {
         let span = 2 * (Double(modelCount + w) * step)
         let nl = max(2, Int((qmin * span / (2 * Double.pi) * 8).rounded(.up))) & ~1
         let hl = qmin / Double(nl)
-        lowQ = (0...nl).map { Double($0) * hl }
+        let lowQ = (0...nl).map { Double($0) * hl }
         lowWeights = (0...nl).map { i in ((i == 0 || i == nl) ? 1.0 : (i % 2 == 1 ? 4.0 : 2.0)) * hl / 3 * 2 / Double.pi }
         let mc = modelCount
         lowSineModel = lowQ.map { q in (0..<mc).map { sin(q * Double($0) * CandidateHistogram.binWidth) } }
@@ -131,10 +131,9 @@ struct ScreeningModel: Sendable {
     func lowQPart(_ h: [Float]) -> [Float] {
         guard qmin > 0 else { return [Float](repeating: 0, count: modelCount) }
         var out = [Double](repeating: 0, count: modelCount)
-        for (k, q) in lowQ.enumerated() {
+        for k in lowWeights.indices {
             var f = 0.0
             let sb = lowSineBins[k]
-            _ = q
             for b in h.indices { f += Double(h[b]) * sb[b] }
             let c = f * lowWeights[k]
             let row = lowSineModel[k]
