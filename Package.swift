@@ -20,9 +20,11 @@ let package = Package(
         .systemLibrary(name: "CFFTW", path: "Sources/CFFTW"),
         // spglib (Debian: libsymspg-dev): space groups of crystals.
         .systemLibrary(name: "CSpglib", path: "Sources/CSpglib"),
+        // xraylib (Debian: libxrl-dev): anomalous scattering factors f′, f″.
+        .systemLibrary(name: "CXraylib", path: "Sources/CXraylib"),
         .target(
             name: "ClusterPDF",
-            dependencies: ["CLinearAlgebra", "CFFTW", "CSpglib"]
+            dependencies: ["CLinearAlgebra", "CFFTW", "CSpglib", "CXraylib"]
         ),
         .executableTarget(
             name: "ClusterPDFCLI",

@@ -35,8 +35,13 @@ struct ScatteringOptions: ParsableArguments {
     var binWidth: Double = 1e-3
     @Option(help: "Worker threads (default: all cores). Results do not depend on it.")
     var threads: Int?
+    @Flag(help: "X-rays: add anomalous dispersion f′, f″ (xraylib) at --energy, or for xrd at the wavelength λ1.")
+    var anomalous = false
+    @Option(help: "Photon energy (keV) of the anomalous corrections (with --anomalous).")
+    var energy: Double?
 
-    func settings() throws -> ScatteringSettings {
+    /// The settings; `wavelength` (Å, powder patterns) gives the anomalous energy when --energy is absent.
+    func settings(wavelength: Double? = nil) throws -> ScatteringSettings {
         var s = ScatteringSettings()
         s.radiation = radiation
         s.qmin = qmin; s.qmax = qmax; s.qstep = qstep; s.qdamp = qdamp; s.qbroad = qbroad
@@ -45,6 +50,13 @@ struct ScatteringOptions: ParsableArguments {
         s.lorch = lorch; s.mode = mode; s.binWidth = binWidth
         if let t = threads { s.threads = t }
         if let u = uiso { s.displacements = try DisplacementSettings(parsing: u) }
+        if energy != nil, !anomalous { throw ValidationError("--energy sets the energy of the anomalous corrections: add --anomalous") }
+        if anomalous {
+            guard let e = energy ?? wavelength.map({ AnomalousDispersion.hcKeVAngstrom / $0 }) else {
+                throw ValidationError("--anomalous needs the photon energy: give --energy (keV)")
+            }
+            s.anomalous = try AnomalousDispersion(energy: e)
+        }
         try s.validate()
         return s
     }

@@ -31,7 +31,7 @@ public struct PeriodicPDFCalculator: Sendable {
         self.settings = settings
         self.envelope = envelope
         engine = try PeriodicPDFEngine(crystal: crystal, radiation: settings.radiation, qmin: settings.qmin, qmax: settings.qmax,
-                                       rmin: settings.rmin, rmax: settings.rmax, step: min(settings.rstep, 0.01))
+                                       rmin: settings.rmin, rmax: settings.rmax, step: min(settings.rstep, 0.01), dispersion: settings.anomalous)
     }
 
     /// G(r) (Å⁻²) on the settings' r grid.

@@ -51,8 +51,10 @@ struct PeriodicPDFEngine: Sendable {
     let imageOperations: [[Int]]
     /// Operations.
     let operations: [SymmetryOperation]
-    /// f(Q=0) (X-ray, electrons) or b (neutron, fm) of each site.
+    /// Re f(Q=0) = f₀(0) + f′ (X-ray, electrons) or b (neutron, fm) of each site.
     let factors: [Double]
+    /// f″ of each site (X-rays with anomalous dispersion; else 0).
+    let imaginaryFactors: [Double]
     /// First and last r of the output (Å).
     let rmin: Double, rmax: Double
     /// Extended range of the transform: 6 termination ripples (2π/Qmax each) either side.
@@ -78,11 +80,14 @@ struct PeriodicPDFEngine: Sendable {
     /// Peaks are summed out to this many σ (libdiffpy: precision 3.3e-6 → 5.0 σ).
     static let cutoffSigmas = 5.2
 
-    init(crystal: Crystal, radiation: Radiation, qmin: Double, qmax: Double, rmin: Double, rmax: Double, step: Double, coarse: Bool = false) throws {
+    init(crystal: Crystal, radiation: Radiation, qmin: Double, qmax: Double, rmin: Double, rmax: Double, step: Double, coarse: Bool = false,
+         dispersion: AnomalousDispersion? = nil) throws {
         self.coarse = coarse
         imageOperations = crystal.sites.indices.map { crystal.orbit(of: $0).map(\.operation) }
         operations = crystal.operations
-        factors = try crystal.sites.map { s in try ScatteringFactor(element: s.element, charge: s.charge, radiation: radiation).value(q: 0) }
+        let sf = try crystal.sites.map { s in try ScatteringFactor(element: s.element, charge: s.charge, radiation: radiation, dispersion: dispersion) }
+        factors = sf.map { $0.value(q: 0) }
+        imaginaryFactors = sf.map(\.imaginary)
         self.rmin = rmin; self.rmax = rmax; self.qmin = qmin; self.qmax = qmax
         let ripples = qmax > 0 && qmax < Double.pi / step ? 6 * 2 * Double.pi / qmax : 0
         var lo = Int((max(0, rmin - ripples) / step).rounded(.up))
@@ -154,9 +159,10 @@ struct PeriodicPDFEngine: Sendable {
         var list = PairList(sites: nSites, bins: anisotropic ? 0 : bins)
         for s in 0..<nSites {
             let x0 = pos[s][0]
-            let ws = Double(pos[s].count) * factors[s] * p.occupancy[s]
+            let ws = Double(pos[s].count) * p.occupancy[s]
             for t in 0..<nSites {
-                let wt = ws * factors[t] * p.occupancy[t]
+                // Re(f_s f_t*) = f_s f_t + f″_s f″_t.
+                let wt = ws * (factors[s] * factors[t] + imaginaryFactors[s] * imaginaryFactors[t]) * p.occupancy[t]
                 let kind = list.kind(s, t)
                 for (jImage, xj) in pos[t].enumerated() {
                     let d0 = xj - x0
@@ -183,15 +189,17 @@ struct PeriodicPDFEngine: Sendable {
     /// Band-limited G(r) of `p` on the output grid (step `outputStep`, from 0), before qdamp,
     /// envelopes and scale; `pairs` may be reused when only U or the peak width changed.
     func pdf(_ p: CrystalPoint, pairs list: PairList) -> [Double] {
-        var totalOcc = 0.0, totalF = 0.0
+        var totalOcc = 0.0, totalF = 0.0, totalFi = 0.0
         for s in imageOperations.indices {
             let m = Double(imageOperations[s].count)
             totalOcc += m * p.occupancy[s]
             totalF += m * p.occupancy[s] * factors[s]
+            totalFi += m * p.occupancy[s] * imaginaryFactors[s]
         }
         guard totalOcc > 0, totalF != 0 else { return [Double](repeating: 0, count: transform.count) }
-        let fAverage = totalF / totalOcc
-        let norm = 1 / (totalOcc * fAverage * fAverage)
+        // |⟨f⟩|² = (⟨Re f⟩² + ⟨f″⟩²).
+        let fAverage2 = (totalF * totalF + totalFi * totalFi) / (totalOcc * totalOcc)
+        let norm = 1 / (totalOcc * fAverage2)
         // Peaks may be summed on a grid m times coarser when the narrowest is wide enough that its
         // samples still carry its transform up to Qmax exactly: σ_min (2π/(m·Δr) − Qmax) > 6
         // (aliasing below exp(−18)); the band-limited result is then returned on the fine grid.

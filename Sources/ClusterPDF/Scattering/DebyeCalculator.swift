@@ -44,7 +44,7 @@ public struct DebyeCalculator: Sendable {
         self.structure = structure
         self.settings = settings
         kinds = AtomKinds(structure: structure, displacements: settings.displacements)
-        (factors, warnings) = try DebyeCalculator.scatteringFactors(kinds, settings.radiation)
+        (factors, warnings) = try DebyeCalculator.scatteringFactors(kinds, settings.radiation, settings.anomalous)
         let pairs = Double(kinds.atomCount) * Double(kinds.atomCount - 1) / 2
         let useHistogram = settings.mode == .histogram || (settings.mode == .auto && pairs > 20_000)
         // Atoms closer than 0.01 Å are one mixed site (e.g. Cd/Zn on one position) when their
@@ -66,14 +66,14 @@ public struct DebyeCalculator: Sendable {
         self.settings = settings
         self.kinds = kinds ?? base.kinds
         self.histogram = histogram ?? base.histogram
-        (factors, warnings) = try DebyeCalculator.scatteringFactors(self.kinds, settings.radiation)
+        (factors, warnings) = try DebyeCalculator.scatteringFactors(self.kinds, settings.radiation, settings.anomalous)
     }
 
-    static func scatteringFactors(_ kinds: AtomKinds, _ radiation: Radiation) throws -> ([ScatteringFactor], [String]) {
+    static func scatteringFactors(_ kinds: AtomKinds, _ radiation: Radiation, _ dispersion: AnomalousDispersion?) throws -> ([ScatteringFactor], [String]) {
         var w = [String]()
         var f = [ScatteringFactor]()
         for k in kinds.kinds {
-            let sf = try ScatteringFactor(element: k.element, charge: k.charge, radiation: radiation)
+            let sf = try ScatteringFactor(element: k.element, charge: k.charge, radiation: radiation, dispersion: dispersion)
             if sf.fellBackToNeutral { w.append("no X-ray form factor for \(sf.symbol): using neutral \(k.element.symbol)") }
             f.append(sf)
         }
@@ -172,16 +172,21 @@ public struct DebyeCalculator: Sendable {
         return result
     }
 
-    /// Per-Q scattering-factor sums: f of each kind, N⟨f⟩² and N⟨f²⟩.
+    /// Per-Q scattering-factor sums: Re f of each kind, N|⟨f⟩|² and N⟨|f|²⟩. With anomalous
+    /// dispersion f is complex (f₀ + f′ + i f″) and the pair weights are Re(f_a f_b*), so the f″
+    /// of each kind (the same at every Q) enters through `imaginaryParts`.
     func weights(at q: Double) -> (f: [Double], nMeanF2: Double, nMeanSquare: Double) {
-        var f = [Double](), sumF = 0.0, sumF2 = 0.0, n = 0.0
+        var f = [Double](), sumF = 0.0, sumFi = 0.0, sumF2 = 0.0, n = 0.0
         for (i, k) in kinds.kinds.enumerated() {
-            let v = factors[i].value(q: q)
+            let v = factors[i].value(q: q), vi = factors[i].imaginary
             let m = Double(kinds.positions[i].count) * k.occupancy
-            f.append(v); sumF += m * v; sumF2 += m * v * v; n += m
+            f.append(v); sumF += m * v; sumFi += m * vi; sumF2 += m * (v * v + vi * vi); n += m
         }
-        return (f, sumF * sumF / n, sumF2)
+        return (f, (sumF * sumF + sumFi * sumFi) / n, sumF2)
     }
+
+    /// f″ of each kind (0 without anomalous dispersion).
+    var imaginaryParts: [Double] { factors.map(\.imaginary) }
 
     /// The factor of each kind pair's sum in F(Q): A_p(Q_k) = 2 occ_a occ_b f_a f_b / (N⟨f⟩²), as
     /// [p][k] on `grid`. It depends on elements, charges and occupancies only (not on U, δ or a
@@ -193,9 +198,10 @@ public struct DebyeCalculator: Sendable {
     /// The same from the `weights(at:)` of each Q.
     func pairPrefactors(_ ws: [(f: [Double], nMeanF2: Double, nMeanSquare: Double)]) -> [[Double]] {
         var out = [[Double]](repeating: [Double](repeating: 0, count: ws.count), count: kinds.pairs.count)
+        let fi = imaginaryParts
         for (k, w) in ws.enumerated() {
             for (p, (a, b)) in kinds.pairs.enumerated() {
-                out[p][k] = 2 * kinds.kinds[a].occupancy * kinds.kinds[b].occupancy * w.f[a] * w.f[b] / w.nMeanF2
+                out[p][k] = 2 * kinds.kinds[a].occupancy * kinds.kinds[b].occupancy * (w.f[a] * w.f[b] + fi[a] * fi[b]) / w.nMeanF2
             }
         }
         return out
@@ -238,17 +244,20 @@ public struct DebyeCalculator: Sendable {
             if q == 0 {
                 // Q → 0 limit: sin(Qr)/(Qr) → 1, so I(0) = (Σ occ f)² + Σ (occ − occ²) f², less the
                 // pairs of a mixed site's species (they exclude each other).
-                var total = 0.0, extra = 0.0
+                // With f″ the square is |Σ occ f|² and the self term uses |f|².
+                let fi = imaginaryParts
+                var total = 0.0, totalIm = 0.0, extra = 0.0
                 for (i, kd) in kinds.kinds.enumerated() {
                     let n = Double(kinds.positions[i].count)
                     total += n * kd.occupancy * w.f[i]
-                    extra += n * (kd.occupancy - kd.occupancy * kd.occupancy) * w.f[i] * w.f[i]
+                    totalIm += n * kd.occupancy * fi[i]
+                    extra += n * (kd.occupancy - kd.occupancy * kd.occupancy) * (w.f[i] * w.f[i] + fi[i] * fi[i])
                 }
                 for p in mixedSitePairs {
                     let a = structure.atoms[p[0]], b = structure.atoms[p[1]]
-                    extra -= 2 * a.occupancy * b.occupancy * formFactorAtZero(a, w.f) * formFactorAtZero(b, w.f)
+                    extra -= 2 * a.occupancy * b.occupancy * pairWeight(a, b, w.f)
                 }
-                let i0 = total * total + extra
+                let i0 = total * total + totalIm * totalIm + extra
                 inten.append(i0)
                 sk = i0 / w.nMeanF2 - (w.nMeanSquare - w.nMeanF2) / w.nMeanF2
             } else {
@@ -261,10 +270,11 @@ public struct DebyeCalculator: Sendable {
                 Curve(x: g.values, columns: [inten], labels: ["Q(A^-1)", settings.radiation == .xray ? "I(e^2)" : "I(fm^2)"]))
     }
 
-    /// f of an atom's element and charge, from the per-kind values `f` at one Q.
-    func formFactorAtZero(_ atom: Atom, _ f: [Double]) -> Double {
-        guard let k = kinds.kinds.firstIndex(where: { $0.element == atom.element && $0.charge == atom.charge }) else { return 0 }
-        return f[k]
+    /// Re(f_a f_b*) of two atoms, from the per-kind real parts `f` at one Q and the kinds' f″.
+    func pairWeight(_ a: Atom, _ b: Atom, _ f: [Double]) -> Double {
+        guard let i = kinds.kinds.firstIndex(where: { $0.element == a.element && $0.charge == a.charge }),
+              let j = kinds.kinds.firstIndex(where: { $0.element == b.element && $0.charge == b.charge }) else { return 0 }
+        return f[i] * f[j] + factors[i].imaginary * factors[j].imaginary
     }
 
     /// The pair terms of one element pair: S_ab(Q) = F_ab(Q)/Q (no self term, no 1) and
@@ -282,11 +292,11 @@ public struct DebyeCalculator: Sendable {
                 for (a, b) in kinds.pairs where ElementPair(kinds.kinds[a].element, kinds.kinds[b].element) == pair {
                     let na = Double(kinds.positions[a].count), nb = Double(kinds.positions[b].count)
                     let count = a == b ? na * (na - 1) : 2 * na * nb
-                    total += count * kinds.kinds[a].occupancy * kinds.kinds[b].occupancy * w.f[a] * w.f[b]
+                    total += count * kinds.kinds[a].occupancy * kinds.kinds[b].occupancy * (w.f[a] * w.f[b] + factors[a].imaginary * factors[b].imaginary)
                 }
                 for m in mixedSitePairs {
                     let x = structure.atoms[m[0]], y = structure.atoms[m[1]]
-                    if ElementPair(x.element, y.element) == pair { total -= 2 * x.occupancy * y.occupancy * formFactorAtZero(x, w.f) * formFactorAtZero(y, w.f) }
+                    if ElementPair(x.element, y.element) == pair { total -= 2 * x.occupancy * y.occupancy * pairWeight(x, y, w.f) }
                 }
                 inten.append(total); s.append(total / w.nMeanF2)
             } else {
@@ -441,7 +451,7 @@ public struct DebyeCalculator: Sendable {
         for (p, (a, b)) in kinds.pairs.enumerated() {
             if let only = partial, ElementPair(kinds.kinds[a].element, kinds.kinds[b].element) != only { continue }
             let uSum = kinds.kinds[a].uiso + kinds.kinds[b].uiso
-            let scale = 2 * kinds.kinds[a].occupancy * kinds.kinds[b].occupancy * w0.f[a] * w0.f[b] / (meanF * meanF) / nAtoms
+            let scale = 2 * kinds.kinds[a].occupancy * kinds.kinds[b].occupancy * (w0.f[a] * w0.f[b] + factors[a].imaginary * factors[b].imaginary) / (meanF * meanF) / nAtoms
             if let h = histogram {
                 for (r, c) in zip(h.distances[p], h.counts[p]) where r >= DebyeCalculator.siteTolerance { add(r, c * scale, uSum) }
             } else {

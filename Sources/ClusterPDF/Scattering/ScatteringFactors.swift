@@ -42,11 +42,17 @@ public struct ScatteringFactor: Sendable {
     public let fellBackToNeutral: Bool
     private let wk: WaasmaierKirfelCoefficients?
     private let length: Double
+    /// Anomalous f′ (electrons), added to f₀(Q) by `value(q:)`; 0 without dispersion corrections.
+    public let fPrime: Double
+    /// Anomalous f″ (electrons), the imaginary part of f; 0 without dispersion corrections.
+    public let imaginary: Double
 
     /// The factor for an atom type such as "Cd", "Cd2+" or "Se2-". X-ray ions missing from the
-    /// Waasmaier–Kirfel table fall back to the neutral atom (`fellBackToNeutral`); neutrons ignore charge.
-    public init(element: Element, charge: Int = 0, radiation: Radiation) throws {
+    /// Waasmaier–Kirfel table fall back to the neutral atom (`fellBackToNeutral`); neutrons ignore
+    /// charge. `dispersion` adds f′ and f″ of the element (X-rays only; ignored for neutrons).
+    public init(element: Element, charge: Int = 0, radiation: Radiation, dispersion: AnomalousDispersion? = nil) throws {
         self.radiation = radiation
+        if radiation == .xray, let d = dispersion { (fPrime, imaginary) = try d.correction(for: element) } else { (fPrime, imaginary) = (0, 0) }
         let ion = charge == 0 ? element.symbol : "\(element.symbol)\(abs(charge))\(charge > 0 ? "+" : "-")"
         symbol = ion
         switch radiation {
@@ -61,8 +67,8 @@ public struct ScatteringFactor: Sendable {
         }
     }
 
-    /// f(Q): electrons for X-rays, fm for neutrons. Q in Å⁻¹.
+    /// Re f(Q) = f₀(Q) + f′: electrons for X-rays, fm for neutrons. Q in Å⁻¹.
     @inline(__always) public func value(q: Double) -> Double {
-        wk?.value(q: q) ?? length
+        (wk?.value(q: q) ?? length) + fPrime
     }
 }

@@ -103,6 +103,8 @@ public struct ScatteringSettings: Sendable, Hashable {
     public var mode: DebyeMode = .auto
     /// Histogram bin width (Å).
     public var binWidth = 1e-3
+    /// Anomalous dispersion corrections f′, f″ at one photon energy (X-rays only); nil: none (f₀ only).
+    public var anomalous: AnomalousDispersion?
     /// Worker threads; results do not depend on it.
     public var threads = ProcessInfo.processInfo.activeProcessorCount
 
@@ -125,5 +127,6 @@ public struct ScatteringSettings: Sendable, Hashable {
         try check(rstep > 0 && (rmax - rmin) / rstep <= 1e6, "rstep must be positive and give at most 10⁶ points")
         try check(binWidth > 0 && binWidth <= 0.1, "histogram bin width must be in (0, 0.1] Å")
         try check(threads >= 1, "threads must be ≥ 1")
+        try check(anomalous == nil || radiation == .xray, "anomalous dispersion (f′, f″) applies to X-rays, not neutrons")
     }
 }
