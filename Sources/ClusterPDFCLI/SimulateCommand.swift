@@ -24,14 +24,20 @@ struct Simulate: ParsableCommand {
     var anode: Anode = .Cu
     @Option(help: "Wavelength for xrd (Å); overrides --anode.")
     var wavelength: Double?
-    @Flag(help: "Add the anode's Kα2 line at half the Kα1 intensity.")
+    @Flag(help: "Add the anode's Kα2 line at half the Kα1 intensity (Hölzer et al. 1997 wavelengths).")
     var kalpha2 = false
-    @Option(help: "Monochromator angle 2θm (degrees) for the polarization factor.")
+    @Option(help: "Monochromator angle 2θm (degrees) for the polarization factor (X-rays only).")
     var monochromator: Double?
-    @Option(help: "Gaussian instrument FWHM (degrees 2θ).")
+    @Option(help: "Constant instrument FWHM (degrees 2θ).")
     var fwhm: Double?
-    @Option(help: "Caglioti U,V,W (degrees²) for the instrument FWHM.")
+    @Option(help: "Caglioti U,V,W (degrees²): FWHM² = U tan²θ + V tanθ + W.")
     var caglioti: String?
+    @Option(help: "Lorentzian fraction η of the pseudo-Voigt profile (0 = Gaussian … 1).")
+    var eta: Double = 0
+    @Option(help: "Zero shift (degrees): peaks appear at 2θ + zero.")
+    var zeroShift: Double = 0
+    @Option(help: "Chebyshev background coefficients b0,b1,… over the 2θ range.")
+    var background: String?
     @Option(help: "2θ start (degrees).")
     var tthMin: Double = 10
     @Option(help: "2θ end (degrees).")
@@ -54,6 +60,11 @@ struct Simulate: ParsableCommand {
     func validate() throws {
         if kalpha2, wavelength != nil { throw ValidationError("--kalpha2 takes the doublet of --anode; it cannot be combined with --wavelength") }
         if let c = caglioti, c.split(separator: ",").compactMap({ Double($0) }).count != 3 { throw ValidationError("--caglioti needs three numbers U,V,W") }
+        if fwhm != nil, caglioti != nil { throw ValidationError("give either --fwhm or --caglioti, not both") }
+        if let b = background, b.split(separator: ",").contains(where: { Double($0.trimmingCharacters(in: .whitespaces)) == nil }) { throw ValidationError("--background needs numbers b0,b1,…") }
+        if function != .xrd, fwhm != nil || caglioti != nil || background != nil || zeroShift != 0 || kalpha2 || monochromator != nil {
+            throw ValidationError("--fwhm, --caglioti, --background, --zero-shift, --kalpha2 and --monochromator describe a powder pattern: add --function xrd")
+        }
         if iqOutput != nil, function != .gr { throw ValidationError("--iq-output goes with --function gr") }
         for p in partial where ElementPair(p) == nil { throw ValidationError("--partial '\(p)' is not an element pair like Cd-Se") }
         if envelope == .coreShell { throw ValidationError("--envelope core-shell needs two phases: use 'clusterpdf fit CORE.cif SHELL.cif DATA --envelope core-shell'") }
@@ -76,15 +87,19 @@ struct Simulate: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let loaded = try input.load()
-            var job = Simulation(structure: loaded.structure, path: loaded.path, function: function, settings: try scattering.settings())
+            let lambda1 = wavelength ?? anode.kAlpha1
+            var job = Simulation(structure: loaded.structure, path: loaded.path, function: function,
+                                 settings: try scattering.settings(wavelength: function == .xrd ? lambda1 : nil))
             if loaded.kind == .crystal { job.crystal = try loaded.periodicCrystal() }
             job.envelope = envelope.envelope(phase: 0, values: try envelopeSizes(), table: try envelopeFile.map(TabulatedEnvelope.read))
             job.partials = partial.compactMap(ElementPair.init)
-            job.powder.wavelength = wavelength ?? anode.kAlpha1
+            job.powder.wavelength = lambda1
             if kalpha2 { job.powder.secondWavelength = anode.kAlpha2 }
             job.powder.monochromatorAngle = monochromator
-            job.powder.fwhm = fwhm
-            job.powder.caglioti = caglioti.map { $0.split(separator: ",").compactMap { Double($0) } }
+            if let f = fwhm { job.powder.profile = .constant(fwhm: f, eta: eta) }
+            if let c = caglioti.map({ $0.split(separator: ",").compactMap { Double($0) } }) { job.powder.profile = PowderProfile(u: c[0], v: c[1], w: c[2], eta: eta) }
+            job.powder.zeroShift = zeroShift
+            job.powder.background = background.map { $0.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) } } ?? []
             job.powder.twoThetaMin = tthMin; job.powder.twoThetaMax = tthMax; job.powder.twoThetaStep = tthStep
             job.alsoIntensity = iqOutput != nil
             let out = try job.run()

@@ -1,121 +1,114 @@
 import Foundation
 
-/// X-ray tube anodes with their Kα1/Kα2 wavelengths (Å), from Hölzer et al., Phys. Rev. A 56 (1997)
-/// 4554, as tabulated in International Tables for Crystallography Vol. C, Table 4.2.2.1.
-public enum Anode: String, Sendable, CaseIterable {
-    case Cu, Mo, Ag, Co, Cr, Fe
-    /// Kα1 wavelength (Å), Hölzer et al. 1997.
-    public var kAlpha1: Double {
-        switch self {
-        case .Cu: return 1.540562
-        case .Mo: return 0.709300
-        case .Ag: return 0.559407
-        case .Co: return 1.788965
-        case .Cr: return 2.289700
-        case .Fe: return 1.936042
-        }
-    }
-    /// Kα2 wavelength (Å), Hölzer et al. 1997.
-    public var kAlpha2: Double {
-        switch self {
-        case .Cu: return 1.544390
-        case .Mo: return 0.713590
-        case .Ag: return 0.563798
-        case .Co: return 1.792850
-        case .Cr: return 2.293606
-        case .Fe: return 1.939980
-        }
-    }
-}
-
-/// Settings of a simulated laboratory powder pattern. Angles in degrees 2θ, wavelengths in Å.
-public struct PowderSettings: Sendable, Hashable {
-    /// Wavelength λ1 (Å).
-    public var wavelength = Anode.Cu.kAlpha1
-    /// Second wavelength (Kα2) and its intensity relative to the first; nil for a single line.
-    public var secondWavelength: Double?
-    /// Intensity of λ2 relative to λ1.
-    public var secondRatio = 0.5
-    /// First 2θ (degrees).
-    public var twoThetaMin = 10.0
-    /// Last 2θ (degrees).
-    public var twoThetaMax = 80.0
-    /// 2θ step (degrees).
-    public var twoThetaStep = 0.02
-    /// Monochromator 2θ_m (degrees); nil for an unpolarized beam without monochromator.
-    public var monochromatorAngle: Double?
-    /// Constant Gaussian instrument FWHM (degrees 2θ).
-    public var fwhm: Double?
-    /// Caglioti FWHM² = U tan²θ + V tanθ + W (degrees²); used instead of `fwhm` when set.
-    public var caglioti: [Double]?
-    /// Cu Kα1, 10–80° in steps of 0.02°, no broadening.
-    public init() {}
-
-    /// Checks ranges; throws `SettingsError` naming the bad value.
-    public func validate() throws {
-        guard wavelength > 0, wavelength.isFinite else { throw SettingsError.invalid("wavelength must be positive") }
-        guard twoThetaMin >= 0, twoThetaMax > twoThetaMin, twoThetaMax < 180 else { throw SettingsError.invalid("need 0 ≤ tth-min < tth-max < 180°") }
-        guard twoThetaStep > 0, (twoThetaMax - twoThetaMin) / twoThetaStep <= 1e6 else { throw SettingsError.invalid("tth-step must be positive") }
-        if let f = fwhm, !(f >= 0) { throw SettingsError.invalid("fwhm must be ≥ 0") }
-        if let c = caglioti, c.count != 3 { throw SettingsError.invalid("Caglioti needs U,V,W") }
-    }
-}
-
 /// Powder diffraction I(2θ) of a cluster from its Debye intensity.
 ///
-///     I(2θ) = P(2θ) · [ I_Debye(Q(2θ, λ1)) + ratio · I_Debye(Q(2θ, λ2)) ],   Q = 4π sinθ / λ
-///     P = (1 + cos²2θ_m · cos²2θ) / (1 + cos²2θ_m)   (2θ_m = 0 gives the unpolarized (1 + cos²2θ)/2)
+///     I(2θ) = B(2θ) + Σ_lines w_l ∫ P(t) I_Debye(Q(t, λ_l)) pV(2θ − zero − t; H(t)) dt,   Q = 4π sin(t/2)/λ
 ///
-/// The Debye equation already averages over all orientations of the cluster, which is what the
-/// Lorentz factor does for Bragg peaks of a powder, so no separate Lorentz factor is applied.
-/// Optionally the pattern is convolved with a Gaussian of constant or Caglioti FWHM (area kept).
-/// I_Debye is computed on a uniform Q grid (step ≤ min(0.002, 0.2/D) Å⁻¹ for a cluster of
-/// diameter D) and interpolated with cubic Hermite splines.
-public struct PowderPattern {
-    /// The powder pattern I(2θ) of `calculator`'s structure.
+/// P is the polarization factor (X-rays only, `PowderSettings.polarization`), pV the instrument
+/// profile (`PowderProfile`), B the Chebyshev background. The Debye equation already averages over
+/// all orientations of the cluster, which is what the Lorentz factor does for Bragg peaks of a
+/// powder, so no separate Lorentz factor is applied.
+///
+/// The convolution is exact at the ends of the range: the unbroadened pattern is computed on a
+/// fine grid (step ≤ H_min/6) that extends one profile window (`PowderProfile.reach`) beyond the
+/// requested range on either side (within 0–180°), every peak spreads with its own FWHM, and the
+/// result is then cropped. I_Debye is computed on a uniform Q grid (step ≤ min(0.002, 0.2/D) Å⁻¹
+/// for a cluster of diameter D) and interpolated with cubic splines.
+public enum PowderPattern {
+    /// The powder pattern I(2θ) of `calculator`'s structure on `powder`'s 2θ grid.
     public static func compute(calculator: DebyeCalculator, powder: PowderSettings) throws -> Curve {
         try powder.validate()
         let grid2t = UniformGrid(from: powder.twoThetaMin, through: powder.twoThetaMax, step: powder.twoThetaStep)
-        let lambdas = [powder.wavelength] + (powder.secondWavelength.map { [$0] } ?? [])
-        let qOf = { (tth: Double, l: Double) in 4 * Double.pi * sin(tth * Double.pi / 360) / l }
-        let qHi = lambdas.map { qOf(powder.twoThetaMax, $0) }.max()!
-        let qLo = lambdas.map { qOf(powder.twoThetaMin, $0) }.min()!
+        let x = grid2t.values
+        let qRange = requiredQRange(twoTheta: x.first!...x.last!, powder: powder)
         let dq = min(0.002, 0.2 / max(1, calculator.maximumPairDistance))
-        let start = max(0, qLo - 2 * dq)
-        let qg = UniformGrid(from: start, through: qHi + 3 * dq, step: dq)
+        let qg = UniformGrid(from: max(0, qRange.lowerBound - 3 * dq), through: qRange.upperBound + 3 * dq, step: dq)
         let iq = calculator.structureFactorAndIntensity(grid: qg).i.y
-        func interp(_ q: Double) -> Double { qg.interpolateCubic(iq, at: q) }
-        let c2m = powder.monochromatorAngle.map { pow(cos($0 * Double.pi / 180), 2) } ?? 1
-        var y = grid2t.values.map { tth -> Double in
-            let c2 = pow(cos(tth * Double.pi / 180), 2)
-            let pol = (1 + c2m * c2) / (1 + c2m)
-            var v = interp(qOf(tth, lambdas[0]))
-            if lambdas.count > 1 { v += powder.secondRatio * interp(qOf(tth, lambdas[1])) }
-            return pol * v
-        }
-        if powder.fwhm != nil || powder.caglioti != nil {
-            y = broaden(y, grid: grid2t, powder: powder)
-        }
-        return Curve(x: grid2t.values, columns: [y], labels: ["2theta(deg)", "I(a.u.)"])
+        var y = intensities(at: x, powder: powder, radiation: calculator.settings.radiation) { qg.interpolateCubic(iq, at: $0) }
+        if !powder.background.isEmpty { y = zip(y, background(x, coefficients: powder.background)).map { $0 + $1 } }
+        return Curve(x: x, columns: [y], labels: ["2theta(deg)", "I(a.u.)"])
     }
 
-    static func broaden(_ y: [Double], grid: UniformGrid, powder: PowderSettings) -> [Double] {
-        var out = [Double](repeating: 0, count: y.count)
-        for (j, v) in y.enumerated() {
-            let tth = grid[j]
-            var f: Double
-            if let c = powder.caglioti {
-                let t = tan(tth * Double.pi / 360)
-                f = (max(0, c[0] * t * t + c[1] * t + c[2])).squareRoot()
-            } else { f = powder.fwhm ?? 0 }
-            let sigma = f / 2.354820045
-            if sigma < grid.step / 4 { out[j] += v; continue }
-            let half = Int((5 * sigma / grid.step).rounded(.up))
-            let lo = max(0, j - half), hi = min(y.count - 1, j + half)
-            var ws = [Double](), norm = 0.0
-            for i in lo...hi { let d = (grid[i] - tth) / sigma; let w = exp(-0.5 * d * d); ws.append(w); norm += w }
-            for i in lo...hi { out[i] += v * ws[i - lo] / norm }
+    /// 2θ range (degrees) of the unbroadened pattern needed for output points in `range`.
+    static func extendedRange(_ range: ClosedRange<Double>, powder: PowderSettings) -> ClosedRange<Double> {
+        let lo0 = range.lowerBound - powder.zeroShift, hi0 = range.upperBound - powder.zeroShift
+        guard let p = powder.profile else { return max(0, lo0)...min(180, hi0) }
+        var margin = 0.0
+        for _ in 0..<3 {  // the FWHM grows with 2θ: widen until the window covers its own ends
+            let lo = max(0, lo0 - margin), hi = min(180, hi0 + margin)
+            let hMax = (0...64).map { p.fwhm(atTwoTheta: lo + Double($0) / 64 * (hi - lo)) }.max()!
+            margin = p.reach(fwhm: hMax) * 1.05
+        }
+        return max(0, lo0 - margin)...min(180, hi0 + margin)
+    }
+
+    /// Q range (Å⁻¹) of the Debye intensity needed for output points in `range` (degrees 2θ).
+    public static func requiredQRange(twoTheta range: ClosedRange<Double>, powder: PowderSettings) -> ClosedRange<Double> {
+        let ext = extendedRange(range, powder: powder)
+        let lambdas = powder.lines.map(\.lambda)
+        let q = { (t: Double, l: Double) in 4 * Double.pi * sin(min(t, 180) * Double.pi / 360) / l }
+        return lambdas.map { q(ext.lowerBound, $0) }.min()!...lambdas.map { q(ext.upperBound, $0) }.max()!
+    }
+
+    /// The pattern (without background) at increasing 2θ points `x` (degrees), for a Debye
+    /// intensity given as a function of Q (Å⁻¹). Background and scale are not applied.
+    public static func intensities(at x: [Double], powder: PowderSettings, radiation: Radiation, intensity: (Double) -> Double) -> [Double] {
+        guard let first = x.first, let last = x.last else { return [] }
+        let lines = powder.lines
+        func raw(_ t: Double) -> Double {
+            var v = 0.0
+            for l in lines { v += l.weight * intensity(4 * Double.pi * sin(t * Double.pi / 360) / l.lambda) }
+            return powder.polarization(atTwoTheta: t, radiation: radiation) * v
+        }
+        guard let p = powder.profile else { return x.map { raw($0 - powder.zeroShift) } }
+        let ext = extendedRange(first...last, powder: powder)
+        let probe = (0...256).map { p.fwhm(atTwoTheta: ext.lowerBound + Double($0) / 256 * (ext.upperBound - ext.lowerBound)) }
+        let hMin = max(probe.min()!, 1e-4), hMax = probe.max()!
+        let h = min(max(hMin / 6, 2e-4), 0.02)
+        let n = max(2, Int(((ext.upperBound - ext.lowerBound) / h).rounded(.up)) + 1)
+        let step = (ext.upperBound - ext.lowerBound) / Double(n - 1)
+        var t = [Double](repeating: 0, count: n), r = [Double](repeating: 0, count: n), fw = [Double](repeating: 0, count: n)
+        for i in 0..<n {
+            t[i] = ext.lowerBound + Double(i) * step
+            r[i] = raw(t[i]) * step
+            fw[i] = max(p.fwhm(atTwoTheta: t[i]), 1e-6)
+        }
+        let window = p.reach(fwhm: hMax)
+        let norm = 1 / p.windowArea
+        for i in 0..<n { r[i] *= norm }
+        let reach = fw.map { p.reach(fwhm: $0) }
+        return x.map { xj in
+            let c = xj - powder.zeroShift
+            let i0 = max(0, Int(((c - window - ext.lowerBound) / step).rounded(.down)))
+            let i1 = min(n - 1, Int(((c + window - ext.lowerBound) / step).rounded(.up)))
+            guard i0 <= i1 else { return 0 }
+            var s = 0.0
+            for i in i0...i1 {
+                let d = c - t[i]
+                if abs(d) <= reach[i] { s += r[i] * p.uncut(d, fwhm: fw[i]) }
+            }
+            return s
+        }
+    }
+
+    /// Chebyshev polynomials T_0 … T_{count−1} at each x, mapped from [x.first, x.last] to [−1, 1].
+    public static func chebyshevBasis(_ x: [Double], count: Int) -> [[Double]] {
+        guard count > 0, let a = x.first, let b = x.last else { return [] }
+        let span = b > a ? b - a : 1
+        var out = [[Double]](repeating: [Double](repeating: 0, count: x.count), count: count)
+        for (j, v) in x.enumerated() {
+            let xi = 2 * (v - a) / span - 1
+            var t0 = 1.0, t1 = xi
+            out[0][j] = 1
+            if count > 1 { out[1][j] = xi }
+            for k in 2..<max(2, count) { let t2 = 2 * xi * t1 - t0; out[k][j] = t2; t0 = t1; t1 = t2 }
         }
         return out
+    }
+
+    /// Σ b_k T_k(ξ) at each x.
+    public static func background(_ x: [Double], coefficients b: [Double]) -> [Double] {
+        let basis = chebyshevBasis(x, count: b.count)
+        return x.indices.map { j in b.indices.reduce(0) { $0 + b[$1] * basis[$1][j] } }
     }
 }

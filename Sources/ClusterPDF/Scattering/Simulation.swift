@@ -61,6 +61,7 @@ public struct Simulation: Sendable {
             ("program", "ClusterPDF \(ClusterPDFVersion.string)"), ("structure", path), ("formula", formula),
             ("atoms", "\(structure.count)"), ("function", function.rawValue),
             ("radiation", s.radiation == .xray ? "xray (Waasmaier-Kirfel 1995 form factors)" : "neutron (coherent scattering lengths b_c)"),
+            ("anomalous", s.anomalous?.description ?? "none (f0 only)"),
         ]
         let curve: Curve
         let xLabel: String, yLabel: String, title: String
@@ -108,10 +109,7 @@ public struct Simulation: Sendable {
         case .xrd:
             let p = powder
             curve = try PowderPattern.compute(calculator: calc, powder: p)
-            header += [("wavelength", "\(p.wavelength)"), ("kalpha2", p.secondWavelength.map { "\($0) (ratio 0.5)" } ?? "none"),
-                       ("polarization", p.monochromatorAngle.map { "monochromator 2theta_m = \($0) deg" } ?? "unpolarized (1+cos^2 2theta)/2"),
-                       ("broadening", p.caglioti.map { "Caglioti U,V,W = \($0)" } ?? p.fwhm.map { "Gaussian FWHM \($0) deg" } ?? "none"),
-                       ("uiso", s.displacements.summary), ("mode", calc.effectiveMode.rawValue)]
+            header += p.headerLines(radiation: s.radiation) + [("uiso", s.displacements.summary), ("mode", calc.effectiveMode.rawValue)]
             (xLabel, yLabel, title) = ("2θ (degrees)", "I (a.u.)", "Powder pattern of \(formula), λ = \(p.wavelength) Å")
         }
         var intensity: (Curve, [(String, String)])?
