@@ -3,11 +3,12 @@ import ClusterPDF
 import Foundation
 
 struct Fit: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Refine a cluster, or one or more crystal phases, against a measured G(r).")
-    @Argument(help: "MODEL [MODEL …] DATA: a cluster (XYZ, cluster or molecular-crystal CIF), or periodic CIFs (attenuated crystals; several make several phases), then the measured G(r) (.gr, .fgr or columns r G [dr] [dG]).")
+    static let configuration = CommandConfiguration(abstract: "Refine a cluster, or one or more crystal phases, against a measured G(r); or a cluster against a powder pattern, I(Q), S(Q) or F(Q).")
+    @Argument(help: "MODEL [MODEL …] DATA: a cluster (XYZ, cluster or molecular-crystal CIF), or periodic CIFs (attenuated crystals; several make several phases), then the measured G(r) (.gr, .fgr or columns r G [dr] [dG]) — or, for a cluster, a powder pattern (.xy/.xye/.chi, 2θ) or .iq/.sq/.fq.")
     var inputs: [String]
     @OptionGroup var refinement: RefinementFlags
     @OptionGroup var crystal: CrystalFlags
+    @OptionGroup(title: "Reciprocal-space data") var pattern: PatternFlags
     @Option(name: .shortAndLong, help: "Write r, Gobs, Gcalc, Gdiff with all parameters to this file.") var output: String?
     @Option(help: "Write the fit figure (SVG).") var plot: String?
     @Flag(help: "Print the result as JSON (without the curves).") var json = false
@@ -20,6 +21,11 @@ struct Fit: ParsableCommand {
         try reportingErrors {
             let models = try inputs.dropLast().map { try StructureReader.read(path: $0) }
             let curve = try MeasuredCurveReader.read(path: inputs[inputs.count - 1])
+            if let axis = curve.axis, axis != .r {
+                try fitPattern(models: models, curve: curve)
+                return
+            }
+            if pattern.anyGiven { throw ValidationError("--wavelength, --anode, --caglioti, --range … apply to reciprocal-space data; \(curve.path) is a G(r)") }
             let result = try ModelFit.run(models: models, data: curve, cluster: refinement.options(), crystal: crystal.options(refinement))
             var files = [(String, String)]()
             if let o = output { files.append((result.fileText(), o)) }
@@ -32,6 +38,23 @@ struct Fit: ParsableCommand {
             } else {
                 print(result.table(), terminator: "")
             }
+        }
+    }
+
+    /// A cluster against a powder pattern, I(Q), S(Q) or F(Q).
+    func fitPattern(models: [LoadedStructure], curve: MeasuredCurve) throws {
+        let data = try pattern.data(curve)
+        let result = try ModelFit.runPattern(models: models, data: data, options: pattern.options(refinement, data: data))
+        var files = [(String, String)]()
+        if let o = output { files.append((result.fileText(), o)) }
+        if let p = plot { files.append((result.plot().render(), p)) }
+        try AtomicFile.writeAll(files, inputs: inputs)
+        if json {
+            var r = result
+            r.curves = nil
+            print(try JSONOutput.string(r))
+        } else {
+            print(result.table(), terminator: "")
         }
     }
 }

@@ -45,6 +45,14 @@ public struct MeasuredCurve: Sendable {
     /// What x is (r, Q or 2θ), from `MeasuredCurveReader.read(path:axis:)`'s argument or detected.
     public var axis: CurveAxis? { explicitAxis ?? CurveAxis.detect(path: path, header: header, columnNames: columnNames) }
     var explicitAxis: CurveAxis?
+    /// Line number (from 1) of each data row in the file, for error messages; empty for curves
+    /// made from arrays.
+    public internal(set) var rowLines: [Int] = []
+
+    /// "FILE, line N" of data row `index` (or just the file).
+    public func location(ofRow index: Int) -> (file: String, line: Int?) {
+        (path, rowLines.indices.contains(index) ? rowLines[index] : nil)
+    }
 
     /// A curve from arrays (for the Swift API and tests).
     public init(path: String, x: [Double], y: [Double], dy: [Double]? = nil, header: [String: String] = [:], columnNames: [String] = []) {
@@ -71,6 +79,7 @@ public enum MeasuredCurveReader {
         var header = [String: String]()
         var names = [String]()
         var x = [Double](), y = [Double](), dy = [Double]()
+        var rows = [Int]()
         var columns: Int?
         var inData = false
         for (n, raw) in lines.enumerated() {
@@ -104,13 +113,15 @@ public enum MeasuredCurveReader {
             if let last = x.last, v[0] <= last {
                 throw InputError(file: file, line: n + 1, "x = \(v[0]) does not increase (previous \(last))")
             }
-            x.append(v[0]); y.append(v[1])
+            x.append(v[0]); y.append(v[1]); rows.append(n + 1)
             if v.count == 3 { dy.append(v[2]) } else if v.count >= 4 { dy.append(v[3]) }
         }
         guard x.count >= 2 else { throw InputError(file: file, "no data: found \(x.count) data row\(x.count == 1 ? "" : "s")") }
         var d: [Double]? = dy.count == x.count ? dy : nil
         if let dd = d, dd.contains(where: { $0 <= 0 }) { d = nil }  // zero/negative uncertainties: unweighted
-        return MeasuredCurve(path: file, x: x, y: y, dy: d, header: header, columnNames: names)
+        var curve = MeasuredCurve(path: file, x: x, y: y, dy: d, header: header, columnNames: names)
+        curve.rowLines = rows
+        return curve
     }
 
     static func storeHeader<S: StringProtocol>(_ s: S, _ eq: S.Index, _ header: inout [String: String]) {

@@ -26,6 +26,19 @@ public enum ModelFit {
     }
 }
 
+extension ModelFit {
+    /// Refines one finite cluster against reciprocal-space data (`PatternRefinement`).
+    public static func runPattern(models: [LoadedStructure], data: ReciprocalData, options: PatternRefinementOptions) throws -> PatternFitResult {
+        guard models.count == 1, let m = models.first else {
+            throw RefinementError.invalidSetting(option: "MODEL", message: "reciprocal-space data are fitted with one cluster model; several models make crystal phases, which fit G(r) only")
+        }
+        guard m.kind != .crystal else {
+            throw RefinementError.invalidSetting(option: "MODEL", message: "\(m.path) is a periodic crystal: reciprocal-space fits need a finite cluster (carve one with 'clusterpdf build sphere \(m.path) --radius R')")
+        }
+        return try PatternRefinement.run(structure: m.structure, title: m.structure.title.isEmpty ? m.path : m.structure.title, data: data, options: options)
+    }
+}
+
 extension ParameterName {
     /// Reads values `name=value[,name=value …]` (`psize=30,uiso:Cd=0.01`).
     public static func values(parsing text: String) throws(RefinementError) -> [ParameterName: Double] {

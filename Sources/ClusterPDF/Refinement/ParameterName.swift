@@ -37,6 +37,18 @@ public enum ParameterName: Hashable, Sendable, Comparable, CustomStringConvertib
     case envelope(EnvelopeParameter)
     /// A parameter of one phase (index from 1) of a multi-phase model.
     indirect case phase(Int, ParameterName)
+    /// Caglioti U of a powder pattern's instrument profile (degrees²), printed `U`.
+    case profileU
+    /// Caglioti V (degrees²), printed `V`.
+    case profileV
+    /// Caglioti W (degrees²), printed `W`.
+    case profileW
+    /// Lorentzian fraction η of the pseudo-Voigt profile (0…1).
+    case eta
+    /// Zero shift of a 2θ pattern (degrees): peaks appear at 2θ + zero.
+    case zero
+    /// Chebyshev background coefficient b_k (intensity units), printed `bkg0`, `bkg1`, ….
+    case background(Int)
 
     /// Names of the U components.
     static let uComponents = ["u11", "u22", "u33", "u12", "u13", "u23"]
@@ -61,13 +73,21 @@ public enum ParameterName: Hashable, Sendable, Comparable, CustomStringConvertib
         case .occupancy(let site): "occ:\(site)"
         case .envelope(let e): e.rawValue
         case .phase(let i, let p): "phase\(i).\(p)"
+        case .profileU: "U"
+        case .profileV: "V"
+        case .profileW: "W"
+        case .eta: "eta"
+        case .zero: "zero"
+        case .background(let k): "bkg\(k)"
         }
     }
 
     /// Unit as printed (empty for dimensionless quantities).
     public var unit: String {
         switch self {
-        case .scale, .zoom, .coordinate, .occupancy: ""
+        case .scale, .zoom, .coordinate, .occupancy, .eta, .background: ""
+        case .profileU, .profileV, .profileW: "deg²"
+        case .zero: "deg"
         case .uiso, .elementUiso, .delta2, .anisotropicU: "Å²"
         case .delta1, .envelope: "Å"
         case .qdamp, .qbroad: "Å⁻¹"
@@ -100,6 +120,12 @@ public enum ParameterName: Hashable, Sendable, Comparable, CustomStringConvertib
         case .occupancy: 0...1
         case .envelope(let e): e.defaultBounds
         case .phase(_, let p): p.defaultBounds
+        case .profileU: 0...2
+        case .profileV: -2...2
+        case .profileW: 1e-6...2
+        case .eta: 0...1
+        case .zero: -1...1
+        case .background: -Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude
         }
     }
 
@@ -109,6 +135,8 @@ public enum ParameterName: Hashable, Sendable, Comparable, CustomStringConvertib
         if case .phase(_, let p) = self { return p.admits(b) }
         if case .coordinate = self { return b.lowerBound.isFinite && b.upperBound.isFinite }
         if case .anisotropicU(_, let c) = self, c >= 3 { return b.lowerBound.isFinite && b.upperBound.isFinite }
+        if self == .profileV || self == .zero { return b.lowerBound.isFinite && b.upperBound.isFinite }
+        if case .background = self { return !b.lowerBound.isNaN && !b.upperBound.isNaN }
         guard b.lowerBound.isFinite, b.lowerBound >= 0, b.upperBound.isFinite || self == .scale else { return false }
         if self == .zoom { return b.lowerBound >= 0.1 && b.upperBound <= 10 }
         return true
@@ -132,6 +160,15 @@ public enum ParameterName: Hashable, Sendable, Comparable, CustomStringConvertib
             self = .phase(i, inner); return
         }
         if let p = ParameterName.shared.first(where: { $0.description == lower }) { self = p; return }
+        switch lower {
+        case "u": self = .profileU; return
+        case "v": self = .profileV; return
+        case "w": self = .profileW; return
+        case "eta": self = .eta; return
+        case "zero": self = .zero; return
+        default: break
+        }
+        if lower.hasPrefix("bkg"), let k = Int(lower.dropFirst(3)), (0..<20).contains(k) { self = .background(k); return }
         if let l = LatticeParameter(rawValue: lower) { self = .lattice(l); return }
         if let e = EnvelopeParameter(rawValue: lower) { self = .envelope(e); return }
         if lower.hasPrefix("uiso:") || lower.hasPrefix("uiso_") {
@@ -168,6 +205,12 @@ public enum ParameterName: Hashable, Sendable, Comparable, CustomStringConvertib
             case .qdamp: return (0, 10, 0, "")
             case .qbroad: return (0, 11, 0, "")
             case .envelope(let e): return (0, 12, EnvelopeParameter.allCases.firstIndex(of: e) ?? 0, "")
+            case .zero: return (0, 13, 0, "")
+            case .profileU: return (0, 14, 0, "")
+            case .profileV: return (0, 14, 1, "")
+            case .profileW: return (0, 14, 2, "")
+            case .eta: return (0, 14, 3, "")
+            case .background(let k): return (0, 15, k, "")
             }
         }
         let ka = key(a), kb = key(b)
