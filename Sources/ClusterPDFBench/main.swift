@@ -3,7 +3,7 @@ import Dispatch
 import Foundation
 
 // ClusterPDF benchmarks: warm-up, repeated runs, median and spread (min–max), on this machine.
-// Usage: clusterpdf-bench [case …]   cases: histogram, simulate, fit, classify, homology, all
+// Usage: clusterpdf-bench [case …]   cases: histogram, simulate, fit, classify, homology, powder, all
 //                                    (default: all but the long ones below)
 //        clusterpdf-bench histogram-1M   the 10^6-atom pair loop, then G(r) and I(Q) from it; minutes
 //        clusterpdf-bench batch          1,000 curves (50 corrupted) written to a temporary folder,
@@ -264,6 +264,36 @@ if args.contains("crystal-one") {
     let curve = try MeasuredCurveReader.read(path: "\(dir)/CdSe-4.gr")
     try measure("CdSe-4 wurtzite refinement", repeats: 10) {
         _ = try CrystalRefinement(crystals: [crystal], data: curve, options: o).run(keepCurves: false)
+    }
+}
+
+if wants("powder") {
+    // Lab powder pattern of a 122-atom wurtzite CdSe sphere (Cu Kα1/Kα2, pseudo-Voigt, 3,001
+    // points): simulation, refinement (target ≤ 2 s) and classification over the standard
+    // candidate space (target ≤ 10 s with a warm cache).
+    let cd = Element(symbol: "Cd")!, se = Element(symbol: "Se")!
+    let s = try ClusterCarver.carve(CrystalBuilder.wurtzite(cation: cd, anion: se), radius: 9)
+    var g = SyntheticPattern()
+    g.powder.twoThetaMin = 15; g.powder.twoThetaMax = 75; g.powder.twoThetaStep = 0.02
+    g.powder.profile = PowderProfile(u: 0.02, v: -0.01, w: 0.01, eta: 0.5)
+    g.powder.background = [40, -10, 3]
+    let (curve, _) = try g.make(s, seed: 1)
+    let data = try ReciprocalData(curve: curve)
+    try measure("powder pattern 122 atoms, 3001 points, Kα1+Kα2, pseudo-Voigt") {
+        var set = ScatteringSettings(); set.displacements = DisplacementSettings(all: 0.01)
+        _ = try PowderPattern.compute(calculator: DebyeCalculator(structure: s, settings: set), powder: g.powder)
+    }
+    var po = PatternRefinementOptions()
+    po.profile = g.powder.profile
+    try measure("pattern refinement 122 atoms (global stage + LM)", repeats: 3) {
+        _ = try PatternRefinement.run(structure: s, title: "wz", data: data, options: po)
+    }
+    var mo = ClusterMiner.Options()
+    mo.pattern = po
+    let miner = ClusterMiner(options: mo)
+    _ = try miner.classify(data)  // warm the candidate store
+    try measure("classify pattern (standard space, warm)", repeats: 3, warmup: false) {
+        _ = try miner.classify(data)
     }
 }
 

@@ -6,7 +6,7 @@ struct Batch: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Classify many curves in parallel into a JSON-lines file (resumable, fault-isolated).",
         discussion: """
-        INPUT: data files, directories (every .gr/.fgr/.dat inside) or manifests (.csv with a 'path' \
+        INPUT: data files, directories (every .gr/.fgr/.dat and .xy/.xye/.chi/.iq/.sq/.fq inside) or manifests (.csv with a 'path' \
         column, or .jsonl; optional rmin, rmax, qdamp per curve). One JSON line per curve, in input \
         order; bad files give error records. Re-running with the same --output skips curves already \
         recorded. The exit status is the number of failed curves (at most 250).
@@ -30,7 +30,8 @@ struct Batch: ParsableCommand {
             }
             guard jobs >= 1 else { throw ValidationError("--jobs must be ≥ 1") }
             let (extra, sources) = try library.extraModels()
-            let runner = BatchRunner(miner: try fit.miner(extra: extra, sources: sources, threads: 1), jobs: jobs)
+            var runner = BatchRunner(miner: try fit.miner(extra: extra, sources: sources, threads: 1), jobs: jobs)
+            runner.source = fit.pattern.source
             let tty = isatty(STDERR_FILENO) != 0
             let result = try runner.run(items: items, output: output) { p in
                 guard tty else { return }

@@ -53,10 +53,14 @@ struct ClassifyFitOptions: ParsableArguments {
     var noCache = false
     @Option(help: "Candidates listed in the output (default: 25).")
     var top: Int = 25
+    @Option(help: "Reciprocal-space data: best Rwp above which the verdict is 'no-match' (default: \(MiningThresholds.reciprocal.noMatchRw)).")
+    var noMatchRwp: Double = MiningThresholds.reciprocal.noMatchRw
+    @OptionGroup(title: "Reciprocal-space data (powder patterns, I(Q), S(Q), F(Q))") var pattern: PatternFlags
 
     func validate() throws {
         guard probability > 0.5, probability < 1 else { throw ValidationError("--probability must be in (0.5, 1)") }
         guard noMatchRw > 0, noMatchRw.isFinite else { throw ValidationError("--no-match-rw must be positive") }
+        guard noMatchRwp > 0, noMatchRwp.isFinite else { throw ValidationError("--no-match-rwp must be positive") }
         guard top >= 1 else { throw ValidationError("--top must be at least 1") }
         if let e = elements { _ = try parsedElements(e) }
     }
@@ -75,6 +79,8 @@ struct ClassifyFitOptions: ParsableArguments {
         var o = ClusterMiner.Options()
         o.refinement.overrides = data.overrides
         o.thresholds = MiningThresholds(probability: probability, noMatchRw: noMatchRw, temperature: MiningThresholds.calibrated.temperature)
+        o.reciprocalThresholds = MiningThresholds(probability: probability, noMatchRw: noMatchRwp, temperature: MiningThresholds.reciprocal.temperature)
+        o.pattern = try pattern.baseOptions(radiation: data.radiation, threads: nil, data: nil)
         o.elements = try elements.map(parsedElements)
         if let path = space {
             o.space = try CandidateSpace.load(path: path)
@@ -93,7 +99,7 @@ struct ClassifyFitOptions: ParsableArguments {
 struct Classify: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Tell zincblende-like, pseudo-wurtzite and faulted apart by cluster mining: thousands of generated candidates, a probability per family.")
-    @Argument(help: "Measured G(r) files.") var data: [String]
+    @Argument(help: "Measured G(r) files, or powder patterns (.xy/.xye/.chi, 2θ) and .iq/.sq/.fq.") var data: [String]
     @OptionGroup var library: LibraryOptions
     @OptionGroup var fit: ClassifyFitOptions
     @Flag(help: "Print JSON (one document: an object for one curve, an array for several).") var json = false
@@ -113,10 +119,20 @@ struct Classify: ParsableCommand {
             for (n, path) in data.enumerated() {
                 do {
                     let curve = try MeasuredCurveReader.read(path: path)
-                    let (c, fits) = try miner.classify(curve)
-                    rows.append((path, c, nil))
-                    guard plot != nil || report != nil else { continue }
-                    var svg = ClassificationReport.overlay(curve: curve, classification: c, results: fits)
+                    var svg: SVGPlot
+                    if let axis = curve.axis, axis != .r {
+                        let (c, fits) = try miner.classify(fit.pattern.data(curve))
+                        rows.append((path, c, nil))
+                        guard plot != nil || report != nil else { continue }
+                        svg = fits.first?.plot(title: "\((path as NSString).lastPathComponent): \(c.verdict.rawValue), best \(c.bestModel)")
+                            ?? SVGPlot(title: "\(path): \(c.verdict.rawValue)", xLabel: "x", yLabel: "y", series: [])
+                    } else {
+                        if fit.pattern.anyGiven { throw ValidationError("--wavelength, --anode, --caglioti, --range … apply to reciprocal-space data; \(path) is a G(r)") }
+                        let (c, fits) = try miner.classify(curve)
+                        rows.append((path, c, nil))
+                        guard plot != nil || report != nil else { continue }
+                        svg = ClassificationReport.overlay(curve: curve, classification: c, results: fits)
+                    }
                     svg.identifier = "curve\(n)"
                     plots[path] = svg.render()
                     if let dir = plot {

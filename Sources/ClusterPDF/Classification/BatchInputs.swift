@@ -31,7 +31,7 @@ public struct BatchItem: Sendable, Hashable, Codable {
 /// qdamp; relative paths are relative to the manifest).
 public enum BatchInputs {
     /// Extensions of the data files taken from a directory.
-    public static let dataExtensions: Set<String> = ["gr", "fgr", "dat"]
+    public static let dataExtensions: Set<String> = ["gr", "fgr", "dat", "xy", "xye", "chi", "iq", "sq", "fq"]
 
     /// The work items of `inputs` in order (files, directories, manifests), each path once.
     public static func expand(_ inputs: [String]) throws -> [BatchItem] {

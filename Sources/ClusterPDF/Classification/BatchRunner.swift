@@ -36,6 +36,8 @@ public struct BatchRunner: Sendable {
     public var miner: ClusterMiner
     /// Curves classified at once (one thread each).
     public var jobs: Int
+    /// Source of 2θ patterns without a wavelength in their header (nil fields: from the header).
+    public var source = PatternSource()
     /// A runner with `jobs` parallel workers (at least 1).
     public init(miner: ClusterMiner, jobs: Int) { self.miner = miner; self.jobs = max(1, jobs) }
 
@@ -99,11 +101,19 @@ public struct BatchRunner: Sendable {
                 let record: BatchRecord
                 do {
                     let curve = try MeasuredCurveReader.read(path: item.path)
-                    var c = miner
-                    if let v = item.rmin { c.options.refinement.overrides.rmin = v }
-                    if let v = item.rmax { c.options.refinement.overrides.rmax = v }
-                    if let v = item.qdamp { c.options.refinement.overrides.qdamp = v }
-                    let (cls, _) = try c.classify(curve)
+                    let cls: Classification
+                    if let axis = curve.axis, axis != .r {
+                        // Reciprocal-space data: the wavelength from the runner's source or the header.
+                        let data = try ReciprocalData(curve: curve, wavelength: source.wavelength, anode: source.anode, kAlpha2: source.kAlpha2,
+                                                      monochromator: source.monochromator)
+                        cls = try miner.classify(data).0
+                    } else {
+                        var c = miner
+                        if let v = item.rmin { c.options.refinement.overrides.rmin = v }
+                        if let v = item.rmax { c.options.refinement.overrides.rmax = v }
+                        if let v = item.qdamp { c.options.refinement.overrides.qdamp = v }
+                        cls = try c.classify(curve).0
+                    }
                     record = BatchRecord(key: item.key, curve: item.path, status: .ok, classification: cls, error: nil)
                 } catch {
                     record = BatchRecord(key: item.key, curve: item.path, status: .error, classification: nil, error: "\(error)")

@@ -33,7 +33,7 @@ public enum ClassificationReport {
             if let s = c.bestByClass[cls] { o += String(format: "best %-16@ %@  Rw %.4f\n", cls.rawValue as NSString, s.model, s.rw) }
         }
         if c.rule == nil, let m = c.margin { o += String(format: "margin:   ΔRw = %.4f (zincblende-like − pseudo-wurtzite; ambiguous below %.3f)\n", m, c.thresholds.ambiguousMargin) }
-        o += "settings: " + c.settings.summary.map { "\($0.0) \($0.1)" }.joined(separator: ", ") + "\n"
+        o += ClassificationReport.settingsLine(c) + "\n"
         for w in c.warnings { o += "warning (best model): \(w.message)\n" }
         o += "\n" + (c.rule == nil ? "" : "refined finalists:\n") + "model                            family            Rw       zoom     uiso     delta2   psize/Å\n"
         for s in c.scores {
@@ -41,6 +41,18 @@ public enum ClassificationReport {
             o += String(format: "  %.4f  %.4f  %.5f  %.3f", s.rw, s.zoom, s.uiso, s.delta2) + (s.psize.map { String(format: "  %.1f", $0) } ?? "") + "\n"
         }
         return o
+    }
+
+    /// "settings: rmin … (source), …" for a G(r), "data: xrd, 2θ 10–80°, λ …" for reciprocal-space data.
+    static func settingsLine(_ c: Classification) -> String {
+        if let e = c.evidence {
+            let unit = e.kind == .pattern ? "2θ" : "Q"
+            var o = String(format: "data:     %@, %@ %.3f–%.3f, %d points (%.1f independent), Q %.3f–%.3f Å⁻¹", e.kind.rawValue, unit,
+                           e.xRange.lowerBound, e.xRange.upperBound, e.points, e.effectivePoints, c.qmin, c.qmax)
+            if !e.wavelengths.isEmpty { o += ", λ " + e.wavelengths.map { "\($0)" }.joined(separator: "/") + " Å" }
+            return o + ", \(c.settings.radiation.value.rawValue)"
+        }
+        return "settings: " + c.settings.summary.map { "\($0.0) \($0.1)" }.joined(separator: ", ")
     }
 
     /// Header line of `csvRow`.
@@ -208,7 +220,7 @@ public enum ClassificationReport {
             guard let svg = plots[row.curve] else { continue }
             h += "<div class=\"plot\" id=\"curve\(i)\"><h3>\(escape((row.curve as NSString).lastPathComponent))</h3>\n"
             if let c = row.classification {
-                let settings = c.settings.summary.map { "\($0.0) \($0.1)" }.joined(separator: ", ")
+                let settings = ClassificationReport.settingsLine(c)
                 h += "<p class=\"settings\">\(escape(settings))</p>\n"
                 for w in c.warnings { h += "<p class=\"warning\">warning (best model): \(escape(w.message))</p>\n" }
                 h += miningDetail(c)

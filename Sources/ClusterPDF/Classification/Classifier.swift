@@ -137,6 +137,21 @@ public struct Classification: Codable, Sendable {
     public var noMatchReason: String? = nil
     /// Notes on the input (ligand atoms stripped from the composition, assumed composition, …).
     public var notes: [String]? = nil
+    /// Reciprocal-space evidence (a powder pattern, I(Q), S(Q) or F(Q)); nil for a G(r). For
+    /// such data `rmin` = `rmax` = 0 (no r range) and `qmin`/`qmax` are the data's Q range.
+    public var evidence: ReciprocalEvidence? = nil
+}
+
+/// What reciprocal-space data a classification rests on.
+public struct ReciprocalEvidence: Codable, Sendable, Hashable {
+    /// xrd, iq, sq or fq.
+    public var kind: ReciprocalKind
+    /// x range of the fit points (2θ in degrees or Q in Å⁻¹).
+    public var xRange: ClosedRange<Double>
+    /// λ1 and λ2 (Å) of a 2θ pattern.
+    public var wavelengths: [Double]
+    /// Fit points and independent points (Q range × largest pair distance of the best candidate / π).
+    public var points: Int, effectivePoints: Double
 }
 
 /// Fits a curve against every model and decides its structure family.

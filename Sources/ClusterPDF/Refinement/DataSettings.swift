@@ -8,6 +8,8 @@ public enum SettingSource: String, Codable, Sendable, Hashable {
     case header
     /// ClusterPDF's default (`Defaults`).
     case `default`
+    /// Taken from the data points themselves (the Q range of reciprocal-space data).
+    case data
 }
 
 /// A setting's value with its provenance.

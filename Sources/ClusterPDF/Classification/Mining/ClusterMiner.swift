@@ -19,6 +19,11 @@ public struct ClusterMiner: Sendable {
         public var refinement = Classifier.defaultOptions
         /// Decision rule.
         public var thresholds = MiningThresholds.calibrated
+        /// Decision rule for reciprocal-space data (powder patterns, I(Q), S(Q), F(Q)).
+        public var reciprocalThresholds = MiningThresholds.reciprocal
+        /// Settings of reciprocal-space data: profile, background terms, fit range, radiation,
+        /// anomalous dispersion (the finalists' refinements start from these).
+        public var pattern = PatternRefinementOptions()
         /// Elements of the sample (overrides the data header's composition).
         public var elements: [Element]?
         /// Where candidate sets come from: memory, then the disk cache (default directory), then generated.
@@ -72,27 +77,13 @@ public struct ClusterMiner: Sendable {
             return noMatch("not a G(r) of a solid: the curve is zero everywhere in the fit range \(range.lowerBound)–\(range.upperBound) Å")
         }
         // Composition → the binary.
-        let elements: [Element]
-        if let e = o.elements {
-            elements = e.sorted()
-        } else if let text = curve.header["composition"], let c = Composition.core(of: text) {
-            elements = c.core
-            if !c.ligand.isEmpty { notes.append("ligand atoms \(c.ligand.map(\.symbol).joined(separator: ", ")) stripped from the composition '\(text)'") }
-        } else {
-            elements = [Element(symbol: "Cd")!, Element(symbol: "Se")!]
-            notes.append("no composition in the data header or --elements: candidates are CdSe (give --elements to change)")
+        let cation: Element, anion: Element
+        switch resolveBinary(curve, notes: &notes) {
+        case .found(let c, let a): (cation, anion) = (c, a)
+        case .extra(let extra): return try classifyExtra(curve, extra, settings: settings, notes: notes)
+        case .none(let reason): return noMatch(reason)
         }
-        guard elements.count == 2, let cation = elements.first(where: { !$0.isAnionLike }), let anion = elements.first(where: { $0.isAnionLike }),
-              MaterialTable.isTabulated(cation, anion) else {
-            let available = MaterialTable.binaries
-            let availableElements = Set(available.flatMap { [$0.cation, $0.anion] }).sorted().map(\.symbol)
-            let extra = o.extraModels.filter { Set($0.structure.elements) == Set(elements) }
-            if extra.isEmpty {
-                return noMatch("no candidate contains \(elements.map(\.symbol).joined(separator: ", ")): candidates are generated for the binaries "
-                               + "\(available.map { MaterialTable.key($0.cation, $0.anion) }.joined(separator: ", ")) (elements \(availableElements.joined(separator: ", "))); add a model with --add or --library")
-            }
-            return try classifyExtra(curve, extra, settings: settings, notes: notes)
-        }
+        let elements = [cation, anion].sorted()
         // Candidates.
         // Generation (once per run and space) uses every core: other workers wait for it anyway.
         let set = o.store.candidates(space: o.space, cation: cation, anion: anion, threads: ProcessInfo.processInfo.activeProcessorCount)
@@ -198,6 +189,44 @@ public struct ClusterMiner: Sendable {
                                candidatesScreened: set.entries.count + extra.count + (o.includeCrystals ? 2 : 0), rule: o.thresholds,
                                library: record, noMatchReason: reason, notes: notes.isEmpty ? nil : notes)
         return (c, results)
+    }
+
+    /// The binary a curve's candidates are generated for.
+    enum Binary {
+        /// A tabulated binary.
+        case found(Element, Element)
+        /// Not tabulated, but extra models with these elements exist.
+        case extra([ClassifierModel])
+        /// Nothing to compare with; the reason.
+        case none(String)
+    }
+
+    /// The elements from `--elements` or the data header's composition (ligands stripped, noted),
+    /// else CdSe (noted), and whether candidates can be generated for them.
+    func resolveBinary(_ curve: MeasuredCurve, notes: inout [String]) -> Binary {
+        let o = options
+        let elements: [Element]
+        if let e = o.elements {
+            elements = e.sorted()
+        } else if let text = curve.header["composition"], let c = Composition.core(of: text) {
+            elements = c.core
+            if !c.ligand.isEmpty { notes.append("ligand atoms \(c.ligand.map(\.symbol).joined(separator: ", ")) stripped from the composition '\(text)'") }
+        } else {
+            elements = [Element(symbol: "Cd")!, Element(symbol: "Se")!]
+            notes.append("no composition in the data header or --elements: candidates are CdSe (give --elements to change)")
+        }
+        guard elements.count == 2, let cation = elements.first(where: { !$0.isAnionLike }), let anion = elements.first(where: { $0.isAnionLike }),
+              MaterialTable.isTabulated(cation, anion) else {
+            let available = MaterialTable.binaries
+            let availableElements = Set(available.flatMap { [$0.cation, $0.anion] }).sorted().map(\.symbol)
+            let extra = o.extraModels.filter { Set($0.structure.elements) == Set(elements) }
+            if extra.isEmpty {
+                return .none("no candidate contains \(elements.map(\.symbol).joined(separator: ", ")): candidates are generated for the binaries "
+                             + "\(available.map { MaterialTable.key($0.cation, $0.anion) }.joined(separator: ", ")) (elements \(availableElements.joined(separator: ", "))); add a model with --add or --library")
+            }
+            return .extra(extra)
+        }
+        return .found(cation, anion)
     }
 
     /// Classification with only extra models (a binary the generator does not know).

@@ -16,8 +16,12 @@ struct MiningProbabilities {
     }
 
     init(scores input: [CandidateScore], rmin: Double, rmax: Double, qmax: Double, temperature: Double) {
+        self.init(scores: input, effectivePoints: MiningProbabilities.effectivePoints(rmin: rmin, rmax: rmax, qmax: qmax), temperature: temperature)
+    }
+
+    /// Weights with `nEff` independent points (reciprocal-space data give their own count).
+    init(scores input: [CandidateScore], effectivePoints nEff: Double, temperature: Double) {
         var s = input
-        let nEff = MiningProbabilities.effectivePoints(rmin: rmin, rmax: rmax, qmax: qmax)
         let bestIndex = s.indices.min { (s[$0].rw, s[$0].name) < (s[$1].rw, s[$1].name) }!
         let rwBest = max(s[bestIndex].rw, 1e-12)
         let dof = max(1, nEff - Double(s[bestIndex].freeParameters))
