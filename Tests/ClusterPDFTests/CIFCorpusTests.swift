@@ -64,8 +64,8 @@ final class CIFCorpusTests: XCTestCase {
             var ref = [String: Fingerprint]()
             for field in cols.dropFirst(3) {
                 let p = field.split(separator: " ").map(String.init)
-                // Deuterium is hydrogen for ClusterPDF (the element of the site).
-                let el = p[0] == "D" ? "H" : p[0]
+                // gemmi and ClusterPDF both name deuterium sites D.
+                let el = p[0]
                 let fp = Fingerprint(count: Int(p[1])!, occupancy: Double(p[2])!, f: p.dropFirst(3).map { Double($0)! })
                 ref[el] = ref[el].map { Fingerprint(count: $0.count + fp.count, occupancy: $0.occupancy + fp.occupancy, f: zip($0.f, fp.f).map { $0 + $1 }) } ?? fp
             }
@@ -134,7 +134,9 @@ final class CIFReaderRulesTests: XCTestCase {
     func testLabelsWaterDeuteriumAndDummies() throws {
         let c = try CIFReader.parse(text: Self.cif(atoms: "Wat1 0.1 0.2 0.3\nOW2 0.2 0.2 0.3\nHw1 0.3 0.1 0.1\nD1 0.4 0.1 0.1\nDy1 0.0 0.0 0.0"), file: "w.cif")
         XCTAssertEqual(c.unitCell.composition[Element(symbol: "O")!], 4, "Wat and OW are water oxygens, not tungsten/osmium")
-        XCTAssertEqual(c.unitCell.composition[Element(symbol: "H")!], 4, "Hw and D are hydrogen")
+        let h = c.unitCell.composition[Element(symbol: "H")!] ?? 0, d = c.unitCell.composition[Element.deuterium] ?? 0
+        XCTAssertEqual(h + d, 4, "Hw is hydrogen, D deuterium")
+        XCTAssertGreaterThan(d, 0, "D is deuterium")
         XCTAssertEqual(c.unitCell.composition[Element(symbol: "Dy")!], 1, "Dy is dysprosium, not deuterium")
         XCTAssertNil(c.unitCell.composition[Element(symbol: "W")!])
         XCTAssertTrue(c.notes.contains { $0.contains("water labels (Wat…, OW…) read as O") }, "\(c.notes)")

@@ -17,7 +17,7 @@ extension CIFReader {
     /// The element of an atom site: `_atom_site_type_symbol` first, else the label, each by these
     /// documented rules on the leading letters (case-insensitive):
     /// 1. water labels: Wat…, OW… → O; HW… → H (noted);
-    /// 2. D, DW… (not Db, Ds, Dy) → H, deuterium (noted);
+    /// 2. D, DW… (not Db, Ds, Dy) → deuterium (X-ray scattering of H, neutron length of ²H; noted);
     /// 3. dummy atoms (Q, Du, Dum, X, XX, M, Lp) are not elements: refused with the reason;
     /// 4. otherwise a two-letter element symbol, else a one-letter one (Element.parseLabel),
     ///    with an optional charge ("Fe3+").
@@ -43,7 +43,7 @@ extension CIFReader {
             return .failure(SiteTypeProblem(message: "atom site '\(text)' is a dummy atom (\(letters)), not an element: remove it from the file"))
         }
         if l.hasPrefix("d"), l.count == 1 || !["db", "ds", "dy"].contains(String(l.prefix(2))) {
-            return .success(SiteType(element: Element(atomicNumber: 1)!, charge: 0, note: "deuterium (D…) read as hydrogen (X-ray scattering of H; neutron lengths of natural H)"))
+            return .success(SiteType(element: .deuterium, charge: 0, note: "deuterium (D…): X-ray scattering of H, neutron scattering length of ²H (6.671 fm)"))
         }
         guard let (e, q) = Element.parseLabel(text) else { return nil }
         return .success(SiteType(element: e, charge: q, note: nil))

@@ -53,7 +53,8 @@ public struct ScatteringFactor: Sendable {
     public init(element: Element, charge: Int = 0, radiation: Radiation, dispersion: AnomalousDispersion? = nil) throws {
         self.radiation = radiation
         if radiation == .xray, let d = dispersion { (fPrime, imaginary) = try d.correction(for: element) } else { (fPrime, imaginary) = (0, 0) }
-        let ion = charge == 0 ? element.symbol : "\(element.symbol)\(abs(charge))\(charge > 0 ? "+" : "-")"
+        // X-ray tables are per chemical element: deuterium scatters X-rays as H.
+        let ion = charge == 0 ? element.chemicalSymbol : "\(element.chemicalSymbol)\(abs(charge))\(charge > 0 ? "+" : "-")"
         symbol = ion
         switch radiation {
         case .neutron:
@@ -61,7 +62,7 @@ public struct ScatteringFactor: Sendable {
             length = b; wk = nil; fellBackToNeutral = false
         case .xray:
             length = 0
-            if let c = waasmaierKirfelTable[ion] { wk = c; fellBackToNeutral = false } else if let c = waasmaierKirfelTable[element.symbol] {
+            if let c = waasmaierKirfelTable[ion] { wk = c; fellBackToNeutral = false } else if let c = waasmaierKirfelTable[element.chemicalSymbol] {
                 wk = c; fellBackToNeutral = charge != 0
             } else { throw ScatteringFactorError.noFormFactor(ion) }
         }

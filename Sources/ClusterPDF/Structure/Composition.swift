@@ -29,7 +29,7 @@ public enum Composition {
             if depth == 0 { outside.append(c) }
         }
         var core = Set(elements(in: outside) ?? all)
-        let organic = Set(["C", "H", "N", "O"].compactMap { Element(symbol: $0) })
+        let organic = Set(["C", "H", "D", "N", "O"].compactMap { Element(symbol: $0) })
         if core.subtracting(organic).count >= 2 { core.subtract(organic) }
         return (core.sorted(), Set(all).subtracting(core).sorted())
     }

@@ -10,23 +10,35 @@ struct ElementRecord: Sendable {
     let neutronLength: Double?
 }
 
-/// A chemical element, H (1) … Cf (98).
+/// A chemical element, H (1) … Cf (98), and deuterium `D` (²H: the X-ray form factor, radius and
+/// chemistry of H, its own mass and neutron scattering length).
 public struct Element: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// Atomic number Z.
     public let atomicNumber: Int
+    /// Mass number of a specific isotope (2 for deuterium); nil: the natural element.
+    public let massNumber: Int?
 
     /// Creates the element with atomic number `z` (1…98), or nil.
     public init?(atomicNumber z: Int) {
         guard z >= 1, z <= elementTable.count else { return nil }
         atomicNumber = z
+        massNumber = nil
     }
 
-    /// Element from an exact symbol, case-insensitive ("cd", "CD", "Cd").
+    /// Element from an exact symbol, case-insensitive ("cd", "CD", "Cd"; "D" is deuterium).
     public init?(symbol: String) {
         let key = symbol.lowercased()
+        if key == "d" { atomicNumber = 1; massNumber = 2; return }
         guard let z = Element.symbolIndex[key] else { return nil }
         atomicNumber = z
+        massNumber = nil
     }
+
+    /// Deuterium, ²H.
+    public static let deuterium = Element(symbol: "D")!
+
+    /// Deuterium: mass 2.01410178 u (AME 2016), b_c = 6.671 fm (Sears 1992).
+    static let deuteriumMass = 2.01410178, deuteriumLength = 6.671
 
     /// Element and charge from an atom label or typed symbol: "Cd", "CD1", "In3", "P2A", "Cd2+", "Se2-", "O1-".
     /// Leading letters are matched two-then-one against the symbols (case-insensitive); a trailing
@@ -61,18 +73,20 @@ public struct Element: Hashable, Comparable, Sendable, CustomStringConvertible {
     }
 
     var record: ElementRecord { elementTable[atomicNumber - 1] }
-    /// Element symbol, e.g. "Cd".
-    public var symbol: String { record.symbol }
-    /// Standard atomic weight (u).
-    public var mass: Double { record.mass }
+    /// Element symbol, e.g. "Cd" ("D" for deuterium).
+    public var symbol: String { massNumber == 2 && atomicNumber == 1 ? "D" : record.symbol }
+    /// Symbol of the chemical element ("H" for deuterium): the key of X-ray form-factor tables.
+    public var chemicalSymbol: String { record.symbol }
+    /// Standard atomic weight (u); the isotope's mass for deuterium.
+    public var mass: Double { massNumber == 2 && atomicNumber == 1 ? Element.deuteriumMass : record.mass }
     /// Covalent radius in Å (Cordero 2008), 1.5 Å where the table has none.
     public var covalentRadius: Double { record.covalentRadius ?? 1.5 }
-    /// Neutron coherent scattering length b_c in fm, nil where unknown.
-    public var neutronScatteringLength: Double? { record.neutronLength }
+    /// Neutron coherent scattering length b_c in fm, nil where unknown (deuterium: 6.671 fm).
+    public var neutronScatteringLength: Double? { massNumber == 2 && atomicNumber == 1 ? Element.deuteriumLength : record.neutronLength }
     /// The symbol.
     public var description: String { symbol }
-    /// Ordered by atomic number.
-    public static func < (a: Element, b: Element) -> Bool { a.atomicNumber < b.atomicNumber }
+    /// Ordered by atomic number, an isotope after its natural element.
+    public static func < (a: Element, b: Element) -> Bool { (a.atomicNumber, a.massNumber ?? 0) < (b.atomicNumber, b.massNumber ?? 0) }
 
     /// Group in the periodic table (1–18; lanthanides/actinides give 3).
     public var group: Int {
