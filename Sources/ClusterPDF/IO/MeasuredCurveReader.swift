@@ -65,6 +65,9 @@ public struct MeasuredCurve: Sendable {
 
 /// Reads measured curves: PDFgetX3/xPDFsuite `.gr` (header, `#### start data`, `#S`, `#L`),
 /// PDFgui `.fgr`, `.fq`/`.sq`/`.iq`, `.xy`/`.xye`/`.chi` and plain 2–4 column text with `#` comments.
+/// Fit files are read as their observed curve: a PDFgui fit export (`##### PDFgui fit`, columns r,
+/// Gcalc, dr, dGcalc, Gdiff) gives Gobs = Gcalc + Gdiff, ClusterPDF's fit file (r, Gobs, Gcalc,
+/// Gdiff) gives Gobs; neither carries data uncertainties.
 public enum MeasuredCurveReader {
     /// Reads a data file; `axis` states what the first column is (default: detected, see `CurveAxis`).
     public static func read(path: String, axis: CurveAxis? = nil) throws -> MeasuredCurve {
@@ -79,6 +82,8 @@ public enum MeasuredCurveReader {
         var header = [String: String]()
         var names = [String]()
         var x = [Double](), y = [Double](), dy = [Double]()
+        var fifth = [Double]()  // column 5 (PDFgui fit files: Gdiff)
+        var pdfguiFit = false
         var rows = [Int]()
         var columns: Int?
         var inData = false
@@ -90,7 +95,8 @@ public enum MeasuredCurveReader {
             let line = numeric ? raw : Substring(raw.trimmingCharacters(in: .whitespaces))
             if !numeric, line.hasPrefix("#") || line.hasPrefix("!") || line.hasPrefix("//") || line.hasPrefix("[") {
                 let body = line.drop(while: { $0 == "#" || $0 == "!" || $0 == "/" }).trimmingCharacters(in: .whitespaces)
-                if line.lowercased().hasPrefix("#### start data") { inData = true; continue }
+                if body.lowercased() == "start data" { inData = true; continue }
+                if body.lowercased().contains("pdfgui fit") { pdfguiFit = true }
                 if body.hasPrefix("L ") { names = body.dropFirst(2).split(separator: " ").map(String.init) }
                 if let eq = body.firstIndex(of: "=") { storeHeader(body, eq, &header) }
                 continue
@@ -115,10 +121,24 @@ public enum MeasuredCurveReader {
             }
             x.append(v[0]); y.append(v[1]); rows.append(n + 1)
             if v.count == 3 { dy.append(v[2]) } else if v.count >= 4 { dy.append(v[3]) }
+            if v.count >= 5 { fifth.append(v[4]) }
         }
         guard x.count >= 2 else { throw InputError(file: file, "no data: found \(x.count) data row\(x.count == 1 ? "" : "s")") }
         var d: [Double]? = dy.count == x.count ? dy : nil
         if let dd = d, dd.contains(where: { $0 <= 0 }) { d = nil }  // zero/negative uncertainties: unweighted
+        let lowerNames = names.map { $0.lowercased() }
+        if fifth.count == x.count, pdfguiFit || lowerNames.last == "gdiff" {
+            // PDFgui's exported fit (FitDataSet.writeCalcStr): r, Gcalc, dr, dGcalc, Gdiff. The
+            // observed curve is Gcalc + Gdiff; dGcalc is not an uncertainty of the data. (PDFgui's
+            // observed-data export has four columns r, G, dr, dG and is read as data.)
+            y = zip(y, fifth).map { $0 + $1 }
+            d = nil
+            header["source"] = "PDFgui fit file: Gobs = Gcalc + Gdiff (columns 2 and 5)"
+        } else if lowerNames.count >= 3, lowerNames[1].hasPrefix("gobs"), lowerNames.contains(where: { $0.hasPrefix("gcalc") }) {
+            // ClusterPDF's own fit file (r, Gobs, Gcalc, Gdiff): the data are Gobs, without uncertainties.
+            d = nil
+            header["source"] = "fit file: Gobs (column 2)"
+        }
         var curve = MeasuredCurve(path: file, x: x, y: y, dy: d, header: header, columnNames: names)
         curve.rowLines = rows
         return curve
