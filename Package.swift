@@ -22,6 +22,8 @@ let package = Package(
         .systemLibrary(name: "CSpglib", path: "Sources/CSpglib"),
         // xraylib (Debian: libxrl-dev): anomalous scattering factors f′, f″.
         .systemLibrary(name: "CXraylib", path: "Sources/CXraylib"),
+        // Header only: checks that standard output was written (closed pipes, full disks).
+        .systemLibrary(name: "CStandardOutput", path: "Sources/CStandardOutput"),
         .target(
             name: "ClusterPDF",
             dependencies: ["CLinearAlgebra", "CFFTW", "CSpglib", "CXraylib"]
@@ -30,6 +32,7 @@ let package = Package(
             name: "ClusterPDFCLI",
             dependencies: [
                 "ClusterPDF",
+                "CStandardOutput",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

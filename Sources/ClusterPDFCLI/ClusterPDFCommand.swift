@@ -1,4 +1,5 @@
 import ArgumentParser
+import CStandardOutput
 import ClusterPDF
 import Foundation
 
@@ -14,6 +15,16 @@ struct ClusterPDFCommand: ParsableCommand {
     static func main() {
         // Stop OpenBLAS's own threads before any work: they would busy-wait on our cores.
         LinearAlgebra.useSingleThreadedBLAS()
+        // A closed pipe (`clusterpdf … | head`) or a full disk on standard output is an error
+        // with a message and exit status 1, not a silent death by SIGPIPE or a lost tail.
+        signal(SIGPIPE, SIG_IGN)
+        atexit {
+            if clusterpdf_stdout_failed() != 0 {
+                let message = "clusterpdf: error: cannot write to standard output: \(String(cString: strerror(errno)))\n"
+                _ = message.withCString { write(2, $0, strlen($0)) }
+                _exit(1)
+            }
+        }
         main(nil)
     }
 }

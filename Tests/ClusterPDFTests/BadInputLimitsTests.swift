@@ -247,14 +247,92 @@ final class StandardStreamsTests: XCTestCase {
     }
 }
 
-/// Files of other formats are recognised and refused with what to do, never parsed as CIF or XYZ.
+/// Standard output that cannot be written (a pipe closed by the reader, a full disk) is an error
+/// with a message and exit status 1, not a silent death by SIGPIPE.
+final class ClosedPipeTests: XCTestCase {
+    func testClosedPipeGivesMessageAndStatus() throws {
+        let p = Process()
+        p.executableURL = executableURL
+        p.arguments = ["simulate", repoRoot + "/Structures/Cd35Se20.xyz", "--function", "xrd", "--tth-min", "5", "--tth-max", "120", "--tth-step", "0.0002"]
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out; p.standardError = err
+        try p.run()
+        try out.fileHandleForReading.close()  // the reader goes away (like `| head`)
+        let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        XCTAssertEqual(p.terminationReason, .exit, "not killed by SIGPIPE")
+        XCTAssertEqual(p.terminationStatus, 1)
+        XCTAssertTrue(message.contains("cannot write to standard output"), message)
+    }
+
+    func testFullDiskOnStandardOutput() throws {
+        // Our own "full" device node (char 1:7, like /dev/full) in a temporary directory, never the system's.
+        let node = temporaryDirectory() + "/full"
+        guard mknod(node, mode_t(S_IFCHR | 0o666), dev_t((1 << 8) | 7) /* makedev(1, 7) */) == 0, let full = FileHandle(forWritingAtPath: node) else {
+            throw XCTSkip("cannot make a device node here (needs root)")
+        }
+        defer { try? full.close(); unlink(node) }
+        let p = Process()
+        p.executableURL = executableURL
+        p.arguments = ["info", repoRoot + "/Structures/Cd35Se20.xyz"]
+        let err = Pipe()
+        p.standardOutput = full; p.standardError = err
+        try p.run()
+        let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        XCTAssertEqual(p.terminationStatus, 1)
+        XCTAssertTrue(message.contains("cannot write to standard output") && message.contains("No space"), message)
+    }
+}
+
+/// PDFfit2 .stru and PDB files are read by their format (never parsed as CIF or XYZ); mmCIF and
+/// other formats are recognised and refused with what to do.
 final class OtherFormatsTests: XCTestCase {
-    func testStruPDBAndMmCIFAreRecognised() throws {
-        let stru = writeTemporary("title  CdSe\nformat pdffit\nscale  1.000000\ncell   4.3, 4.3, 7.0, 90, 90, 120\n", name: "phase.stru")
-        assertInputError(try StructureReader.read(path: stru), contains: ["phase.stru", ".stru", "CIF"])
-        let pdbText = "CRYST1    4.300    4.300    7.011  90.00  90.00 120.00 P 63 m c\nATOM      1 CD   CDS A   1       0.000   2.482   0.000  1.00  0.00          CD\n"
-        assertInputError(try StructureReader.read(path: writeTemporary(pdbText, name: "x.pdb")), contains: ["x.pdb", "PDB file"])
-        assertInputError(try StructureReader.read(path: writeTemporary(pdbText, name: "noext")), contains: ["noext", "PDB file"])  // by content too
+    /// A wurtzite CdSe .stru as PDFgui writes it (all four atoms of the cell): the same crystal and
+    /// periodic G(r) as the CIF, the space group found by spglib.
+    func testStruReadAsCrystal() throws {
+        var atoms = ""
+        for (el, z) in [("CD", 0.0), ("CD", 0.5), ("SE", 0.375), ("SE", 0.875)] {
+            let (x, y) = z == 0.0 || z == 0.375 ? (1.0 / 3, 2.0 / 3) : (2.0 / 3, 1.0 / 3)
+            atoms += String(format: "%@ %.8f %.8f %.8f 1.0000\n 0 0 0 0\n 0.0100 0.0100 0.0100\n 0 0 0\n 0 0 0\n 0 0 0\n", el, x, y, z)
+        }
+        let text = "title  CdSe wurtzite\nformat pdffit\nscale  1.000000\nsharp  0.0, 0.0, 1.0, 3.5\nspcgr  P63mc\ncell   4.300, 4.300, 7.011, 90.0, 90.0, 120.0\ndcell  0,0,0,0,0,0\nncell  1, 1, 1, 4\natoms\n" + atoms
+        let loaded = try StructureReader.read(path: writeTemporary(text, name: "phase.stru"))
+        XCTAssertEqual(loaded.kind, .crystal)
+        XCTAssertEqual(loaded.structure.count, 4)
+        XCTAssertEqual(loaded.crystal?.spaceGroupName?.replacingOccurrences(of: " ", with: "").lowercased().hasPrefix("p6_3mc") == true
+                       || loaded.crystal?.spaceGroupName?.replacingOccurrences(of: " ", with: "").lowercased().hasPrefix("p63mc") == true, true,
+                       "\(loaded.crystal?.spaceGroupName ?? "nil")")
+        XCTAssertEqual(loaded.crystal?.sites.count, 2, "two sites after symmetrizing")
+        XCTAssertTrue(loaded.notes.contains { $0.contains("spglib") && $0.contains("P63mc") }, "\(loaded.notes)")
+        XCTAssertEqual(loaded.structure.atoms[0].uiso ?? 0, 0.01, accuracy: 1e-12)
+        assertInputError(try StructureReader.read(path: writeTemporary("format pdffit\ncell 4.3, 4.3, 7.0, 90, 90, 120\nncell 2, 2, 1, 16\natoms\n", name: "s.stru")), contains: ["s.stru:3", "supercell"])
+        assertInputError(try StructureReader.read(path: writeTemporary("format pdffit\ncell 4.3, 4.3\n", name: "c.stru")), contains: ["c.stru:2", "cell"])
+        assertInputError(try StructureReader.read(path: writeTemporary("format pdffit\ncell 4.3, 4.3, 7, 90, 90, 120\natoms\nQQ 0 0 0 1\n", name: "a.stru")), contains: ["a.stru:4", "atom line"])
+    }
+
+    /// PDB: ATOM/HETATM records as a finite cluster, element from columns 77–78 or the atom name,
+    /// Uiso = B/8π²; a real CRYST1 cell is noted, not used; bad coordinates are named by line.
+    func testPDBReadAsCluster() throws {
+        let pdbText = """
+        CRYST1    4.300    4.300    7.011  90.00  90.00 120.00 P 63 m c
+        ATOM      1 CD   CDS A   1       0.000   2.482   0.000  1.00  0.79          CD
+        HETATM    2 SE   CDS A   1       0.000   2.482   2.629  1.00  0.79          SE
+        ATOM      3 CD1  CDS A   1       2.150   1.241   3.506  0.50  0.00
+        END
+        """
+        for name in ["x.pdb", "noext"] {
+            let loaded = try StructureReader.read(path: writeTemporary(pdbText, name: name))
+            XCTAssertEqual(loaded.kind, .cluster)
+            XCTAssertEqual(Set(loaded.structure.elements.map(\.symbol)), ["Cd", "Se"])
+            XCTAssertEqual(loaded.structure.count, 3)
+            XCTAssertEqual(loaded.structure.atoms[1].position.z, 2.629, accuracy: 1e-12)
+            XCTAssertEqual(loaded.structure.atoms[0].uiso ?? 0, 0.79 / (8 * Double.pi * Double.pi), accuracy: 1e-12)
+            XCTAssertEqual(loaded.structure.atoms[2].occupancy, 0.5)
+            XCTAssertTrue(loaded.notes.contains { $0.contains("CRYST1") })
+        }
+        let bad = "ATOM      1 CD   CDS A   1       0.000   abcde   0.000  1.00  0.00          CD\n"
+        assertInputError(try StructureReader.read(path: writeTemporary(bad, name: "b.pdb")), contains: ["b.pdb:1", "coordinates"])
         let mm = "data_1ABC\nloop_\n_atom_site.group_PDB\n_atom_site.id\n_atom_site.type_symbol\n_atom_site.Cartn_x\n_atom_site.Cartn_y\n_atom_site.Cartn_z\nATOM 1 C 0 0 0\n"
         assertInputError(try StructureReader.read(path: writeTemporary(mm, name: "m.cif")), contains: ["m.cif", "mmCIF"])
     }

@@ -49,14 +49,25 @@ public struct LoadedStructure: Sendable {
     public var notes: [String] = []
 }
 
-/// Reads XYZ or CIF files, chosen by extension (`.xyz`, `.extxyz`, `.cif`) or, failing that, by content.
+/// Reads XYZ, CIF, PDFfit2 `.stru` and PDB files, chosen by extension (`.xyz`, `.extxyz`, `.cif`,
+/// `.stru`, `.pdb`/`.ent`) or, failing that, by content.
 public enum StructureReader {
-    /// Reads an XYZ or CIF file (chosen by extension, else by content).
+    /// Reads an XYZ, CIF, `.stru` or PDB file (chosen by extension, else by content).
     public static func read(path given: String, options: StructureReadOptions = StructureReadOptions()) throws -> LoadedStructure {
         // "-" reads standard input (the format then by content), named "<stdin>" in messages.
         let text = try TextFile.read(given)
         let path = TextFile.displayName(given)
         let ext = (path as NSString).pathExtension.lowercased()
+        let head = text.prefix(4000).lowercased().split(separator: "\n").prefix(40)
+        if ext == "stru" || head.contains(where: { $0.hasPrefix("format pdffit") }) {
+            let (cell, crystal, notes) = try StruReader.parse(text: text, file: path)
+            return LoadedStructure(structure: cell, kind: .crystal, path: path, frameCount: 1, molecules: nil, unitCell: cell,
+                                   crystal: crystal, declaresSymmetry: true, notes: notes)
+        }
+        if ["pdb", "ent"].contains(ext) || head.contains(where: { $0.hasPrefix("cryst1 ") || $0.hasPrefix("hetatm") || ($0.hasPrefix("atom  ") && $0.count > 50) }) {
+            let (s, notes) = try PDBReader.parse(text: text, file: path)
+            return LoadedStructure(structure: s, kind: .cluster, path: path, frameCount: 1, molecules: nil, unitCell: nil, notes: notes)
+        }
         try refuseOtherFormats(text, ext: ext, file: path)
         let isCIF: Bool
         switch ext {
@@ -94,16 +105,11 @@ public enum StructureReader {
     /// Formats ClusterPDF does not read are recognised (by extension or content) and refused with
     /// what to do, instead of being parsed as CIF or XYZ.
     static func refuseOtherFormats(_ text: String, ext: String, file: String) throws {
-        let head = text.prefix(4000).lowercased()
-        let lines = head.split(separator: "\n").prefix(40)
-        if ext == "stru" || (lines.contains { $0.hasPrefix("format pdffit") }) {
-            throw InputError(file: file, "a PDFgui/PDFfit2 .stru structure: ClusterPDF reads CIF and XYZ; save the phase as CIF from PDFgui (or diffpy.structure) and use that")
-        }
-        if ["pdb", "ent", "pqr"].contains(ext) || lines.contains(where: { $0.hasPrefix("cryst1 ") || $0.hasPrefix("hetatm") || ($0.hasPrefix("atom  ") && $0.count > 50) }) {
-            throw InputError(file: file, "a PDB file: ClusterPDF reads CIF and XYZ; convert it (e.g. with Open Babel or gemmi) to XYZ or CIF")
+        if ext == "pqr" {
+            throw InputError(file: file, "a PQR file: ClusterPDF reads CIF, XYZ, PDB and PDFfit2 .stru; convert it (e.g. with Open Babel or gemmi) to XYZ or PDB")
         }
         if ["mol2", "sdf", "mol", "pdbx", "mmcif"].contains(ext) || text.range(of: "_atom_site.group_PDB", options: .caseInsensitive) != nil {
-            throw InputError(file: file, "a \(["mol2", "sdf", "mol"].contains(ext) ? ext : "macromolecular (mmCIF/PDBx)") file: ClusterPDF reads small-molecule CIF and XYZ; convert it to one of them")
+            throw InputError(file: file, "a \(["mol2", "sdf", "mol"].contains(ext) ? ext : "macromolecular (mmCIF/PDBx)") file: ClusterPDF reads small-molecule CIF, XYZ, PDB and PDFfit2 .stru; convert it to one of them")
         }
     }
 }
