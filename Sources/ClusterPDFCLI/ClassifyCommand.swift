@@ -121,6 +121,8 @@ struct Classify: ParsableCommand {
                     let curve = try MeasuredCurveReader.read(path: path)
                     var svg: SVGPlot
                     if let axis = curve.axis, axis != .r {
+                        let unused = fit.data.realSpaceOptionsGiven
+                        if !unused.isEmpty { throw ValidationError("\(unused.joined(separator: ", ")) apply to G(r) data; \(path) is reciprocal-space data (use --range lo:hi)") }
                         let (c, fits) = try miner.classify(fit.pattern.data(curve))
                         rows.append((path, c, nil))
                         guard plot != nil || report != nil else { continue }

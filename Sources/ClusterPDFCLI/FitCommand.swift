@@ -43,6 +43,13 @@ struct Fit: ParsableCommand {
 
     /// A cluster against a powder pattern, I(Q), S(Q) or F(Q).
     func fitPattern(models: [LoadedStructure], curve: MeasuredCurve) throws {
+        var unused = refinement.data.realSpaceOptionsGiven
+        if refinement.delta1 != nil { unused.append("--delta1") }
+        if refinement.delta2 != nil { unused.append("--delta2") }
+        if crystal.envelopeFile != nil || crystal.fix != nil || crystal.start != nil || crystal.anisotropic { unused.append("crystal options") }
+        if !unused.isEmpty {
+            throw ValidationError("\(unused.joined(separator: ", ")) apply to G(r) data; \(curve.path) is reciprocal-space data (use --range lo:hi for the fit range)")
+        }
         let data = try pattern.data(curve)
         let result = try ModelFit.runPattern(models: models, data: data, options: pattern.options(refinement, data: data))
         var files = [(String, String)]()

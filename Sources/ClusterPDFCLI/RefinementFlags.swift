@@ -14,6 +14,11 @@ struct DataSettingFlags: ParsableArguments {
     @Option(help: "qbroad (Å⁻¹), the starting value if freed (default: data header 'qbroad', else \(Defaults.measuredQbroad)).") var qbroad: Double?
     @Option(help: "Radiation: xray or neutron (default: data header 'mode', else xray).") var radiation: Radiation?
 
+    /// The G(r)-only options given (names as typed), which reciprocal-space data cannot use.
+    var realSpaceOptionsGiven: [String] {
+        [("--rmin", rmin), ("--rmax", rmax), ("--qmin", qmin), ("--qmax", qmax), ("--qdamp", qdamp), ("--qbroad", qbroad)].compactMap { $0.1 == nil ? nil : $0.0 }
+    }
+
     var overrides: SettingOverrides {
         SettingOverrides(rmin: rmin, rmax: rmax, qmin: qmin, qmax: qmax, qdamp: qdamp, qbroad: qbroad, radiation: radiation)
     }

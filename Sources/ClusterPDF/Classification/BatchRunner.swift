@@ -104,6 +104,9 @@ public struct BatchRunner: Sendable {
                     let cls: Classification
                     if let axis = curve.axis, axis != .r {
                         // Reciprocal-space data: the wavelength from the runner's source or the header.
+                        if item.rmin != nil || item.rmax != nil || item.qdamp != nil {
+                            throw SettingsError.invalid("the manifest gives rmin/rmax/qdamp, which apply to G(r); \(item.path) is reciprocal-space data")
+                        }
                         let data = try ReciprocalData(curve: curve, wavelength: source.wavelength, anode: source.anode, kAlpha2: source.kAlpha2,
                                                       monochromator: source.monochromator)
                         cls = try miner.classify(data).0
