@@ -285,8 +285,8 @@ final class ClosedPipeTests: XCTestCase {
     }
 }
 
-/// PDFfit2 .stru and PDB files are read by their format (never parsed as CIF or XYZ); mmCIF and
-/// other formats are recognised and refused with what to do.
+/// PDFfit2 .stru, PDB and mmCIF files are read by their format (never parsed as small-molecule CIF
+/// or XYZ); other formats are recognised and refused with what to do.
 final class OtherFormatsTests: XCTestCase {
     /// A wurtzite CdSe .stru as PDFgui writes it (all four atoms of the cell): the same crystal and
     /// periodic G(r) as the CIF, the space group found by spglib.
@@ -333,7 +333,14 @@ final class OtherFormatsTests: XCTestCase {
         }
         let bad = "ATOM      1 CD   CDS A   1       0.000   abcde   0.000  1.00  0.00          CD\n"
         assertInputError(try StructureReader.read(path: writeTemporary(bad, name: "b.pdb")), contains: ["b.pdb:1", "coordinates"])
-        let mm = "data_1ABC\nloop_\n_atom_site.group_PDB\n_atom_site.id\n_atom_site.type_symbol\n_atom_site.Cartn_x\n_atom_site.Cartn_y\n_atom_site.Cartn_z\nATOM 1 C 0 0 0\n"
-        assertInputError(try StructureReader.read(path: writeTemporary(mm, name: "m.cif")), contains: ["m.cif", "mmCIF"])
+        // mmCIF: the atom_site loop as a cluster, first model only; never the small-molecule CIF path.
+        let mm = "data_1ABC\n_cell.length_a 4.3\nloop_\n_atom_site.group_PDB\n_atom_site.id\n_atom_site.type_symbol\n_atom_site.Cartn_x\n_atom_site.Cartn_y\n_atom_site.Cartn_z\n_atom_site.occupancy\n_atom_site.B_iso_or_equiv\n_atom_site.pdbx_PDB_model_num\n"
+            + "HETATM 1 CD 0 0 0 1.0 0.79 1\nHETATM 2 SE 0 0 2.63 1.0 0.79 1\nHETATM 3 SE 9 9 9 1.0 0.79 2\n"
+        let m = try StructureReader.read(path: writeTemporary(mm, name: "m.cif"))
+        XCTAssertEqual(m.kind, .cluster); XCTAssertEqual(m.structure.count, 2)
+        XCTAssertEqual(m.structure.atoms[1].position.z, 2.63)
+        XCTAssertTrue(m.notes.contains { $0.contains("first") } && m.notes.contains { $0.contains("_cell") }, "\(m.notes)")
+        let badmm = "data_x\nloop_\n_atom_site.group_PDB\n_atom_site.type_symbol\n_atom_site.Cartn_x\n_atom_site.Cartn_y\n_atom_site.Cartn_z\nATOM QQ 0 0 0\n"
+        assertInputError(try StructureReader.read(path: writeTemporary(badmm, name: "q.cif")), contains: ["q.cif", "element"])
     }
 }

@@ -49,8 +49,8 @@ public struct LoadedStructure: Sendable {
     public var notes: [String] = []
 }
 
-/// Reads XYZ, CIF, PDFfit2 `.stru` and PDB files, chosen by extension (`.xyz`, `.extxyz`, `.cif`,
-/// `.stru`, `.pdb`/`.ent`) or, failing that, by content.
+/// Reads XYZ, CIF, PDFfit2 `.stru`, PDB and mmCIF/PDBx files, chosen by extension (`.xyz`,
+/// `.extxyz`, `.cif`, `.stru`, `.pdb`/`.ent`, `.mmcif`/`.pdbx`) or, failing that, by content.
 public enum StructureReader {
     /// Reads an XYZ, CIF, `.stru` or PDB file (chosen by extension, else by content).
     public static func read(path given: String, options: StructureReadOptions = StructureReadOptions()) throws -> LoadedStructure {
@@ -63,6 +63,11 @@ public enum StructureReader {
             let (cell, crystal, notes) = try StruReader.parse(text: text, file: path)
             return LoadedStructure(structure: cell, kind: .crystal, path: path, frameCount: 1, molecules: nil, unitCell: cell,
                                    crystal: crystal, declaresSymmetry: true, notes: notes)
+        }
+        if ["pdbx", "mmcif"].contains(ext) || text.range(of: "_atom_site.group_PDB", options: .caseInsensitive) != nil
+            || text.range(of: "_atom_site.Cartn_x", options: .caseInsensitive) != nil {
+            let (s, notes) = try MMCIFReader.parse(text: text, file: path)
+            return LoadedStructure(structure: s, kind: .cluster, path: path, frameCount: 1, molecules: nil, unitCell: nil, notes: notes)
         }
         if ["pdb", "ent"].contains(ext) || head.contains(where: { $0.hasPrefix("cryst1 ") || $0.hasPrefix("hetatm") || ($0.hasPrefix("atom  ") && $0.count > 50) }) {
             let (s, notes) = try PDBReader.parse(text: text, file: path)
@@ -108,8 +113,8 @@ public enum StructureReader {
         if ext == "pqr" {
             throw InputError(file: file, "a PQR file: ClusterPDF reads CIF, XYZ, PDB and PDFfit2 .stru; convert it (e.g. with Open Babel or gemmi) to XYZ or PDB")
         }
-        if ["mol2", "sdf", "mol", "pdbx", "mmcif"].contains(ext) || text.range(of: "_atom_site.group_PDB", options: .caseInsensitive) != nil {
-            throw InputError(file: file, "a \(["mol2", "sdf", "mol"].contains(ext) ? ext : "macromolecular (mmCIF/PDBx)") file: ClusterPDF reads small-molecule CIF, XYZ, PDB and PDFfit2 .stru; convert it to one of them")
+        if ["mol2", "sdf", "mol"].contains(ext) {
+            throw InputError(file: file, "a \(ext) file: ClusterPDF reads CIF, mmCIF, XYZ, PDB and PDFfit2 .stru; convert it to one of them")
         }
     }
 }
