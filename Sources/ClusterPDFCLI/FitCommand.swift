@@ -26,19 +26,22 @@ struct Fit: ParsableCommand {
                 return
             }
             if pattern.anyGiven { throw ValidationError("--wavelength, --anode, --caglioti, --range … apply to reciprocal-space data; \(curve.path) is a G(r)") }
-            let result = try ModelFit.run(models: models, data: curve, cluster: refinement.options(), crystal: crystal.options(refinement))
-            var files = [(String, String)]()
-            if let o = output { files.append((result.fileText(), o)) }
-            if let p = plot { files.append((result.plot().render(), p)) }
-            try AtomicFile.writeAll(files, inputs: inputs)
-            if json {
-                var r = result
-                r.curves = nil
-                print(try JSONOutput.string(r))
-            } else {
-                print(result.table(), terminator: "")
+            var result = try ModelFit.run(models: models, data: curve, cluster: refinement.options(), crystal: crystal.options(refinement))
+            try emit(fileText: result.fileText(), plot: result.plot(), table: result.table()) {
+                result.curves = nil
+                return try JSONOutput.string(result)
             }
         }
+    }
+
+    /// Writes the fit file and figure (all or nothing), then prints the table or the JSON
+    /// (`json()`, without the curves).
+    func emit(fileText: String, plot svg: SVGPlot, table: String, json makeJSON: () throws -> String) throws {
+        var files = [(String, String)]()
+        if let o = output { files.append((fileText, o)) }
+        if let p = plot { files.append((svg.render(), p)) }
+        try AtomicFile.writeAll(files, inputs: inputs)
+        if json { print(try makeJSON()) } else { print(table, terminator: "") }
     }
 
     /// A cluster against a powder pattern, I(Q), S(Q) or F(Q).
@@ -51,17 +54,10 @@ struct Fit: ParsableCommand {
             throw ValidationError("\(unused.joined(separator: ", ")) apply to G(r) data; \(curve.path) is reciprocal-space data (use --range lo:hi for the fit range)")
         }
         let data = try pattern.data(curve)
-        let result = try ModelFit.runPattern(models: models, data: data, options: pattern.options(refinement, data: data))
-        var files = [(String, String)]()
-        if let o = output { files.append((result.fileText(), o)) }
-        if let p = plot { files.append((result.plot().render(), p)) }
-        try AtomicFile.writeAll(files, inputs: inputs)
-        if json {
-            var r = result
-            r.curves = nil
-            print(try JSONOutput.string(r))
-        } else {
-            print(result.table(), terminator: "")
+        var result = try ModelFit.runPattern(models: models, data: data, options: pattern.options(refinement, data: data))
+        try emit(fileText: result.fileText(), plot: result.plot(), table: result.table()) {
+            result.curves = nil
+            return try JSONOutput.string(result)
         }
     }
 }

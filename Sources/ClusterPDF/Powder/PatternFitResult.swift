@@ -93,17 +93,7 @@ public struct PatternFitResult: Codable, Sendable {
         }
         if let l = wavelength { o += "source:  λ1 = \(l) Å" + (secondWavelength.map { ", λ2 = \($0) Å" } ?? "") + ", \(radiation.rawValue)\n" }
         for n in notes { o += "note:    \(n)\n" }
-        o += "\nparameter        value          uncertainty   bounds\n"
-        for p in parameters {
-            o += p.name.description.padding(toLength: 12, withPad: " ", startingAt: 0)
-            o += String(format: " %14.6g", p.value)
-            let sigma = p.free ? (p.uncertainty.map { String(format: "± %.3g", $0) } ?? "± ?") : "(fixed)"
-            o += "   " + sigma.padding(toLength: 12, withPad: " ", startingAt: 0)
-            if p.free, p.lower > -Double.greatestFiniteMagnitude {
-                o += " \(String(format: "%.6g", p.lower))…\(p.upper >= Double.greatestFiniteMagnitude ? "∞" : String(format: "%.6g", p.upper)) \(p.name.unit)" + (p.atBound ? "  AT BOUND" : "")
-            }
-            o += "\n"
-        }
+        o += RefinementParameter.table(parameters)
         o += String(format: "\nRwp          %.5f%@\n", rw, weighted ? " (weighted by 1/dy²)" : "")
         o += String(format: "Rw (w = 1)   %.5f\nPearson r    %.5f\nchi2         %.6g\nreduced chi2 %.6g\n", rwUnweighted, pearson, chi2, reducedChi2)
         o += "free parameters \(freeParameters), iterations \(iterations), starts \(starts), grid points \(gridPoints); uncertainties: covariance × reduced χ² (independent points)\n"

@@ -50,15 +50,7 @@ struct PatternModel: Sendable {
         self.data = data
         indices = lo..<hi
         x = Array(c.x[indices]); y = Array(c.y[indices])
-        if let dy = c.dy {
-            weights = dy[indices].map { 1 / ($0 * $0) }
-        } else if data.kind == .pattern || data.kind == .intensity, y.allSatisfy({ $0 >= 0 }) {
-            // Counting statistics (Rietveld convention): w = 1/y, floored at the smallest positive count.
-            let floor = y.filter { $0 > 0 }.min() ?? 1
-            weights = y.map { 1 / max($0, floor) }
-        } else {
-            weights = [Double](repeating: 1, count: y.count)
-        }
+        weights = data.weights(Array(indices))
         elements = structure.elements
         var s = settings
         s.mode = .histogram

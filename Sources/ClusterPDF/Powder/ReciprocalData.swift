@@ -118,6 +118,19 @@ public struct ReciprocalData: Sendable {
         }
     }
 
+    /// Least-squares weights of the points `indices`: 1/dy² when the file gives dy; for
+    /// intensities (2θ patterns, I(Q)) that are all ≥ 0, 1/y floored at the smallest positive value
+    /// (counting statistics, the Rietveld convention); else 1.
+    public func weights(_ indices: [Int]) -> [Double] {
+        if let dy = curve.dy { return indices.map { 1 / (dy[$0] * dy[$0]) } }
+        let y = indices.map { curve.y[$0] }
+        if kind == .pattern || kind == .intensity, y.allSatisfy({ $0 >= 0 }) {
+            let floor = y.filter { $0 > 0 }.min() ?? 1
+            return y.map { 1 / max($0, floor) }
+        }
+        return [Double](repeating: 1, count: y.count)
+    }
+
     /// Q (Å⁻¹) of each point (for 2θ patterns at λ1, without zero shift).
     public var q: [Double] {
         guard kind == .pattern, let p = powder else { return curve.x }

@@ -1,5 +1,24 @@
 import Foundation
 
+extension RefinementParameter {
+    /// The parameter table of `fit`: name, value, uncertainty (or "(fixed)"), bounds with unit
+    /// (open bounds as ∞, unbounded ones left out) and "AT BOUND".
+    static func table(_ parameters: [RefinementParameter]) -> String {
+        var o = "\nparameter        value          uncertainty   bounds\n"
+        for p in parameters {
+            o += p.name.description.padding(toLength: 12, withPad: " ", startingAt: 0)
+            o += String(format: " %14.6g", p.value)
+            let sigma = p.free ? (p.uncertainty.map { String(format: "± %.3g", $0) } ?? "± ?") : "(fixed)"
+            o += "   " + sigma.padding(toLength: 12, withPad: " ", startingAt: 0)
+            if p.free, p.lower > -Double.greatestFiniteMagnitude {
+                o += " \(String(format: "%.6g", p.lower))…\(p.upper >= Double.greatestFiniteMagnitude ? "∞" : String(format: "%.6g", p.upper)) \(p.name.unit)" + (p.atBound ? "  AT BOUND" : "")
+            }
+            o += "\n"
+        }
+        return o
+    }
+}
+
 /// Text, file and figure forms of a refinement result.
 extension RefinementResult {
     /// The readable table printed by `clusterpdf fit`: settings with their sources, parameters
@@ -14,15 +33,7 @@ extension RefinementResult {
                         i + 1, p.name, p.formula, p.spaceGroup, p.envelope.rawValue, p.scale, p.fraction)
             for n in p.notes { o += "          note: \(n)\n" }
         }
-        o += "\nparameter        value          uncertainty   bounds\n"
-        for p in parameters {
-            o += p.name.description.padding(toLength: 12, withPad: " ", startingAt: 0)
-            o += String(format: " %14.6g", p.value)
-            let sigma = p.free ? (p.uncertainty.map { String(format: "± %.3g", $0) } ?? "± ?") : "(fixed)"
-            o += "   " + sigma.padding(toLength: 12, withPad: " ", startingAt: 0)
-            if p.free { o += " \(String(format: "%.6g", p.lower))…\(p.upper >= Double.greatestFiniteMagnitude ? "∞" : String(format: "%.6g", p.upper)) \(p.name.unit)" + (p.atBound ? "  AT BOUND" : "") }
-            o += "\n"
-        }
+        o += RefinementParameter.table(parameters)
         o += String(format: "\nRw           %.5f%@\n", rw, weighted ? " (weighted by 1/dG²)" : "")
         if weighted { o += String(format: "Rw (w = 1)   %.5f\n", rwUnweighted) }
         o += String(format: "Pearson r    %.5f\nchi2         %.6g\nreduced chi2 %.6g\n", pearson, chi2, reducedChi2)

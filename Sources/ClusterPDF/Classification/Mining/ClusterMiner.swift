@@ -92,14 +92,7 @@ public struct ClusterMiner: Sendable {
         let model = ScreeningModel(curve: curve, range: range, qmin: settings.qmin.value, qmax: settings.qmax.value,
                                    qdamp: settings.qdamp.value, radiation: settings.radiation.value)
         let screened = screen(set, model: model)
-        // Finalists.
-        var byFamily = [ModelLibrary.Family: [Int]]()
-        for (i, e) in set.entries.enumerated() where screened[i].rw.isFinite { byFamily[e.family, default: []].append(i) }
-        var finalists = [Int]()
-        for fam in ModelLibrary.Family.allCases {
-            guard let idx = byFamily[fam] else { continue }
-            finalists += idx.sorted { (screened[$0].rw, $0) < (screened[$1].rw, $1) }.prefix(o.finalistsPerFamily)
-        }
+        let finalists = self.finalists(set, screened)
         var models = [ClassifierModel]()
         var modelCandidate = [Int?]()
         for i in finalists {
@@ -189,6 +182,19 @@ public struct ClusterMiner: Sendable {
                                candidatesScreened: set.entries.count + extra.count + (o.includeCrystals ? 2 : 0), rule: o.thresholds,
                                library: record, noMatchReason: reason, notes: notes.isEmpty ? nil : notes)
         return (c, results)
+    }
+
+    /// The best `finalistsPerFamily` screened candidates of each family (indices into `set`), in
+    /// family order, best first; ties by index.
+    func finalists(_ set: CandidateSet, _ screened: [Screened]) -> [Int] {
+        var byFamily = [ModelLibrary.Family: [Int]]()
+        for (i, e) in set.entries.enumerated() where screened[i].rw.isFinite { byFamily[e.family, default: []].append(i) }
+        var out = [Int]()
+        for fam in ModelLibrary.Family.allCases {
+            guard let idx = byFamily[fam] else { continue }
+            out += idx.sorted { (screened[$0].rw, $0) < (screened[$1].rw, $1) }.prefix(options.finalistsPerFamily)
+        }
+        return out
     }
 
     /// The binary a curve's candidates are generated for.

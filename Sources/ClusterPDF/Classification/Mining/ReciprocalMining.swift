@@ -53,13 +53,7 @@ extension ClusterMiner {
                                                 maximumDistance: set.entries.map(\.histogram.maximumDistance).max() ?? 1)
         let screened = screening.screen(set, threads: o.threads)
         // Finalists: the best of each family, refined with the full pattern model.
-        var byFamily = [ModelLibrary.Family: [Int]]()
-        for (i, e) in set.entries.enumerated() where screened[i].rw.isFinite { byFamily[e.family, default: []].append(i) }
-        var finalists = [Int]()
-        for fam in ModelLibrary.Family.allCases {
-            guard let idx = byFamily[fam] else { continue }
-            finalists += idx.sorted { (screened[$0].rw, $0) < (screened[$1].rw, $1) }.prefix(o.finalistsPerFamily)
-        }
+        let finalists = self.finalists(set, screened)
         let extra = o.extraModels.filter { $0.crystal == nil && Set($0.structure.elements).isSubset(of: Set(elements)) }
         var jobs = [(name: String, family: ModelLibrary.Family, structure: Structure, zoom: Double, uiso: Double, candidate: Int?)]()
         for i in finalists {

@@ -50,10 +50,7 @@ struct ReciprocalScreening: Sendable {
             idx = (0..<ReciprocalScreening.maximumPoints).map { all[Int((Double($0) * stride).rounded())] }
         }
         x = idx.map { c.x[$0] }; y = idx.map { c.y[$0] }
-        if let dy = c.dy { w = idx.map { 1 / (dy[$0] * dy[$0]) } } else if (kind == .pattern || kind == .intensity), y.allSatisfy({ $0 >= 0 }) {
-            let floor = y.filter { $0 > 0 }.min() ?? 1
-            w = y.map { 1 / max($0, floor) }
-        } else { w = [Double](repeating: 1, count: y.count) }
+        w = data.weights(idx)
         basis = PowderPattern.chebyshevBasis(x, count: backgroundTerms)
         let xs = x
         if kind == .pattern, let p = data.powder {
