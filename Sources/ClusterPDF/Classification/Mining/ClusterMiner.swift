@@ -146,20 +146,9 @@ public struct ClusterMiner: Sendable {
         let order = scores.indices.sorted { (scores[$0].rw, scores[$0].name) < (scores[$1].rw, scores[$1].name) }
         let best = scores[order[0]]
         // Verdict.
-        var verdict: Verdict
-        var reason: String?
+        let (verdict, reason) = decide(best: best, classProbabilities: probabilities.classProbabilities, thresholds: o.thresholds,
+                                       statistic: "Rw", data: "curve", notes: &notes)
         let classP = probabilities.classProbabilities
-        if !(best.rw <= o.thresholds.noMatchRw) {
-            verdict = .noMatch
-            reason = String(format: "the best candidate (%@) has Rw %.3f, above the no-match threshold %.2f: nothing generated resembles the curve", best.name, best.rw, o.thresholds.noMatchRw)
-        } else if let top = classP.max(by: { ($0.value, $1.key.rawValue) < ($1.value, $0.key.rawValue) }), top.value >= o.thresholds.probability {
-            verdict = top.key
-        } else {
-            verdict = .ambiguous
-        }
-        if let spec = best.recipe, o.space.isLargest(spec) {
-            notes.append(String(format: "the best candidate (%@, %.1f Å) is the largest of its kind in the candidate space: the particle may be larger, so its size is a lower bound", best.name, best.equivalentDiameter))
-        }
         if best.rw > ClusterMiner.lowConfidenceRw {
             notes.append(String(format: "low confidence: the best Rw is %.2f, so every candidate leaves much of the curve unexplained; the probabilities only rank candidates relative to each other", best.rw))
         }
@@ -182,6 +171,27 @@ public struct ClusterMiner: Sendable {
                                candidatesScreened: set.entries.count + extra.count + (o.includeCrystals ? 2 : 0), rule: o.thresholds,
                                library: record, noMatchReason: reason, notes: notes.isEmpty ? nil : notes)
         return (c, results)
+    }
+
+    /// The verdict rule (`MiningThresholds`): no-match (with its reason) when the best candidate's
+    /// `statistic` exceeds the threshold, else the most probable class if its probability reaches
+    /// the threshold, else ambiguous. Adds the note that a best candidate at the edge of the
+    /// candidate space gives only a lower bound of the size.
+    func decide(best: CandidateScore, classProbabilities classP: [Verdict: Double], thresholds t: MiningThresholds,
+                statistic: String, data: String, notes: inout [String]) -> (Verdict, String?) {
+        var verdict = Verdict.ambiguous
+        var reason: String?
+        if !(best.rw <= t.noMatchRw) {
+            verdict = .noMatch
+            reason = String(format: "the best candidate (%@) has %@ %.3f, above the no-match threshold %.2f: nothing generated resembles the %@",
+                            best.name, statistic, best.rw, t.noMatchRw, data)
+        } else if let top = classP.max(by: { ($0.value, $1.key.rawValue) < ($1.value, $0.key.rawValue) }), top.value >= t.probability {
+            verdict = top.key
+        }
+        if let spec = best.recipe, options.space.isLargest(spec) {
+            notes.append(String(format: "the best candidate (%@, %.1f Å) is the largest of its kind in the candidate space: the particle may be larger, so its size is a lower bound", best.name, best.equivalentDiameter))
+        }
+        return (verdict, reason)
     }
 
     /// The best `finalistsPerFamily` screened candidates of each family (indices into `set`), in

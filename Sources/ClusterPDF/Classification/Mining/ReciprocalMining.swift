@@ -106,20 +106,8 @@ extension ClusterMiner {
         scores = probabilities.scores
         let order = scores.indices.sorted { (scores[$0].rw, scores[$0].name) < (scores[$1].rw, scores[$1].name) }
         let best = scores[order[0]]
-        var verdict: Verdict
-        var reason: String?
         let classP = probabilities.classProbabilities
-        if !(best.rw <= thresholds.noMatchRw) {
-            verdict = .noMatch
-            reason = String(format: "the best candidate (%@) has Rwp %.3f, above the no-match threshold %.2f: nothing generated resembles the data", best.name, best.rw, thresholds.noMatchRw)
-        } else if let top = classP.max(by: { ($0.value, $1.key.rawValue) < ($1.value, $0.key.rawValue) }), top.value >= thresholds.probability {
-            verdict = top.key
-        } else {
-            verdict = .ambiguous
-        }
-        if let spec = best.recipe, o.space.isLargest(spec) {
-            notes.append(String(format: "the best candidate (%@, %.1f Å) is the largest of its kind in the candidate space: the particle may be larger, so its size is a lower bound", best.name, best.equivalentDiameter))
-        }
+        let (verdict, reason) = decide(best: best, classProbabilities: classP, thresholds: thresholds, statistic: "Rwp", data: "data", notes: &notes)
         notes.append(String(format: "evidence: %@ data, %d points, %.1f independent (Q %.2f–%.2f Å⁻¹); attenuated crystals are not candidates for reciprocal-space data",
                             data.kind.rawValue, xs.count, nEff, qRange.lowerBound, qRange.upperBound))
         let fits = jobs.indices.compactMap { k in refined[k].map { (k, $0) } }.sorted { ($0.1.rw, $0.0) < ($1.1.rw, $1.0) }
