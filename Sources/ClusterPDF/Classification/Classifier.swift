@@ -195,7 +195,10 @@ public struct Classifier: Sendable {
     public static let screeningWindow = 0.05
 
     /// Refines `models[i]` for each index on `threads` workers.
-    static func refine(_ use: [ClassifierModel], _ which: [Int], curve: MeasuredCurve, options o: RefinementOptions, threads: Int) throws -> [Int: RefinementResult] {
+    /// `starts` gives, per model index, starting values from which a cluster model is refined
+    /// locally (no global stage): the miner's screened optimum. Other models use `o` as is.
+    static func refine(_ use: [ClassifierModel], _ which: [Int], curve: MeasuredCurve, options o: RefinementOptions, threads: Int,
+                       starts: [Int: [ParameterName: Double]] = [:]) throws -> [Int: RefinementResult] {
         let results = SharedBuffer<RefinementResult?>(repeating: nil, count: which.count)
         let errors = SharedBuffer<String?>(repeating: nil, count: which.count)
         let crystalOptions = Classifier.crystalOptions(o)
@@ -204,6 +207,11 @@ public struct Classifier: Sendable {
                 let m = use[which[k]]
                 if let c = m.crystal {
                     results.pointer[k] = try CrystalRefinement(crystals: [c], data: curve, options: crystalOptions).run()
+                } else if let start = starts[which[k]] {
+                    var local = o
+                    local.globalSearch = false
+                    for (name, v) in start { local.start[name] = v }
+                    results.pointer[k] = try PDFRefinement(structure: m.structure, data: curve, options: local).run()
                 } else {
                     results.pointer[k] = try PDFRefinement(structure: m.structure, data: curve, options: o).run()
                 }

@@ -7,8 +7,9 @@ import Foundation
 ///
 /// Stages: (1) every candidate on a coarse (U, δ2) pair × 17 zooms with the fast `ScreeningModel`;
 /// (2) the best `secondPassFraction` of each family (at least `secondPassMinimum`) on the full
-/// 6 × 3 (U, δ2) grid; (3) the best `finalistsPerFamily` of each family, the attenuated crystals
-/// (zincblende and wurtzite, sphere envelope) and any extra models refined like `fit` does. The
+/// 6 × 3 (U, δ2) grid; (3) the best `finalistsPerFamily` of each family refined by least squares
+/// from their screened optimum, the attenuated crystals (zincblende and wurtzite, sphere envelope)
+/// and any extra models refined like `fit` does (global stage, then least squares). The
 /// result depends only on the curve, the options and the candidates — never on the working directory.
 public struct ClusterMiner: Sendable {
     /// Settings of the miner.
@@ -111,7 +112,15 @@ public struct ClusterMiner: Sendable {
         var full = o.refinement
         full.threads = 1
         full.uncertainties = false
-        let refined = try Classifier.refine(models, Array(models.indices), curve: curve, options: full, threads: o.threads)
+        // Generated finalists start their least squares at the screened optimum (the screening
+        // already scanned 17 zooms × 6 U × 3 δ2); attenuated crystals and added models get the
+        // global stage.
+        var starts = [Int: [ParameterName: Double]]()
+        for (k, c) in modelCandidate.enumerated() {
+            guard let i = c else { continue }
+            starts[k] = [.zoom: screened[i].zoom, .uiso: screened[i].uiso, .delta2: screened[i].delta2]
+        }
+        let refined = try Classifier.refine(models, Array(models.indices), curve: curve, options: full, threads: o.threads, starts: starts)
         // Scores of every candidate (refined where available).
         var scores = [CandidateScore]()
         var refinedByCandidate = [Int: RefinementResult]()
