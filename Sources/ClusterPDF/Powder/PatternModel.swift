@@ -64,14 +64,15 @@ struct PatternModel: Sendable {
 
     /// Q range (Å⁻¹) the Debye intensity must cover for `p`.
     func qRange(_ p: PatternPoint) -> ClosedRange<Double> {
-        switch data.kind {
-        case .pattern:
-            var powder = data.powder!
-            powder.profile = p.profile; powder.zeroShift = p.zero
-            return PowderPattern.requiredQRange(twoTheta: x.first!...x.last!, powder: powder)
-        default:
-            return x.first!...x.last!
-        }
+        guard let powder = powder(p) else { return x.first!...x.last! }
+        return PowderPattern.requiredQRange(twoTheta: x.first!...x.last!, powder: powder)
+    }
+
+    /// The data's source with the point's profile and zero shift (nil on a Q axis).
+    func powder(_ p: PatternPoint) -> PowderSettings? {
+        guard data.kind == .pattern, var powder = data.powder else { return nil }
+        powder.profile = p.profile; powder.zeroShift = p.zero
+        return powder
     }
 
     /// The Debye function the data kind needs (I, S − 1 or F) on a Q grid covering `range`, at
@@ -93,14 +94,8 @@ struct PatternModel: Sendable {
     /// The unscaled model shape M(x) at the fit points (no background).
     func shape(_ p: PatternPoint, debye: (grid: UniformGrid, values: [Double])) -> [Double] {
         let (g, v) = debye
-        switch data.kind {
-        case .pattern:
-            var powder = data.powder!
-            powder.profile = p.profile; powder.zeroShift = p.zero
-            return PowderPattern.intensities(at: x, powder: powder, radiation: base.settings.radiation) { g.interpolateCubic(v, at: $0) }
-        default:
-            return x.map { g.interpolateCubic(v, at: $0) }
-        }
+        guard let powder = powder(p) else { return x.map { g.interpolateCubic(v, at: $0) } }
+        return PowderPattern.intensities(at: x, powder: powder, radiation: base.settings.radiation) { g.interpolateCubic(v, at: $0) }
     }
 
     /// The constant part of the model: 1 for S(Q) (the model is 1 + scale·(S − 1) + background).

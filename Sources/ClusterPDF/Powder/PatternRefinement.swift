@@ -109,13 +109,13 @@ public enum PatternRefinement {
         let freeZoom = params[zoomI].free, freeU = uisoIdx.contains { params[$0].free }
         if o.globalSearch, freeZoom || freeU {
             let zooms = freeZoom ? stride(from: 0.94, through: 1.0601, by: 0.02).map { params[zoomI].clamped($0) } : [base[zoomI]]
-            let us = freeU ? [0.002, 0.005, 0.01, 0.02] : [Double?.none].map { _ in -1.0 }
+            let us: [Double?] = freeU ? [0.002, 0.005, 0.01, 0.02] : [nil]
             var scored = [(cost: Double, nl: [Double])]()
             for z in Array(Set(zooms)).sorted() {
                 for u in us {
                     var v = base
                     v[zoomI] = z
-                    if u >= 0 { for i in Set(uisoIdx) where params[i].free { v[i] = params[i].clamped(u) } }
+                    if let u { for i in Set(uisoIdx) where params[i].free { v[i] = params[i].clamped(u) } }
                     let r = try residuals(v)
                     scored.append((LevenbergMarquardt.cost(r), nonlinear.map { v[$0] }))
                     gridPoints += 1

@@ -75,12 +75,15 @@ struct ReciprocalScreening: Sendable {
         self.elements = elements
         let factors = try elements.map { try ScatteringFactor(element: $0, radiation: radiation, dispersion: dispersion) }
         f = qs.map { ql in ql.map { qi in factors.map { $0.value(q: qi) } } }
-        // f″ only shifts f_a f_b by f″_a f″_b: folded into `pairWeight`.
+        // f″ only shifts f_a f_b by f″_a f″_b.
         imaginary = factors.map(\.imaginary)
+        debyeWaller = ReciprocalScreening.uisos.map { u in qs.map { ql in ql.map { exp(-$0 * $0 * u) } } }
     }
 
     /// f″ of each element (0 without anomalous dispersion).
     let imaginary: [Double]
+    /// exp(−Q² U) for each Uiso of `uisos`, line and point.
+    let debyeWaller: [[[Double]]]
 
     /// T_p on `grid` for several candidates at once: [candidate][pair][k].
     func pairSums(_ hs: [CandidateHistogram]) -> [[[Double]]] {
@@ -105,29 +108,49 @@ struct ReciprocalScreening: Sendable {
         return out
     }
 
-    /// The model shape of one candidate at the screening points.
-    func shape(_ h: CandidateHistogram, sums: [[Double]], zoom: Double, uiso: Double) -> [Double] {
-        let pairs = h.pairs
+    /// Terms of one candidate that depend neither on zoom nor on U, per line and point: the self
+    /// term Σ_e N_e |f_e|² and N |⟨f⟩|².
+    func constantTerms(_ h: CandidateHistogram) -> (selfTerm: [[Double]], meanF2: [[Double]]) {
         let n = h.atomCounts.map(Double.init)
         let total = n.reduce(0, +)
+        var selfTerm = q.map { [Double](repeating: 0, count: $0.count) }, meanF2 = selfTerm
+        for l in q.indices {
+            for i in x.indices {
+                let fi = f[l][i]
+                var st = 0.0, sumF = 0.0, sumFi = 0.0
+                for e in n.indices { st += n[e] * (fi[e] * fi[e] + imaginary[e] * imaginary[e]); sumF += n[e] * fi[e]; sumFi += n[e] * imaginary[e] }
+                selfTerm[l][i] = st
+                meanF2[l][i] = (sumF * sumF + sumFi * sumFi) / total
+            }
+        }
+        return (selfTerm, meanF2)
+    }
+
+    /// Σ_p Re(f_a f_b*) T_p(zoom·Q) per line and point (independent of U).
+    func pairTerms(_ h: CandidateHistogram, sums: [[Double]], zoom: Double) -> [[Double]] {
+        let pairs = h.pairs
+        return q.indices.map { l in
+            x.indices.map { i in
+                let fi = f[l][i]
+                var t = 0.0
+                for (p, (a, b)) in pairs.enumerated() {
+                    t += (fi[a] * fi[b] + imaginary[a] * imaginary[b]) * grid.interpolateCubic(sums[p], at: zoom * q[l][i])
+                }
+                return t
+            }
+        }
+    }
+
+    /// The model shape at the screening points for the Uiso of index `u` in `uisos`.
+    func shape(constant c: (selfTerm: [[Double]], meanF2: [[Double]]), pairTerm: [[Double]], uisoIndex u: Int) -> [Double] {
         var out = [Double](repeating: 0, count: x.count)
         for l in q.indices {
             for i in x.indices {
-                let qi = q[l][i], fi = f[l][i]
-                var selfTerm = 0.0, sumF = 0.0, sumFi = 0.0
-                for e in n.indices { selfTerm += n[e] * (fi[e] * fi[e] + imaginary[e] * imaginary[e]); sumF += n[e] * fi[e]; sumFi += n[e] * imaginary[e] }
-                let dw = exp(-qi * qi * uiso)
-                var pairTerm = 0.0
-                for (p, (a, b)) in pairs.enumerated() {
-                    pairTerm += (fi[a] * fi[b] + imaginary[a] * imaginary[b]) * grid.interpolateCubic(sums[p], at: zoom * qi)
-                }
-                let intensity = selfTerm + 2 * dw * pairTerm
+                let pairPart = 2 * debyeWaller[u][l][i] * pairTerm[l][i]
                 switch kind {
-                case .pattern, .intensity: out[i] += lineWeight[l][i] * intensity
-                case .structureFactor, .reducedStructureFunction:
-                    let meanF2 = (sumF * sumF + sumFi * sumFi) / total
-                    let s1 = (intensity - selfTerm) / meanF2
-                    out[i] += kind == .structureFactor ? s1 : qi * s1
+                case .pattern, .intensity: out[i] += lineWeight[l][i] * (c.selfTerm[l][i] + pairPart)
+                case .structureFactor: out[i] += pairPart / c.meanF2[l][i]
+                case .reducedStructureFunction: out[i] += q[l][i] * pairPart / c.meanF2[l][i]
                 }
             }
         }
@@ -199,10 +222,13 @@ struct ReciprocalScreening: Sendable {
             let sums = pairSums(members.map { set.entries[$0].histogram })
             for (k, i) in members.enumerated() {
                 var best = ClusterMiner.Screened()
+                let h = set.entries[i].histogram
+                let constant = constantTerms(h)
                 for z in ReciprocalScreening.zooms {
-                    for u in ReciprocalScreening.uisos {
-                        let r = fit(shape(set.entries[i].histogram, sums: sums[k], zoom: z, uiso: u))
-                        if r.rw < best.rw { best = ClusterMiner.Screened(rw: r.rw, scale: r.scale, zoom: z, uiso: u, delta2: 0) }
+                    let pairTerm = pairTerms(h, sums: sums[k], zoom: z)
+                    for (u, uiso) in ReciprocalScreening.uisos.enumerated() {
+                        let r = fit(shape(constant: constant, pairTerm: pairTerm, uisoIndex: u))
+                        if r.rw < best.rw { best = ClusterMiner.Screened(rw: r.rw, scale: r.scale, zoom: z, uiso: uiso, delta2: 0) }
                     }
                 }
                 out.pointer[i] = best
