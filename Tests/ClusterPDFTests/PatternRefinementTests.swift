@@ -63,6 +63,22 @@ final class PatternRefinementTests: XCTestCase {
         XCTAssertEqual(results[0].parameter(.zoom)!.value, results[1].parameter(.zoom)!.value, accuracy: 1e-5)
     }
 
+    /// The result does not depend on the number of threads of the Debye sums.
+    func testThreadCountDoesNotMatter() throws {
+        let s = try wurtzite(7)
+        let (g, curve, _) = try synthetic(s, seed: 8)
+        var rws = [Double](), zooms = [Double]()
+        for t in [1, 2, 5] {
+            var o = PatternRefinementOptions()
+            o.profile = g.powder.profile
+            o.scattering.threads = t
+            let r = try PatternRefinement.run(structure: s, title: "wz", data: ReciprocalData(curve: curve), options: o)
+            rws.append(r.rw); zooms.append(r.parameter(.zoom)!.value)
+        }
+        XCTAssertEqual(Set(rws).count, 1, "\(rws)")
+        XCTAssertEqual(Set(zooms).count, 1, "\(zooms)")
+    }
+
     /// I(Q) data on a Q axis: scale, zoom and Uiso come back from a noiseless Debye I(Q).
     func testIntensityOnQAxis() throws {
         let s = try TetrahedronBuilder.build(cation: cd, anion: se, size: 5)
