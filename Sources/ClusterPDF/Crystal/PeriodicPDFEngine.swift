@@ -41,11 +41,12 @@ struct CrystalPoint: Sendable, Hashable {
 /// (`SineTransform`) on a grid reaching six termination ripples past the last r, exactly as
 /// PDFCalculator does; qdamp and particle envelopes multiply the result.
 ///
-/// For speed the pairs of each pair of sites are accumulated on a 0.001 Å histogram (weights
-/// split between neighbouring bins so that their mean distance is kept) and the Gaussians are
-/// summed on the grid by a recurrence (two products per point); the baseline's transform is
-/// computed once (it is linear in ρ₀). Like PDFCalculator, peaks and baseline stop at the end of
-/// the extended range.
+/// For speed the pairs of each pair of sites are accumulated on a 0.001 Å histogram (each
+/// occupied bin one peak at the weighted mean of its distances, so that their mean is kept) and
+/// the Gaussians are summed on the grid by a recurrence (two products per point); the baseline's
+/// transform is computed once (it is linear in ρ₀). Like PDFCalculator, peaks and baseline stop
+/// at the end of the extended range. In refinements (`coarse`) a peak too narrow for the coarse
+/// grids is added to F(Q) as its transform w·sin(Qd)·exp(−σ²Q²/2) instead.
 struct PeriodicPDFEngine: Sendable {
     /// Operation index of each image of each site (fixed by the crystal as read).
     let imageOperations: [[Int]]
@@ -69,8 +70,8 @@ struct PeriodicPDFEngine: Sendable {
     let extendedCount: Int
     /// F(Q) of the baseline −4π r on [extendedRmin, extendedRmax) at unit density.
     let baselineF: [Double]
-    /// Coarser peak grids (step × 2, × 4) with their transforms (same Δq), used when `coarse` is
-    /// allowed and every peak is wide enough for them (see `pdf`).
+    /// Coarser peak grids (step × 4, × 2) with their transforms (same Δq), used when `coarse` is
+    /// allowed for the peaks wide enough for them (see `pdf`).
     let coarseTransforms: [(factor: Int, transform: SineTransform)]
     /// Whether the peaks may be summed on a coarser grid (refinements); the exact grid otherwise
     /// (the calculator, so that it reproduces PDFCalculator's sampling).
@@ -139,6 +140,11 @@ struct PeriodicPDFEngine: Sendable {
     /// The pairs of `p` within reach: per (site, site) kind, a histogram of Σ m_i f_i o_i f_j o_j / r_ij
     /// (isotropic sites), or for anisotropic crystals every pair with its direction (its width is
     /// computed from the U of the evaluation, so the list is reused while only U changes).
+    ///
+    /// The pairs of site s with site t are summed from the first atom of s (times its
+    /// multiplicity; its images are symmetry-equivalent) and, for s ≠ t, counted twice: the pairs
+    /// from t's atoms to s's are the same distances (translate each pair so that its other end
+    /// lies in the cell).
     func pairs(_ p: CrystalPoint) -> PairList {
         let pos = cellPositions(p)
         let nSites = pos.count
@@ -149,45 +155,93 @@ struct PeriodicPDFEngine: Sendable {
         // Translations that can bring an atom within reach: |L| ≤ reach + the cell's diagonal.
         let diagonal = max(simd_length(va + vb + vc), simd_length(va + vb - vc), simd_length(va - vb + vc), simd_length(-va + vb + vc))
         let limit2 = (cut + diagonal) * (cut + diagonal)
-        var translations = [SIMD3<Double>]()
+        var tx = [Double](), ty = [Double](), tz = [Double]()
         for i in -na...na { for j in -nb...nb { for k in -nc...nc {
             let L = va * Double(i) + vb * Double(j) + vc * Double(k)
-            if (L * L).sum() <= limit2 { translations.append(L) }
+            if (L * L).sum() <= limit2 { tx.append(L.x); ty.append(L.y); tz.append(L.z) }
         } } }
         let anisotropic = p.uCIF.contains { $0 != nil }
-        let bins = Int(cut / PeriodicPDFEngine.binWidth) + 3
-        var list = PairList(sites: nSites, bins: anisotropic ? 0 : bins)
-        for s in 0..<nSites {
-            let x0 = pos[s][0]
-            let ws = Double(pos[s].count) * p.occupancy[s]
-            for t in 0..<nSites {
-                // Re(f_s f_t*) = f_s f_t + f″_s f″_t.
-                let wt = ws * (factors[s] * factors[t] + imaginaryFactors[s] * imaginaryFactors[t]) * p.occupancy[t]
-                let kind = list.kind(s, t)
-                for (jImage, xj) in pos[t].enumerated() {
-                    let d0 = xj - x0
-                    for L in translations {
-                        let v = d0 + L
-                        let d2 = (v * v).sum()
-                        guard d2 <= cut2, d2 > 1e-12 else { continue }
-                        let d = d2.squareRoot()
-                        if anisotropic {
+        var list = PairList(sites: nSites)
+        if anisotropic {
+            for s in 0..<nSites {
+                let x0 = pos[s][0]
+                let ws = Double(pos[s].count) * p.occupancy[s]
+                for t in 0..<nSites {
+                    let wt = ws * (factors[s] * factors[t] + imaginaryFactors[s] * imaginaryFactors[t]) * p.occupancy[t]
+                    for (jImage, xj) in pos[t].enumerated() {
+                        let d0 = xj - x0
+                        for m in tx.indices {
+                            let v = d0 + SIMD3(tx[m], ty[m], tz[m])
+                            let d2 = (v * v).sum()
+                            guard d2 <= cut2, d2 > 1e-12 else { continue }
+                            let d = d2.squareRoot()
                             list.direct.append(DirectPair(distance: d, weight: wt / d, site: s, neighbour: t, image: jImage, direction: v / d))
-                        } else {
-                            let x = d / PeriodicPDFEngine.binWidth
-                            let b = Int(x), frac = x - Double(b)
-                            list.histogram[kind][b] += wt / d * (1 - frac)
-                            list.histogram[kind][b + 1] += wt / d * frac
                         }
                     }
                 }
             }
+            return list
         }
+        let bins = Int(cut / PeriodicPDFEngine.binWidth) + 3
+        var weightSum = [Double](repeating: 0, count: bins), momentSum = [Double](repeating: 0, count: bins)
+        let inverseBin = 1 / PeriodicPDFEngine.binWidth
+        // Translations in 1 Å shells of |L| (a counting sort): from an atom at d₀ only
+        // |L| ≤ reach + |d₀| can come within reach, so each loop stops after the shell of that bound.
+        let shellOf = tx.indices.map { Int((tx[$0] * tx[$0] + ty[$0] * ty[$0] + tz[$0] * tz[$0]).squareRoot()) }
+        let shells = (shellOf.max() ?? 0) + 1
+        var shellEnd = [Int](repeating: 0, count: shells)
+        for k in shellOf { shellEnd[k] += 1 }
+        for k in 1..<max(shells, 1) { shellEnd[k] += shellEnd[k - 1] }
+        var sx = [Double](repeating: 0, count: tx.count), sy = sx, sz = sx
+        var fill = shellEnd.indices.map { $0 == 0 ? 0 : shellEnd[$0 - 1] }
+        for i in tx.indices { let k = shellOf[i]; sx[fill[k]] = tx[i]; sy[fill[k]] = ty[i]; sz[fill[k]] = tz[i]; fill[k] += 1 }
+        for s in 0..<nSites { for t in s..<nSites {
+            let x0 = pos[s][0]
+            // Re(f_s f_t*) = f_s f_t + f″_s f″_t; both directions of an unlike pair at once.
+            let wt = Double(pos[s].count) * p.occupancy[s] * (factors[s] * factors[t] + imaginaryFactors[s] * imaginaryFactors[t])
+                * p.occupancy[t] * (s == t ? 1 : 2)
+            var occupied = [Int]()
+            weightSum.withUnsafeMutableBufferPointer { W in momentSum.withUnsafeMutableBufferPointer { M in
+                sx.withUnsafeBufferPointer { X in sy.withUnsafeBufferPointer { Y in sz.withUnsafeBufferPointer { Z in
+                    for xj in pos[t] {
+                        let dx = xj.x - x0.x, dy = xj.y - x0.y, dz = xj.z - x0.z
+                        let bound = cut + (dx * dx + dy * dy + dz * dz).squareRoot()
+                        let count = shellEnd[min(Int(bound), shells - 1)]
+                        for m in 0..<count {
+                            let ex = dx + X[m], ey = dy + Y[m], ez = dz + Z[m]
+                            let d2 = ex * ex + ey * ey + ez * ez
+                            guard d2 <= cut2, d2 > 1e-12 else { continue }
+                            let d = d2.squareRoot()
+                            let b = Int(d * inverseBin)
+                            let w = wt / d
+                            if W[b] == 0 { occupied.append(b) }
+                            W[b] += w
+                            M[b] += w * d
+                        }
+                    }
+                } } }
+            } }
+            // Keep the occupied bins only (a few thousand of tens of thousands), each at the
+            // weighted mean of its distances, clearing the rest for the next kind.
+            occupied.sort()
+            var kd = [Double](), kw = [Double]()
+            kd.reserveCapacity(occupied.count); kw.reserveCapacity(occupied.count)
+            for b in occupied {
+                if weightSum[b] != 0 { kd.append(momentSum[b] / weightSum[b]); kw.append(weightSum[b]) }
+                weightSum[b] = 0; momentSum[b] = 0
+            }
+            list.distances[list.kind(s, t)] = kd
+            list.weights[list.kind(s, t)] = kw
+        } }
         return list
     }
 
     /// Band-limited G(r) of `p` on the output grid (step `outputStep`, from 0), before qdamp,
     /// envelopes and scale; `pairs` may be reused when only U or the peak width changed.
+    ///
+    /// With `coarse`, each peak is summed on the coarsest grid (step × 4, × 2 or × 1) on which its
+    /// samples still carry its transform up to Qmax exactly — σ (2π/(m·Δr) − Qmax) > 6, aliasing
+    /// below exp(−18) — and the grids' transforms (the same Δq) are added before band-limiting.
     func pdf(_ p: CrystalPoint, pairs list: PairList) -> [Double] {
         var totalOcc = 0.0, totalF = 0.0, totalFi = 0.0
         for s in imageOperations.indices {
@@ -200,32 +254,36 @@ struct PeriodicPDFEngine: Sendable {
         // |⟨f⟩|² = (⟨Re f⟩² + ⟨f″⟩²).
         let fAverage2 = (totalF * totalF + totalFi * totalFi) / (totalOcc * totalOcc)
         let norm = 1 / (totalOcc * fAverage2)
-        // Peaks may be summed on a grid m times coarser when the narrowest is wide enough that its
-        // samples still carry its transform up to Qmax exactly: σ_min (2π/(m·Δr) − Qmax) > 6
-        // (aliasing below exp(−18)); the band-limited result is then returned on the fine grid.
-        var peakTransform = transform, factor = 1
-        if coarse {
-            let sigmaMin = minimumSigma(p, pairs: list)
-            if let c = coarseTransforms.first(where: { sigmaMin * (2 * Double.pi / (step * Double($0.factor)) - qmax) > 6 }) {
-                peakTransform = c.transform; factor = c.factor
-            }
-        }
-        let h = step * Double(factor)
-        var g = [Double](repeating: 0, count: peakTransform.count)
-        let last = min(g.count, (extendedCount + factor - 1) / factor) - 1
-        let sigmaFloor = h / 2
+        // Grids: factor 1 (exact), then the coarse ones allowed.
+        let grids: [(factor: Int, transform: SineTransform)] = (coarse ? coarseTransforms : []) + [(1, transform)]
+        var sums = grids.map { _ in [Double]() }
+        var narrow = [(d: Double, amplitude: Double, s2: Double)]()
         func add(_ d: Double, _ w: Double, _ uSum: Double) {
+            let sigmaFloor = step / 2
             let s2 = max(p.peakWidth.sigma2(uSum: uSum, r: d), sigmaFloor * sigmaFloor)
             let sigma = s2.squareRoot()
+            var gi = grids.count - 1
+            for (k, c) in grids.enumerated() where c.factor > 1 && sigma * (2 * Double.pi / (step * Double(c.factor)) - qmax) > 6 { gi = k; break }
             let reachR = PeriodicPDFEngine.cutoffSigmas * sigma
-            let j0 = max(0, Int(((d - reachR) / h).rounded(.up))), j1 = min(last, Int(((d + reachR) / h).rounded(.down)))
+            if coarse, gi == grids.count - 1, d - reachR > extendedRmin, d + reachR < extendedRmax {
+                // Too narrow for the coarse grids and whole within the range: its transform
+                // w·sin(Qd)·exp(−σ²Q²/2) is added below, without the fine grid's transform.
+                narrow.append((d, w * norm, s2)); return
+            }
+            let factor = grids[gi].factor
+            let h = step * Double(factor)
+            if sums[gi].isEmpty { sums[gi] = [Double](repeating: 0, count: grids[gi].transform.count) }
+            let last = min(sums[gi].count, (extendedCount + factor - 1) / factor) - 1
+            // Below the extended range the peaks are dropped (as libdiffpy).
+            let first = Int((extendedRmin / h).rounded(.up))
+            let j0 = max(first, Int(((d - reachR) / h).rounded(.up))), j1 = min(last, Int(((d + reachR) / h).rounded(.down)))
             guard j0 <= j1 else { return }
             let x0 = Double(j0) * h - d
             let inv = 1 / (2 * s2)
             var value = w * norm / (sigma * (2 * Double.pi).squareRoot()) * exp(-x0 * x0 * inv)
             var ratio = exp(-(2 * x0 * h + h * h) * inv)
             let ratioStep = exp(-2 * h * h * inv)
-            g.withUnsafeMutableBufferPointer { buf in
+            sums[gi].withUnsafeMutableBufferPointer { buf in
                 for j in j0...j1 {
                     buf[j] += value
                     value *= ratio
@@ -237,40 +295,44 @@ struct PeriodicPDFEngine: Sendable {
             for s in 0..<list.sites { for t in s..<list.sites {
                 let k = list.kind(s, t)
                 let uSum = p.uiso[s] + p.uiso[t]
-                let hist = list.histogram[k]
-                for b in hist.indices where hist[b] != 0 { add(Double(b) * PeriodicPDFEngine.binWidth, hist[b], uSum) }
+                let kd = list.distances[k], kw = list.weights[k]
+                for i in kd.indices { add(kd[i], kw[i], uSum) }
             } }
         } else {
             let uc = cellU(p)
             for q in list.direct { add(q.distance, q.weight, msd(q, p, uc)) }
         }
-        // Zero below the extended range (as libdiffpy), transform, add the baseline, band-limit.
-        let lo = Int((extendedRmin / h).rounded(.up))
-        for j in 0..<min(lo, g.count) { g[j] = 0 }
-        var f = peakTransform.forward(g)
-        f += [Double](repeating: 0, count: transform.count - f.count)
+        // Transform each grid's peaks (the same Δq), add the baseline, band-limit.
+        var f = [Double](repeating: 0, count: transform.count)
+        for (gi, g) in grids.enumerated() where !sums[gi].isEmpty {
+            let fg = g.transform.forward(sums[gi])
+            for k in fg.indices { f[k] += fg[k] }
+        }
         let rho = totalOcc / p.lattice.volume
         for k in f.indices { f[k] += rho * baselineF[k] }
         let klo = min(transform.stepsBelow(qmin), f.count)
         let khi = min(Int((qmax / transform.qStep).rounded(.up)), f.count)
         for k in 0..<klo { f[k] = 0 }
         for k in khi..<f.count { f[k] = 0 }
-        return transform.inverse(f)
-    }
-
-    /// The smallest peak width σ (Å) of `p`'s pairs (their nearest distance, the smallest U sum).
-    func minimumSigma(_ p: CrystalPoint, pairs list: PairList) -> Double {
-        var best = Double.infinity
-        if list.direct.isEmpty {
-            for s in 0..<list.sites { for t in s..<list.sites {
-                guard let b = list.histogram[list.kind(s, t)].firstIndex(where: { $0 != 0 }) else { continue }
-                best = min(best, p.peakWidth.sigma2(uSum: p.uiso[s] + p.uiso[t], r: max(Double(b) * PeriodicPDFEngine.binWidth, 1e-3)))
-            } }
-        } else {
-            let uc = cellU(p)
-            for q in list.direct { best = min(best, p.peakWidth.sigma2(uSum: msd(q, p, uc), r: q.distance)) }
+        let dq = transform.qStep
+        for peak in narrow where klo < khi {
+            // sin(q_k d) and exp(−σ² q_k²/2) by recurrences from k = klo.
+            let theta = dq * peak.d, c2 = 2 * cos(theta)
+            var sPrev = sin(Double(klo - 1) * theta), sCur = sin(Double(klo) * theta)
+            let q0 = Double(klo) * dq
+            var damp = peak.amplitude * exp(-0.5 * peak.s2 * q0 * q0)
+            var ratio = exp(-0.5 * peak.s2 * (2 * q0 * dq + dq * dq))
+            let ratioStep = exp(-peak.s2 * dq * dq)
+            f.withUnsafeMutableBufferPointer { F in
+                for k in klo..<khi {
+                    F[k] += damp * sCur
+                    let next = c2 * sCur - sPrev
+                    sPrev = sCur; sCur = next
+                    damp *= ratio; ratio *= ratioStep
+                }
+            }
         }
-        return best.isFinite ? best.squareRoot() : 0
+        return transform.inverse(f)
     }
 
     /// ŝ·U_i·ŝ + ŝ·U_j·ŝ (Å²) of a pair at `p` (the current U, so the pair list survives U changes).
@@ -295,13 +357,17 @@ struct PeriodicPDFEngine: Sendable {
     /// The pair list of one evaluation.
     struct PairList: Sendable {
         let sites: Int
-        /// Per unordered site pair (s ≤ t): Σ weight/r in 0.001 Å bins.
-        var histogram: [[Double]]
+        /// Per unordered site pair (s ≤ t): the weighted mean distance (Å) of each occupied 0.001 Å
+        /// bin, ascending …
+        var distances: [[Double]]
+        /// … and its Σ weight/r.
+        var weights: [[Double]]
         /// Anisotropic crystals: every pair with its direction.
         var direct: [DirectPair] = []
-        init(sites: Int, bins: Int) {
+        init(sites: Int) {
             self.sites = sites
-            histogram = bins > 0 ? [[Double]](repeating: [Double](repeating: 0, count: bins), count: sites * (sites + 1) / 2) : []
+            distances = [[Double]](repeating: [], count: sites * (sites + 1) / 2)
+            weights = [[Double]](repeating: [], count: sites * (sites + 1) / 2)
         }
         func kind(_ s: Int, _ t: Int) -> Int {
             let (a, b) = s <= t ? (s, t) : (t, s)

@@ -29,6 +29,8 @@ public struct CrystalRefinement: Sendable {
     let rootWeights: [Double]
     /// For each fit point, its index on the engines' grid (nil: interpolated).
     let gridIndex: [Int?]
+    /// Crystal curves and pair lists computed last (shared by copies; results never depend on it).
+    let cache = CrystalCurveCache()
 
     /// Prepares a refinement; throws `RefinementError`, `EnvelopeError` or reader errors naming
     /// the option or file at fault.
@@ -68,50 +70,68 @@ public struct CrystalRefinement: Sendable {
 
     /// Unscaled model curves (G_p·γ_p·qdamp envelope at the fit points) of each phase, for each
     /// value vector. Crystal curves are computed once per distinct point and pair lists once per
-    /// distinct geometry, in parallel.
+    /// distinct geometry (both kept in `cache` for the next calls), in parallel.
     func phaseCurves(_ valueSets: [[Double]]) throws -> [[[Double]]] {
         let threads = options.threads
         let P = parameters.phases.count
         var points = [[CrystalPoint]]()
         for x in valueSets { points.append(try (0..<P).map { try parameters.point($0, x) }) }
-        struct Job: Hashable { let phase: Int; let point: CrystalPoint }
-        var jobs = [Job](), jobIndex = [Job: Int]()
+        typealias Job = CrystalCurveCache.Key
+        var jobs = [Job](), jobIndex = [Job: Int](), known = [Int: [Double]]()
         for ps in points { for (p, pt) in ps.enumerated() {
             let j = Job(phase: p, point: pt)
-            if jobIndex[j] == nil { jobIndex[j] = jobs.count; jobs.append(j) }
+            if jobIndex[j] == nil {
+                jobIndex[j] = jobs.count
+                if let c = cache.curve(j) { known[jobs.count] = c }
+                jobs.append(j)
+            }
         } }
-        // Pair lists per distinct geometry.
-        var geometries = [Int](), geometryOf = [Int](repeating: 0, count: jobs.count)
-        for (k, j) in jobs.enumerated() {
+        let missing = jobs.indices.filter { known[$0] == nil }
+        // Pair lists per distinct geometry of the curves still to compute.
+        var geometries = [Int](), geometryOf = [Int: Int](), knownPairs = [Int: PeriodicPDFEngine.PairList]()
+        for k in missing {
+            let j = jobs[k]
             if let g = geometries.firstIndex(where: { jobs[$0].phase == j.phase && jobs[$0].point.sameGeometry(j.point) }) {
                 geometryOf[k] = g
-            } else { geometryOf[k] = geometries.count; geometries.append(k) }
+            } else {
+                geometryOf[k] = geometries.count
+                if let l = cache.pairs(phase: j.phase, geometryOf: j.point) { knownPairs[geometries.count] = l }
+                geometries.append(k)
+            }
         }
         let engines = self.engines
         let jobsCopy = jobs
         let pairBuffer = SharedBuffer<PeriodicPDFEngine.PairList?>(repeating: nil, count: geometries.count)
+        for (g, l) in knownPairs { pairBuffer.pointer[g] = l }
+        let toBuild = geometries.indices.filter { knownPairs[$0] == nil }
         let geometryJobs = geometries
-        ParallelBlocks.run(blocks: geometries.count, threads: threads) { b, _ in
-            let j = jobsCopy[geometryJobs[b]]
-            pairBuffer.pointer[b] = engines[j.phase].pairs(j.point)
+        ParallelBlocks.run(blocks: toBuild.count, threads: threads) { b, _ in
+            let j = jobsCopy[geometryJobs[toBuild[b]]]
+            pairBuffer.pointer[toBuild[b]] = engines[j.phase].pairs(j.point)
         }
         let pairs = pairBuffer.array
-        let curveBuffer = SharedBuffer<[Double]>(repeating: [], count: jobs.count)
-        let geometryIndex = geometryOf
-        ParallelBlocks.run(blocks: jobs.count, threads: threads) { b, _ in
-            let j = jobsCopy[b]
+        for g in toBuild { if let l = pairs[g] { let j = jobs[geometries[g]]; cache.store(phase: j.phase, point: j.point, pairs: l) } }
+        let curveBuffer = SharedBuffer<[Double]>(repeating: [], count: missing.count)
+        let geometryIndex = missing.map { geometryOf[$0]! }
+        let missingJobs = missing
+        ParallelBlocks.run(blocks: missing.count, threads: threads) { b, _ in
+            let j = jobsCopy[missingJobs[b]]
             if let list = pairs[geometryIndex[b]] { curveBuffer.pointer[b] = engines[j.phase].pdf(j.point, pairs: list) }
         }
-        let crystalCurves = curveBuffer.array
+        for (b, k) in missing.enumerated() { known[k] = curveBuffer.pointer[b]; cache.store(jobs[k], curve: curveBuffer.pointer[b]) }
+        var dampings = [Double: [Double]]()
         return try valueSets.enumerated().map { v, x in
             let damp = x[parameters.qdamp]
+            if dampings[damp] == nil { dampings[damp] = r.map { exp(-0.5 * damp * damp * $0 * $0) } }
+            let damping = dampings[damp]!
             return try (0..<P).map { p -> [Double] in
-                let g = crystalCurves[jobIndex[Job(phase: p, point: points[v][p])]!]
+                let g = known[jobIndex[Job(phase: p, point: points[v][p])]!]!
                 let env = parameters.envelope(p, x)
                 try env.validate()
+                let grid = UniformGrid(start: 0, step: engines[p].step, count: g.count)
                 return r.indices.map { i in
-                    let value = gridIndex[i].map { g[$0] } ?? UniformGrid(start: 0, step: engines[p].step, count: g.count).interpolateCubic(g, at: r[i])
-                    return value * exp(-0.5 * damp * damp * r[i] * r[i]) * env.value(at: r[i])
+                    let value = gridIndex[i].map { g[$0] } ?? grid.interpolateCubic(g, at: r[i])
+                    return value * damping[i] * env.value(at: r[i])
                 }
             }
         }
@@ -304,25 +324,32 @@ public struct CrystalRefinement: Sendable {
         }
         var best = [(cost: Double, vector: [Double])]()
         var count = 0
-        for cell in cells {
+        var combos: [[Double]] = [[]]
+        for grid in sizeGrids { combos = combos.flatMap { c in grid.values.map { c + [$0] } } }
+        // The envelopes of every size combination (they do not depend on the cell), and the
+        // cells' curves in one parallel batch.
+        func withSizes(_ cell: [Double], _ combo: [Double]) -> [Double] {
+            var v = cell
+            for (g, value) in zip(sizeGrids, combo) { for k in g.positions { v[k] = value } }
+            return v
+        }
+        let envelopes = combos.map { combo in
+            let xv = ps.values(withSizes(ps.vector, combo))
+            return ps.phases.indices.map { p in let env = ps.envelope(p, xv); return r.map { env.value(at: $0) } }
+        }
+        let cellCurves = try phaseCurves(cells.map(ps.values))
+        for (ci, cell) in cells.enumerated() {
             let x = ps.values(cell)
-            let c0 = try phaseCurves([x])[0]
             // Undo this cell's envelopes: evaluate γ for each size combination on the crystal curves.
-            let base = c0.enumerated().map { p, curve in
-                zip(curve, r).map { g, ri in let e = ps.envelope(p, x).value(at: ri); return e != 0 ? g / e : 0 }
+            let base = cellCurves[ci].enumerated().map { p, curve in
+                let env = ps.envelope(p, x)
+                return zip(curve, r).map { g, ri in let e = env.value(at: ri); return e != 0 ? g / e : 0 }
             }
-            var combos: [[Double]] = [[]]
-            for grid in sizeGrids { combos = combos.flatMap { c in grid.values.map { c + [$0] } } }
             var cellBest = (cost: Double.infinity, vector: cell)
-            for combo in combos {
-                var v = cell
-                for (g, value) in zip(sizeGrids, combo) { for k in g.positions { v[k] = value } }
-                let xv = ps.values(v)
-                let curves = base.enumerated().map { p, curve in
-                    let env = ps.envelope(p, xv)
-                    return zip(curve, r).map { $0 * env.value(at: $1) }
-                }
-                let g = model(curves, scales: scales(curves, xv))
+            for (k, combo) in combos.enumerated() {
+                let v = withSizes(cell, combo)
+                let curves = base.indices.map { p in zip(base[p], envelopes[k][p]).map { $0 * $1 } }
+                let g = model(curves, scales: scales(curves, ps.values(v)))
                 var cost = 0.0
                 for i in observed.indices { let d = observed[i] - g[i]; cost += weights[i] * d * d }
                 count += 1
