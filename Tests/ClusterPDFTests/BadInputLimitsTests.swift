@@ -21,6 +21,16 @@ final class BadInputLimitsTests: XCTestCase {
     }
 
     /// Fit-range errors found by Scripts/fuzz name the data file.
+    /// Temperatures of the calibration scan must be positive numbers; a bad one is an error that
+    /// names it, before any curve is classified.
+    func testCalibrationTemperaturesAreChecked() throws {
+        for bad in ["0", "1,-2", "x", "nan"] {
+            let r = try runCLI(["calibrate", "--mining", "--quick", "--samples", "1", "--temperatures", bad])
+            XCTAssertNotEqual(r.status, 0, bad)
+            XCTAssertTrue(r.err.contains("--temperatures"), r.err)
+        }
+    }
+
     func testFitRangeErrorsNameTheFile() throws {
         let model = repoRoot + "/Structures/Cd35Se20.xyz"
         let short = writeTemporary("0.5 0.1\n0.6 0.2\n0.7 0.1\n", name: "short.gr")

@@ -194,6 +194,29 @@ final class ClusterMiningTests: XCTestCase {
         XCTAssertNoThrow(try JSONOutput.string(c), "no NaN or infinity in the record")
     }
 
+    /// The temperature scan re-derives, at the classifier's own temperature, exactly the verdicts
+    /// and probabilities `classify` gives the same curves; a higher temperature gives other
+    /// probabilities and a finite log-loss.
+    func testTemperatureScanReproducesClassify() throws {
+        let miner = quickMiner()
+        let calibration = MiningCalibration(miner: miner, samples: 3, seed: 41)
+        let outcomes = try calibration.scan(temperatures: [1, 4])
+        XCTAssertEqual(outcomes.map(\.temperature), [1, 4])
+        var rng = SplitMix64(seed: 41)
+        for k in 0..<3 {
+            let (_, cls, s) = try MiningCalibration.structure(k, rng: &rng)
+            var curve = try ClassifierCalibration.simulate(s, rng: &rng)
+            curve.header["composition"] = "Cd Se"
+            let (c, _) = try miner.classify(curve)
+            let top = c.probabilities!.values.max()!
+            XCTAssertEqual(outcomes[0].samples[k].trueClass, cls)
+            XCTAssertEqual(outcomes[0].samples[k].verdict, c.verdict)
+            XCTAssertEqual(outcomes[0].samples[k].probability, top, accuracy: 1e-9)
+        }
+        XCTAssertTrue(outcomes.allSatisfy { $0.logLoss.isFinite && $0.logLoss >= 0 })
+        XCTAssertNotEqual(outcomes[0].samples.map(\.probability), outcomes[1].samples.map(\.probability))
+    }
+
     /// Measured curves (quick space): bulk → wurtzite family p ≥ 0.95; the 2–5 nm particles get a
     /// verdict and a size within ±20 % of the attenuated crystal's psize of the same run.
     func testMeasuredCurves() throws {

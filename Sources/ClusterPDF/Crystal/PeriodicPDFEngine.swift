@@ -76,6 +76,8 @@ struct PeriodicPDFEngine: Sendable {
     /// Whether the peaks may be summed on a coarser grid (refinements); the exact grid otherwise
     /// (the calculator, so that it reproduces PDFCalculator's sampling).
     let coarse: Bool
+    /// Work arrays of the pair loop, shared by the threads that use this engine.
+    let scratch = ZeroedBufferPool()
     /// Histogram bin (Å).
     static let binWidth = 1e-3
     /// Peaks are summed out to this many σ (libdiffpy: precision 3.3e-6 → 5.0 σ).
@@ -183,7 +185,9 @@ struct PeriodicPDFEngine: Sendable {
             return list
         }
         let bins = Int(cut / PeriodicPDFEngine.binWidth) + 3
-        var weightSum = [Double](repeating: 0, count: bins), momentSum = [Double](repeating: 0, count: bins)
+        // Work arrays from the pool (zero again when returned: only occupied bins are touched and reset).
+        var weightSum = scratch.take(count: bins), momentSum = scratch.take(count: bins)
+        defer { scratch.give(weightSum); scratch.give(momentSum) }
         let inverseBin = 1 / PeriodicPDFEngine.binWidth
         // Translations in 1 Å shells of |L| (a counting sort): from an atom at d₀ only
         // |L| ≤ reach + |d₀| can come within reach, so each loop stops after the shell of that bound.

@@ -346,6 +346,12 @@ public struct CrystalRefinement: Sendable {
                 return zip(curve, r).map { g, ri in let e = env.value(at: ri); return e != 0 ? g / e : 0 }
             }
             var cellBest = (cost: Double.infinity, vector: cell)
+            if base.count == 1, let fast = singlePhaseScan(base[0], envelopes: envelopes.map { $0[0] }, scale: ps.all[ps.phases[0].scale]) {
+                // One phase: each size's cost from two dot products (scale in closed form).
+                count += combos.count
+                best.append((fast.cost, withSizes(cell, combos[fast.index])))
+                continue
+            }
             for (k, combo) in combos.enumerated() {
                 let v = withSizes(cell, combo)
                 let curves = base.indices.map { p in zip(base[p], envelopes[k][p]).map { $0 * $1 } }
@@ -361,6 +367,33 @@ public struct CrystalRefinement: Sendable {
         // division above loses information; such cells are rare and the scan still ranks them.
         let ranked = best.sorted { $0.cost < $1.cost }.prefix(3).map(\.vector)
         return (Array(ranked), count)
+    }
+
+    /// The best of several envelopes for one phase's unscaled curve `base` (before the envelope):
+    /// with c = base·γ, the scale s = Σwcy / Σwc² clamped to its bounds (or fixed) and the cost
+    /// Σwy² − 2sΣwcy + s²Σwc², each from two dot products. Nil when a cost is not finite.
+    func singlePhaseScan(_ base: [Double], envelopes: [[Double]], scale: RefinementParameter) -> (index: Int, cost: Double)? {
+        let n = observed.count
+        var a = [Double](repeating: 0, count: n), b = a
+        var yy = 0.0
+        for i in 0..<n {
+            a[i] = weights[i] * base[i] * observed[i]
+            b[i] = weights[i] * base[i] * base[i]
+            yy += weights[i] * observed[i] * observed[i]
+        }
+        var best: (index: Int, cost: Double)?
+        for (k, e) in envelopes.enumerated() {
+            var cy = 0.0, cc = 0.0
+            e.withUnsafeBufferPointer { E in
+                for i in 0..<n { cy += a[i] * E[i]; cc += b[i] * E[i] * E[i] }
+            }
+            var s = scale.value
+            if scale.free { s = cc > 0 ? min(max(cy / cc, scale.lower), scale.upper) : scale.lower }
+            let cost = yy - 2 * s * cy + s * s * cc
+            guard cost.isFinite else { return nil }
+            if best == nil || cost < best!.cost { best = (k, cost) }
+        }
+        return best
     }
 
     func finish(_ v: [Double], iterations: Int, starts: Int, gridPoints: Int, keepCurves: Bool) throws -> RefinementResult {

@@ -64,6 +64,23 @@ public struct MiningCalibration: Sendable {
 
     /// Runs the calibration.
     public func run() throws -> [Sample] {
+        try scan(temperatures: [miner.options.thresholds.temperature])[0].samples
+    }
+
+    /// The outcome of the calibration at one BIC temperature.
+    public struct TemperatureOutcome: Sendable {
+        /// The temperature.
+        public var temperature: Double
+        /// Each curve's verdict and probabilities at this temperature.
+        public var samples: [Sample]
+        /// Mean −ln p(true class) over the curves (the log-loss; lower is better calibrated).
+        public var logLoss: Double
+    }
+
+    /// Classifies every curve once and derives the verdicts for each BIC temperature from the same
+    /// candidate scores (weights ∝ exp(−ΔBIC/2T); candidates with ΔBIC > 400 at T = 1 are
+    /// dropped first: below exp(−20) of the best up to T = 10).
+    public func scan(temperatures: [Double]) throws -> [TemperatureOutcome] {
         var rng = SplitMix64(seed: seed)
         var jobs = [(String, Verdict, MeasuredCurve)]()
         for k in 0..<samples {
@@ -72,13 +89,34 @@ public struct MiningCalibration: Sendable {
             curve.header["composition"] = "Cd Se"
             jobs.append((name, cls, curve))
         }
-        var out = [Sample]()
+        var all = miner
+        all.options.listed = Int.max
+        all.options.thresholds.temperature = 1
+        var classified = [(name: String, trueClass: Verdict, result: Classification, scores: [CandidateScore])]()
         for (name, cls, curve) in jobs {
-            let (c, _) = try miner.classify(curve)
-            let top = (c.probabilities ?? [:]).max { ($0.value, $1.key.rawValue) < ($1.value, $0.key.rawValue) }
-            out.append(Sample(source: name, trueClass: cls, verdict: c.verdict, probability: top?.value ?? 0, predicted: top?.key ?? .ambiguous))
+            let (c, _) = try all.classify(curve)
+            classified.append((name, cls, c, (c.candidates ?? []).filter { $0.deltaBIC <= 400 }))
         }
-        return out
+        return temperatures.map { t in
+            var thresholds = miner.options.thresholds
+            thresholds.temperature = t
+            var out = [Sample](), loss = 0.0
+            for c in classified {
+                var verdict = c.result.verdict
+                var probabilities = c.result.probabilities ?? [:]
+                if !c.scores.isEmpty {
+                    let p = MiningProbabilities(scores: c.scores, rmin: c.result.rmin, rmax: c.result.rmax, qmax: c.result.qmax, temperature: t)
+                    probabilities = p.classProbabilities
+                    let best = c.scores.min { ($0.rw, $0.name) < ($1.rw, $1.name) }!
+                    var notes = [String]()
+                    verdict = all.decide(best: best, classProbabilities: probabilities, thresholds: thresholds, statistic: "Rw", data: "curve", notes: &notes).0
+                }
+                let top = probabilities.max { ($0.value, $1.key.rawValue) < ($1.value, $0.key.rawValue) }
+                out.append(Sample(source: c.name, trueClass: c.trueClass, verdict: verdict, probability: top?.value ?? 0, predicted: top?.key ?? .ambiguous))
+                loss -= log(max(probabilities[c.trueClass] ?? 0, 1e-6))
+            }
+            return TemperatureOutcome(temperature: t, samples: out, logLoss: loss / Double(max(1, out.count)))
+        }
     }
 
     /// The confusion matrix and the reliability table as text.
