@@ -48,6 +48,7 @@ let args = Set(CommandLine.arguments.dropFirst())
 func wants(_ c: String) -> Bool { args.isEmpty || args.contains(c) || args.contains("all") }
 let cores = ProcessInfo.processInfo.activeProcessorCount
 LinearAlgebra.useSingleThreadedBLAS()  // as the CLI does
+AllocatorTuning.keepFreedMemory()  // as the CLI does
 print("ClusterPDF \(ClusterPDFVersion.string) benchmarks, \(cores) cores")
 
 if args.contains("histogram-1M") {
