@@ -32,6 +32,7 @@ struct Calibrate: ParsableCommand {
                     }
                     guard !ts.isEmpty else { throw ValidationError("--temperatures: give at least one temperature") }
                     let outcomes = try MiningCalibration(miner: ClusterMiner(options: o), samples: self.samples, seed: seed).scan(temperatures: ts)
+                    if json { print(try JSONOutput.string(outcomes)); return }
                     print("\(self.samples) held-apart synthetic curves (seed \(seed)), \(quick ? "quick" : "standard") candidate space\n")
                     for t in outcomes {
                         print(String(format: "BIC temperature %.2f — log-loss %.3f (mean −ln p of the true class)\n", t.temperature, t.logLoss))

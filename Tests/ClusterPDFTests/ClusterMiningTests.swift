@@ -215,6 +215,9 @@ final class ClusterMiningTests: XCTestCase {
         }
         XCTAssertTrue(outcomes.allSatisfy { $0.logLoss.isFinite && $0.logLoss >= 0 })
         XCTAssertNotEqual(outcomes[0].samples.map(\.probability), outcomes[1].samples.map(\.probability))
+        let json = try JSONOutput.string(outcomes)
+        XCTAssertNoThrow(try JSONSerialization.jsonObject(with: Data(json.utf8)), "the scan's --json is valid JSON")
+        XCTAssertTrue(json.contains("\"logLoss\""))
     }
 
     /// Measured curves (quick space): bulk → wurtzite family p ≥ 0.95; the 2–5 nm particles get a

@@ -256,6 +256,26 @@ final class CrystalRefinementTests: XCTestCase {
         XCTAssertEqual(results[0].parameters.map(\.value), results[1].parameters.map(\.value))
     }
 
+    /// The curve cache and the engine's pooled work arrays only save time: the same refinement run
+    /// again on one instance (warm cache, reused arrays) gives bit-identical results, and so does
+    /// a pair list built twice.
+    func testWarmCacheAndPooledArraysDoNotChangeTheResult() throws {
+        let data = try MeasuredCurveReader.read(path: fixture("measured/CdSe-4.gr"))
+        let wz = try crystal("CdSe-Wurtzite.cif")
+        let refinement = try CrystalRefinement(crystals: [wz], data: data, options: cmiOptions)
+        let cold = try refinement.run(keepCurves: true)
+        let warm = try refinement.run(keepCurves: true)
+        XCTAssertEqual(cold.rw, warm.rw)
+        XCTAssertEqual(cold.parameters.map(\.value), warm.parameters.map(\.value))
+        XCTAssertEqual(cold.curves?.gCalculated, warm.curves?.gCalculated)
+        let engine = refinement.engines[0]
+        let point = try refinement.parameters.point(0, refinement.parameters.values(refinement.parameters.vector))
+        let first = engine.pairs(point), second = engine.pairs(point)
+        XCTAssertEqual(first.distances, second.distances)
+        XCTAssertEqual(first.weights, second.weights)
+        XCTAssertEqual(engine.pdf(point, pairs: first), engine.pdf(point, pairs: second))
+    }
+
     func testSpaceGroupsFromSpglib() throws {
         XCTAssertEqual(SpaceGroup.operations(symbol: "P 63 m c")?.count, 12)
         XCTAssertEqual(SpaceGroup.operations(symbol: "P6_3mc")?.count, 12)

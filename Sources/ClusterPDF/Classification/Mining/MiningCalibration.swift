@@ -68,7 +68,7 @@ public struct MiningCalibration: Sendable {
     }
 
     /// The outcome of the calibration at one BIC temperature.
-    public struct TemperatureOutcome: Sendable {
+    public struct TemperatureOutcome: Codable, Sendable {
         /// The temperature.
         public var temperature: Double
         /// Each curve's verdict and probabilities at this temperature.
