@@ -157,10 +157,12 @@ struct PeriodicPDFEngine: Sendable {
         // Translations that can bring an atom within reach: |L| ≤ reach + the cell's diagonal.
         let diagonal = max(simd_length(va + vb + vc), simd_length(va + vb - vc), simd_length(va - vb + vc), simd_length(-va + vb + vc))
         let limit2 = (cut + diagonal) * (cut + diagonal)
-        var tx = [Double](), ty = [Double](), tz = [Double]()
+        // Each translation with its 1 Å length shell (used to stop the isotropic loops early).
+        var tx = [Double](), ty = [Double](), tz = [Double](), shellOf = [Int]()
         for i in -na...na { for j in -nb...nb { for k in -nc...nc {
             let L = va * Double(i) + vb * Double(j) + vc * Double(k)
-            if (L * L).sum() <= limit2 { tx.append(L.x); ty.append(L.y); tz.append(L.z) }
+            let l2 = (L * L).sum()
+            if l2 <= limit2 { tx.append(L.x); ty.append(L.y); tz.append(L.z); shellOf.append(Int(l2.squareRoot())) }
         } } }
         let anisotropic = p.uCIF.contains { $0 != nil }
         var list = PairList(sites: nSites)
@@ -191,7 +193,6 @@ struct PeriodicPDFEngine: Sendable {
         let inverseBin = 1 / PeriodicPDFEngine.binWidth
         // Translations in 1 Å shells of |L| (a counting sort): from an atom at d₀ only
         // |L| ≤ reach + |d₀| can come within reach, so each loop stops after the shell of that bound.
-        let shellOf = tx.indices.map { Int((tx[$0] * tx[$0] + ty[$0] * ty[$0] + tz[$0] * tz[$0]).squareRoot()) }
         let shells = (shellOf.max() ?? 0) + 1
         var shellEnd = [Int](repeating: 0, count: shells)
         for k in shellOf { shellEnd[k] += 1 }

@@ -370,8 +370,9 @@ public struct CrystalRefinement: Sendable {
     }
 
     /// The best of several envelopes for one phase's unscaled curve `base` (before the envelope):
-    /// with c = base·γ, the scale s = Σwcy / Σwc² clamped to its bounds (or fixed) and the cost
-    /// Σwy² − 2sΣwcy + s²Σwc², each from two dot products. Nil when a cost is not finite.
+    /// with c = base·γ, the scale by the rule of `scales` for one phase (s = Σwcy / Σwc² when it
+    /// lies within the scale's bounds, else its lower bound; the fixed value if not free) and the
+    /// cost Σwy² − 2sΣwcy + s²Σwc², each from two dot products. Nil when a cost is not finite.
     func singlePhaseScan(_ base: [Double], envelopes: [[Double]], scale: RefinementParameter) -> (index: Int, cost: Double)? {
         let n = observed.count
         var a = [Double](repeating: 0, count: n), b = a
@@ -388,7 +389,10 @@ public struct CrystalRefinement: Sendable {
                 for i in 0..<n { cy += a[i] * E[i]; cc += b[i] * E[i] * E[i] }
             }
             var s = scale.value
-            if scale.free { s = cc > 0 ? min(max(cy / cc, scale.lower), scale.upper) : scale.lower }
+            if scale.free {
+                let solved = cy / cc
+                s = cc > 0 && solved >= scale.lower - 1e-12 && solved <= scale.upper ? solved : scale.lower
+            }
             let cost = yy - 2 * s * cy + s * s * cc
             guard cost.isFinite else { return nil }
             if best == nil || cost < best!.cost { best = (k, cost) }
