@@ -113,7 +113,7 @@ public struct MiningCalibration: Sendable {
                 }
                 let top = probabilities.max { ($0.value, $1.key.rawValue) < ($1.value, $0.key.rawValue) }
                 out.append(Sample(source: c.name, trueClass: c.trueClass, verdict: verdict, probability: top?.value ?? 0, predicted: top?.key ?? .ambiguous))
-                loss -= log(max(probabilities[c.trueClass] ?? 0, 1e-6))
+                loss -= log(min(1, max(probabilities[c.trueClass] ?? 0, 1e-6)))  // sums may round above 1
             }
             return TemperatureOutcome(temperature: t, samples: out, logLoss: loss / Double(max(1, out.count)))
         }
