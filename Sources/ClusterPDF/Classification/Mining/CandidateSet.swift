@@ -29,7 +29,7 @@ public struct CandidateSet: Sendable {
     public var anion: Element
     /// The distinct candidates, in generation order.
     public var entries: [Entry]
-    /// Number of recipes tried (distinct + duplicates + failed).
+    /// Number of recipes tried (distinct + duplicates + failed or below the space's minimum size).
     public var recipes: Int
     /// Cache key (`CandidateSpace.key`).
     public var key: String { space.key(cation: cation, anion: anion) }
@@ -39,7 +39,7 @@ public struct CandidateSet: Sendable {
         let specs = space.specs(cation: cation, anion: anion)
         let built = SharedBuffer<CandidateHistogram?>(repeating: nil, count: specs.count)
         ParallelBlocks.run(blocks: specs.count, threads: threads) { k, _ in
-            guard let s = try? specs[k].build(), s.elements.count == 2 else { return }
+            guard let s = try? specs[k].build(), s.elements.count == 2, s.atoms.count >= space.minimumAtoms ?? 0 else { return }
             built.pointer[k] = CandidateHistogram(structure: s).halfPrecision()
         }
         var entries = [Entry]()

@@ -9,7 +9,7 @@ import Foundation
 /// histograms (keyed by it, `CandidateCache`) are rebuilt.
 public struct CandidateSpace: Sendable, Hashable, Codable {
     /// Generator version (part of every cache key and of every classification record).
-    public static let version = "mining-1"
+    public static let version = "mining-2"
 
     /// Stacking sequences.
     public var stackings: [StackingSequence]
@@ -29,9 +29,16 @@ public struct CandidateSpace: Sendable, Hashable, Codable {
     public var coreRings: [Int]
     /// Twist per double layer (degrees).
     public var coreTwists: [Double]
+    /// Smallest candidate (atoms); recipes that give fewer are not kept (nil: no minimum). The
+    /// standard and quick spaces start at 14 atoms (the smallest tetrahedron, Cd10Se4): the
+    /// fragments the smallest radii cut (Cd5Se, Cd7Se4, …) are not clusters a synthesis makes, they
+    /// are nearly the same in every stacking, and with one sharp first shell and nothing else they
+    /// fit the curves of poorly ordered particles best and then decided the family on their own
+    /// (CdSe-1: a 6-atom Cd5Se "wurtzite" fragment, p = 0.995).
+    public var minimumAtoms: Int?
 
     /// The full default space (about 10,000 recipes, 6,000–7,000 distinct candidates per binary, from
-    /// a dozen atoms to ~3 nm).
+    /// 14 atoms to ~3 nm).
     public static let standard = CandidateSpace(
         stackings: [StackingSequence(.zincblende), StackingSequence(.wurtzite), StackingSequence(.polytype4H), StackingSequence(.polytype6H)]
             + [0.1, 0.25, 0.5, 0.75, 0.9].flatMap { p in (1...2).map { StackingSequence(faultedWithCubicFraction: p, seed: UInt64($0)) } },
@@ -42,7 +49,7 @@ public struct CandidateSpace: Sendable, Hashable, Codable {
         centers: StackedClusterBuilder.Center.allCases,
         surfaces: [SurfaceRule(), SurfaceRule(minimumBonds: 2)],
         tetrahedronEdges: Array(2...12),
-        coreLayers: Array(2...7), coreRings: [3, 6, 12], coreTwists: [0, 15, 30])
+        coreLayers: Array(2...7), coreRings: [3, 6, 12], coreTwists: [0, 15, 30], minimumAtoms: 14)
 
     /// A small space for tests and quick looks (a few hundred candidates).
     public static let quick = CandidateSpace(
@@ -53,7 +60,7 @@ public struct CandidateSpace: Sendable, Hashable, Codable {
         centers: [.cation, .bond],
         surfaces: [SurfaceRule(), SurfaceRule(minimumBonds: 2)],
         tetrahedronEdges: Array(3...8),
-        coreLayers: [3, 5], coreRings: [3, 6], coreTwists: [0, 30])
+        coreLayers: [3, 5], coreRings: [3, 6], coreTwists: [0, 30], minimumAtoms: 14)
 
     /// Every recipe for `cation`–`anion`, in a fixed order.
     public func specs(cation: Element, anion: Element) -> [CandidateSpec] {
@@ -90,6 +97,7 @@ public struct CandidateSpace: Sendable, Hashable, Codable {
             guard s.radii.allSatisfy({ $0 > 0 && $0 <= 200 }), s.tetrahedronEdges.allSatisfy({ (2...60).contains($0) }) else {
                 throw InputError(file: path, "radii must be in (0, 200] Å and tetrahedron edges in 2…60")
             }
+            if let m = s.minimumAtoms, m < 2 { throw InputError(file: path, "minimumAtoms must be at least 2 (or absent)") }
             return s
         } catch let e as InputError { throw e } catch {
             throw InputError(file: path, "not a candidate space (JSON with the fields of CandidateSpace): \(error)")
