@@ -117,7 +117,8 @@ final class ClusterMiningTests: XCTestCase {
             let h = model.weightedHistogram(CandidateHistogram(structure: s))!
             var buffer = [Float](repeating: 0, count: model.modelCount)
             model.curve(h, low: model.lowQPart(h), uiso: u, delta2: d2, into: &buffer)
-            let fit = model.bestZoom(buffer, zooms: [1])
+            let one = try XCTUnwrap(ScreeningModel.zooms.firstIndex { abs($0 - 1) < 1e-9 })
+            let fit = try XCTUnwrap(model.fit(buffer, zoomIndex: one))
             XCTAssertLessThan(fit.rw, 0.04, "U \(u), δ2 \(d2)")
             XCTAssertEqual(fit.scale, 1, accuracy: 0.05, "same normalisation as the exact engine")
             let other = try StackedClusterBuilder.build(cation: cd, anion: se, stacking: StackingSequence(.zincblende), shape: ParticleShape(.sphere, radius: 6))
@@ -149,6 +150,24 @@ final class ClusterMiningTests: XCTestCase {
         try data.prefix(data.count / 2).write(to: URL(fileURLWithPath: path))
         XCTAssertFalse(cache.candidates(space: space, cation: cd, anion: se, threads: 2).fromCache, "truncated cache file rebuilt")
         XCTAssertNotEqual(space.key(cation: cd, anion: se), CandidateSpace.quick.key(cation: cd, anion: se))
+    }
+
+    /// The spaces keep no fragment below their minimum size; without the minimum the smallest radii
+    /// give such fragments (so the filter is what removes them), and the minimum is part of the key.
+    func testMinimumCandidateSize() {
+        var space = CandidateSpace.quick
+        space.radii = [4, 5]
+        let kept = CandidateSet.generate(space: space, cation: cd, anion: se, threads: 2)
+        XCTAssertEqual(space.minimumAtoms, 14)
+        XCTAssertFalse(kept.entries.isEmpty)
+        XCTAssertTrue(kept.entries.allSatisfy { $0.histogram.atomCount >= 14 }, "every candidate has at least 14 atoms")
+        var open = space
+        open.minimumAtoms = nil
+        let all = CandidateSet.generate(space: open, cation: cd, anion: se, threads: 2)
+        XCTAssertTrue(all.entries.contains { $0.histogram.atomCount < 14 }, "radii 4–5 Å cut fragments below 14 atoms")
+        XCTAssertEqual(all.entries.filter { $0.histogram.atomCount >= 14 }.count, kept.entries.count)
+        XCTAssertNotEqual(open.key(cation: cd, anion: se), space.key(cation: cd, anion: se))
+        XCTAssertEqual(CandidateSpace.standard.minimumAtoms, 14)
     }
 
     func testLigandCompositions() {

@@ -40,12 +40,22 @@ struct ScreeningModel: Sendable {
     /// Largest bin the model can use.
     var maxBin: Int { modelCount + halfWidth }
     let qmin: Double
+    /// For each screened zoom and fit point, the model-grid index k of the Catmull–Rom stencil
+    /// (k − 1 … k + 2; −1 where the point falls outside the model) and its four weights times the
+    /// qdamp envelope: they depend on the zoom and r only, so `bestZoom` reads them instead of
+    /// working them out for every candidate and grid cell.
+    let tapIndex: [[Int32]], tapWeights: [[Double]]
 
     /// Zoom values screened (1 ± 4 %).
     static let zooms: [Double] = stride(from: 0.96, through: 1.04 + 1e-9, by: 0.005).map { $0 }
-    /// (U Å², δ2 Å²) grid of the first, coarse pass and of the second pass.
+    /// (U Å², δ2 Å²) grid of the first, coarse pass and of the second pass. The second pass adds
+    /// δ2 = 6 and 7 Å² at the large U: measured nanoparticle curves refine to δ2 ≈ 6 Å² with U ≈
+    /// 0.05–0.1 Å² (a sharp first shell, r₁² ≈ 5.5–7.8 Å² for the library's binaries, and broad
+    /// further shells), where Rw changes fast with δ2 (CdSe-2, one candidate: 0.41 at δ2 = 5,
+    /// 0.34 at 6, 0.45 at 7.5), so a grid that stops at 5 ranks such candidates by a poor fit.
     static let firstPass: [(Double, Double)] = [(0.008, 2.5), (0.03, 5)]
     static let secondPass: [(Double, Double)] = [0.003, 0.006, 0.012, 0.025, 0.05, 0.1].flatMap { u in [0.0, 2.5, 5].map { (u, $0) } }
+        + [0.025, 0.05, 0.1].flatMap { u in [6.0, 7.0].map { (u, $0) } }
 
     /// A screening model for the points of `curve` in `range` (subsampled to ≥ 0.04 Å).
     init(curve: MeasuredCurve, range: ClosedRange<Double>, qmin: Double, qmax: Double, qdamp: Double, radiation: Radiation) {
@@ -95,6 +105,24 @@ struct ScreeningModel: Sendable {
         lowSineModel = lowQ.map { q in (0..<mc).map { sin(q * Double($0) * CandidateHistogram.binWidth) } }
         lowSineBins = lowQ.map { q in (0...(mc + w)).map { sin(q * Double($0) * CandidateHistogram.binWidth) } }
         qAverage = stride(from: max(qmin, 0.5), through: qmax, by: max(0.5, (qmax - qmin) / 20)).map { $0 }
+        var indices = [[Int32]](), weights = [[Double]]()
+        let inv = 1 / step
+        for z in ScreeningModel.zooms {
+            var ks = [Int32](repeating: -1, count: rr.count), ws = [Double](repeating: 0, count: 4 * rr.count)
+            for i in rr.indices {
+                let u = rr[i] / z * inv
+                let k = Int(u)
+                guard k >= 1, k + 2 < mc else { continue }
+                let t = u - Double(k), t2 = t * t, t3 = t2 * t
+                ks[i] = Int32(k)
+                ws[4 * i] = 0.5 * (-t + 2 * t2 - t3) * damp[i]
+                ws[4 * i + 1] = (1 - 2.5 * t2 + 1.5 * t3) * damp[i]
+                ws[4 * i + 2] = 0.5 * (t + 4 * t2 - 3 * t3) * damp[i]
+                ws[4 * i + 3] = 0.5 * (t3 - t2) * damp[i]
+            }
+            indices.append(ks); weights.append(ws)
+        }
+        tapIndex = indices; tapWeights = weights
     }
 
     /// Pair weights w_ab = ⟨f_a f_b⟩/⟨f⟩² averaged over [Qmin, Qmax] for the histogram's composition.
@@ -169,28 +197,36 @@ struct ScreeningModel: Sendable {
         }
     }
 
-    /// Best (Rw, scale, zoom) over `zooms` for a model curve on the model grid.
-    func bestZoom(_ model: [Float], zooms: [Double] = ScreeningModel.zooms) -> (rw: Double, scale: Double, zoom: Double) {
+    /// Best (Rw, scale, zoom) over the screened zooms for a model curve on the model grid (of
+    /// `modelCount` points).
+    func bestZoom(_ model: [Float]) -> (rw: Double, scale: Double, zoom: Double) {
         var best = (rw: Double.infinity, scale: 0.0, zoom: 1.0)
-        let inv = 1 / step
-        for z in zooms {
-            var sgm = 0.0, smm = 0.0
-            for i in r.indices {
-                let u = r[i] / z * inv
-                let k = Int(u)
-                guard k >= 1, k + 2 < model.count else { continue }
-                let t = u - Double(k)
-                let p0 = Double(model[k - 1]), p1 = Double(model[k]), p2 = Double(model[k + 1]), p3 = Double(model[k + 2])
-                // Catmull–Rom.
-                let v = p1 + 0.5 * t * (p2 - p0 + t * (2 * p0 - 5 * p1 + 4 * p2 - p3 + t * (3 * (p1 - p2) + p3 - p0)))
-                let m = v * damp[i]
-                sgm += g[i] * m; smm += m * m
-            }
-            guard smm > 0, gg > 0 else { continue }
-            let rw2 = sgm > 0 ? max(0, 1 - sgm * sgm / (gg * smm)) : 1
-            let rw = rw2.squareRoot()
-            if rw < best.rw { best = (rw, sgm > 0 ? sgm / smm : 0, z) }
+        for zi in ScreeningModel.zooms.indices {
+            guard let f = fit(model, zoomIndex: zi) else { continue }
+            if f.rw < best.rw { best = (f.rw, f.scale, ScreeningModel.zooms[zi]) }
         }
         return best
+    }
+
+    /// Rw and closed-form scale of a model curve read at r/zoom (zoom `ScreeningModel.zooms[zoomIndex]`)
+    /// by Catmull–Rom interpolation, times qdamp; nil when the model or the data are all zero there.
+    func fit(_ model: [Float], zoomIndex zi: Int) -> (rw: Double, scale: Double)? {
+        var sgm = 0.0, smm = 0.0
+        model.withUnsafeBufferPointer { p in
+            tapIndex[zi].withUnsafeBufferPointer { ks in
+                tapWeights[zi].withUnsafeBufferPointer { w in
+                    for i in 0..<ks.count {
+                        let k = Int(ks[i])
+                        guard k >= 1 else { continue }
+                        let m = w[4 * i] * Double(p[k - 1]) + w[4 * i + 1] * Double(p[k])
+                            + w[4 * i + 2] * Double(p[k + 1]) + w[4 * i + 3] * Double(p[k + 2])
+                        sgm += g[i] * m; smm += m * m
+                    }
+                }
+            }
+        }
+        guard smm > 0, gg > 0 else { return nil }
+        let rw2 = sgm > 0 ? max(0, 1 - sgm * sgm / (gg * smm)) : 1
+        return (rw2.squareRoot(), sgm > 0 ? sgm / smm : 0)
     }
 }
