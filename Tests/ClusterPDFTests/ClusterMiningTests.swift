@@ -311,10 +311,14 @@ final class ClusterMiningTests: XCTestCase {
         let dir = temporaryDirectory()
         let data = fixture("measured/CdSe-4.gr")
         let bad = writeTemporary("{\"radii\": [5]}", name: "space.json")
+        var tinySpace = CandidateSpace.quick
+        tinySpace.minimumAtoms = 0
+        let tiny = writeTemporary(String(decoding: try JSONEncoder().encode(tinySpace), as: UTF8.self), name: "tiny-space.json")
         let report = dir + "/r.html"
         let cases: [([String], String)] = [
             (["classify", data, "--space", bad, "--report", report], "space.json"),
             (["classify", data, "--space", dir + "/none.json", "--report", report], "none.json"),
+            (["classify", data, "--space", tiny, "--report", report], "minimumAtoms"),
             (["classify", data, "--elements", "Cd,Xx", "--report", report], "Xx"),
             (["classify", data, "--probability", "1.5", "--report", report], "--probability"),
             (["classify", data, "--add", dir + "/missing.xyz", "--report", report], "missing.xyz"),
