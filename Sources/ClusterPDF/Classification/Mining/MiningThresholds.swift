@@ -9,7 +9,8 @@ import Foundation
 /// same prior mass shared among its candidates. Family probabilities are the summed weights. Class
 /// probabilities sum the candidates by the class they vote for (`CandidateScore.verdictClass`):
 /// zincblende-like and wurtzite-like/pseudo-wurtzite by family, faulted stackings by their cubic
-/// fraction (≤ ¼ pseudo-wurtzite class, ≥ ¾ zincblende-like, in between mixed-or-faulted).
+/// fraction (≤ 0.2 pseudo-wurtzite class, ≥ 0.8 zincblende-like, in between mixed-or-faulted;
+/// `CandidateScore.classStackingLimits`).
 ///
 /// Verdict: `no-match` when the curve is not a G(r) of a solid, its elements are in no candidate,
 /// or the best Rw exceeds `noMatchRw`; else the class whose probability reaches `probability`;
