@@ -26,6 +26,14 @@ public struct UniformGrid: Sendable, Hashable {
     /// The last point.
     public var last: Double { self[count - 1] }
 
+    /// The Catmull–Rom weights of y[k − 1], y[k], y[k + 1], y[k + 2] at a fraction `u` (0 ≤ u < 1)
+    /// of the step past point k: the polynomial `interpolateCubic` evaluates, as weights for callers
+    /// that read many curves at the same positions.
+    static func catmullRomWeights(_ u: Double) -> (Double, Double, Double, Double) {
+        let u2 = u * u, u3 = u2 * u
+        return (0.5 * (-u + 2 * u2 - u3), 1 - 2.5 * u2 + 1.5 * u3, 0.5 * (u + 4 * u2 - 3 * u3), 0.5 * (u3 - u2))
+    }
+
     /// Cubic (Catmull–Rom) interpolation of values `y` on this grid at `x` (clamped to the grid).
     public func interpolateCubic(_ y: [Double], at x: Double) -> Double {
         let t = (x - start) / step

@@ -113,12 +113,10 @@ struct ScreeningModel: Sendable {
                 let u = rr[i] / z * inv
                 let k = Int(u)
                 guard k >= 1, k + 2 < mc else { continue }
-                let t = u - Double(k), t2 = t * t, t3 = t2 * t
+                let (w0, w1, w2, w3) = UniformGrid.catmullRomWeights(u - Double(k))
                 ks[i] = Int32(k)
-                ws[4 * i] = 0.5 * (-t + 2 * t2 - t3) * damp[i]
-                ws[4 * i + 1] = (1 - 2.5 * t2 + 1.5 * t3) * damp[i]
-                ws[4 * i + 2] = 0.5 * (t + 4 * t2 - 3 * t3) * damp[i]
-                ws[4 * i + 3] = 0.5 * (t3 - t2) * damp[i]
+                ws[4 * i] = w0 * damp[i]; ws[4 * i + 1] = w1 * damp[i]
+                ws[4 * i + 2] = w2 * damp[i]; ws[4 * i + 3] = w3 * damp[i]
             }
             indices.append(ks); weights.append(ws)
         }
@@ -211,6 +209,8 @@ struct ScreeningModel: Sendable {
     /// Rw and closed-form scale of a model curve read at r/zoom (zoom `ScreeningModel.zooms[zoomIndex]`)
     /// by Catmull–Rom interpolation, times qdamp; nil when the model or the data are all zero there.
     func fit(_ model: [Float], zoomIndex zi: Int) -> (rw: Double, scale: Double)? {
+        // The stencils reach index modelCount − 1 (unchecked reads below).
+        precondition(model.count >= modelCount, "screening model curve shorter than the model grid")
         var sgm = 0.0, smm = 0.0
         model.withUnsafeBufferPointer { p in
             tapIndex[zi].withUnsafeBufferPointer { ks in
