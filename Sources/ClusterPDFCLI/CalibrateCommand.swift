@@ -16,27 +16,39 @@ struct Calibrate: ParsableCommand {
     var pattern = false
     @Option(help: "With --mining (G(r)): BIC temperatures to compare on the same classifications, e.g. 1,2,4 (confusion, reliability and log-loss for each; default: the calibrated one).")
     var temperatures: String?
+    @Option(help: "With --mining (G(r)): stacking limits of faulted candidates to compare on the same classifications, as W/Z pairs separated by commas, e.g. 0.15/0.85,0.2/0.8,0.25/0.75 (a faulted cluster at most W cubic votes pseudo-wurtzite, at least Z zincblende-like; default: the calibrated \(StackingLimits.calibrated)).")
+    var stackingLimits: String?
 
     func run() throws {
         try reportingErrors {
             if mining {
                 var o = ClusterMiner.Options()
                 o.space = quick ? .quick : .standard
-                if let list = temperatures {
-                    if pattern { throw ValidationError("--temperatures goes with G(r) curves, not --pattern") }
-                    let ts = try list.split(separator: ",").map { part -> Double in
+                if temperatures != nil || stackingLimits != nil {
+                    if pattern { throw ValidationError("--temperatures and --stacking-limits go with G(r) curves, not --pattern") }
+                    let ts = try (temperatures ?? "\(MiningThresholds.calibrated.temperature)").split(separator: ",", omittingEmptySubsequences: false).map { part -> Double in
                         guard let t = Double(part.trimmingCharacters(in: .whitespaces)), t > 0, t.isFinite else {
                             throw ValidationError("--temperatures: '\(part)' is not a positive number")
                         }
                         return t
                     }
-                    guard !ts.isEmpty else { throw ValidationError("--temperatures: give at least one temperature") }
-                    let outcomes = try MiningCalibration(miner: ClusterMiner(options: o), samples: self.samples, seed: seed).scan(temperatures: ts)
+                    let limits = try (stackingLimits ?? StackingLimits.calibrated.description).split(separator: ",", omittingEmptySubsequences: false).map { part in
+                        do { return try StackingLimits(parsing: String(part)) } catch { throw ValidationError("--stacking-limits: \(error)") }
+                    }
+                    let outcomes = try MiningCalibration(miner: ClusterMiner(options: o), samples: self.samples, seed: seed).scan(temperatures: ts, stackingLimits: limits)
                     if json { print(try JSONOutput.string(outcomes)); return }
                     print("\(self.samples) held-apart synthetic curves (seed \(seed)), \(quick ? "quick" : "standard") candidate space\n")
                     for t in outcomes {
-                        print(String(format: "BIC temperature %.2f — log-loss %.3f (mean −ln p of the true class)\n", t.temperature, t.logLoss))
+                        print(String(format: "BIC temperature %.2f, stacking limits %@ — log-loss %.3f (mean −ln p of the true class), right verdicts %.1f %%\n",
+                                     t.temperature, t.stackingLimits.description, t.logLoss, 100 * t.rightShare))
                         print(MiningCalibration.table(t.samples))
+                    }
+                    if outcomes.count > 1 {
+                        print("summary: temperature, stacking limits, right verdicts, verdicts given, log-loss")
+                        for t in outcomes {
+                            let given = t.samples.filter { Verdict.structuralClasses.contains($0.verdict) }.count
+                            print(String(format: "  %5.2f  %-10@ %5.1f %%  %3d of %d  %.3f", t.temperature, t.stackingLimits.description, 100 * t.rightShare, given, t.samples.count, t.logLoss))
+                        }
                     }
                     return
                 }

@@ -43,6 +43,8 @@ struct ClassifyFitOptions: ParsableArguments {
     var probability: Double = MiningThresholds.calibrated.probability
     @Option(help: "Best Rw above which the verdict is 'no-match' (default: \(MiningThresholds.calibrated.noMatchRw)).")
     var noMatchRw: Double = MiningThresholds.calibrated.noMatchRw
+    @Option(help: "Cubic fractions W/Z that send faulted candidates to a class: at most W cubic votes pseudo-wurtzite, at least Z zincblende-like, in between mixed-or-faulted (default: \(StackingLimits.calibrated)).")
+    var stackingLimits: String = StackingLimits.calibrated.description
     @Flag(help: "Screen the small candidate space (a few hundred candidates; for quick looks and tests).")
     var quick = false
     @Option(help: "Candidate space from a JSON file (the fields of CandidateSpace; see the README) instead of the standard one.")
@@ -62,6 +64,7 @@ struct ClassifyFitOptions: ParsableArguments {
         guard noMatchRw > 0, noMatchRw.isFinite else { throw ValidationError("--no-match-rw must be positive") }
         guard noMatchRwp > 0, noMatchRwp.isFinite else { throw ValidationError("--no-match-rwp must be positive") }
         guard top >= 1 else { throw ValidationError("--top must be at least 1") }
+        do { _ = try StackingLimits(parsing: stackingLimits) } catch { throw ValidationError("--stacking-limits: \(error)") }
         if let e = elements { _ = try parsedElements(e) }
     }
 
@@ -78,8 +81,10 @@ struct ClassifyFitOptions: ParsableArguments {
     func miner(extra: [ClassifierModel], sources: [String], threads: Int) throws -> ClusterMiner {
         var o = ClusterMiner.Options()
         o.refinement.overrides = data.overrides
-        o.thresholds = MiningThresholds(probability: probability, noMatchRw: noMatchRw, temperature: MiningThresholds.calibrated.temperature)
-        o.reciprocalThresholds = MiningThresholds(probability: probability, noMatchRw: noMatchRwp, temperature: MiningThresholds.reciprocal.temperature)
+        let limits: StackingLimits
+        do { limits = try StackingLimits(parsing: stackingLimits) } catch { throw ValidationError("--stacking-limits: \(error)") }
+        o.thresholds = MiningThresholds(probability: probability, noMatchRw: noMatchRw, temperature: MiningThresholds.calibrated.temperature, stackingLimits: limits)
+        o.reciprocalThresholds = MiningThresholds(probability: probability, noMatchRw: noMatchRwp, temperature: MiningThresholds.reciprocal.temperature, stackingLimits: limits)
         o.pattern = try pattern.baseOptions(radiation: data.radiation, threads: nil, data: nil)
         o.elements = try elements.map(parsedElements)
         if let path = space {

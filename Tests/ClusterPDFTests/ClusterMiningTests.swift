@@ -213,30 +213,68 @@ final class ClusterMiningTests: XCTestCase {
         XCTAssertNoThrow(try JSONOutput.string(c), "no NaN or infinity in the record")
     }
 
-    /// The temperature scan re-derives, at the classifier's own temperature, exactly the verdicts
-    /// and probabilities `classify` gives the same curves; a higher temperature gives other
-    /// probabilities and a finite log-loss.
-    func testTemperatureScanReproducesClassify() throws {
+    /// The rule scan re-derives, for the classifier's own rule and for other stacking limits,
+    /// exactly the verdicts and probabilities `classify` gives the same curves under that rule; a
+    /// higher temperature gives other probabilities and a finite log-loss.
+    func testRuleScanReproducesClassify() throws {
         let miner = quickMiner()
+        let wide = try StackingLimits(wurtzite: 0.45, zincblende: 0.55)
         let calibration = MiningCalibration(miner: miner, samples: 3, seed: 41)
-        let outcomes = try calibration.scan(temperatures: [1, 4])
-        XCTAssertEqual(outcomes.map(\.temperature), [1, 4])
+        let outcomes = try calibration.scan(temperatures: [1, 4], stackingLimits: [.calibrated, wide])
+        XCTAssertEqual(outcomes.map(\.temperature), [1, 1, 4, 4])
+        XCTAssertEqual(outcomes.map(\.stackingLimits), [.calibrated, wide, .calibrated, wide])
+        var other = miner
+        other.options.thresholds.stackingLimits = wide
         var rng = SplitMix64(seed: 41)
+        var movedClass = false
         for k in 0..<3 {
             let (_, cls, s) = try MiningCalibration.structure(k, rng: &rng)
             var curve = try ClassifierCalibration.simulate(s, rng: &rng)
             curve.header["composition"] = "Cd Se"
+            for (m, outcome) in [(miner, outcomes[0]), (other, outcomes[1])] {
+                let (c, _) = try m.classify(curve)
+                let top = c.probabilities!.values.max()!
+                XCTAssertEqual(outcome.samples[k].trueClass, cls)
+                XCTAssertEqual(outcome.samples[k].verdict, c.verdict)
+                XCTAssertEqual(outcome.samples[k].probability, top, accuracy: 1e-9)
+                XCTAssertEqual(c.rule?.stackingLimits, m.options.thresholds.stackingLimits, "the rule used is recorded")
+            }
+            // Faulted candidates between 0.2 and 0.45 or 0.55 and 0.8 cubic change class.
             let (c, _) = try miner.classify(curve)
-            let top = c.probabilities!.values.max()!
-            XCTAssertEqual(outcomes[0].samples[k].trueClass, cls)
-            XCTAssertEqual(outcomes[0].samples[k].verdict, c.verdict)
-            XCTAssertEqual(outcomes[0].samples[k].probability, top, accuracy: 1e-9)
+            if (c.candidates ?? []).contains(where: { $0.verdictClass(limits: .calibrated) != $0.verdictClass(limits: wide) && $0.weight > 1e-6 }) {
+                movedClass = true
+                XCTAssertNotEqual(outcomes[0].samples[k].probability, outcomes[1].samples[k].probability)
+            }
         }
-        XCTAssertTrue(outcomes.allSatisfy { $0.logLoss.isFinite && $0.logLoss >= 0 })
-        XCTAssertNotEqual(outcomes[0].samples.map(\.probability), outcomes[1].samples.map(\.probability))
+        XCTAssertTrue(movedClass, "some weighted faulted candidate lies between the two pairs of limits")
+        XCTAssertTrue(outcomes.allSatisfy { $0.logLoss.isFinite && $0.logLoss >= 0 && (0...1).contains($0.rightShare) })
+        XCTAssertNotEqual(outcomes[0].samples.map(\.probability), outcomes[2].samples.map(\.probability))
         let json = try JSONOutput.string(outcomes)
         XCTAssertNoThrow(try JSONSerialization.jsonObject(with: Data(json.utf8)), "the scan's --json is valid JSON")
-        XCTAssertTrue(json.contains("\"logLoss\""))
+        XCTAssertTrue(json.contains("\"logLoss\"") && json.contains("\"stackingLimits\""))
+    }
+
+    /// Stacking limits: parsed from "W/Z", refused when out of order or outside [0, 1], and a
+    /// faulted cluster votes by them; a rule decoded without limits (older batch records) gets the
+    /// calibrated ones.
+    func testStackingLimits() throws {
+        let l = try StackingLimits(parsing: "0.15/0.85")
+        XCTAssertEqual(l, try StackingLimits(wurtzite: 0.15, zincblende: 0.85))
+        XCTAssertEqual(l.description, "0.15/0.85")
+        XCTAssertEqual(l.verdictClass(cubicFraction: 0.15), .pseudoWurtzite)
+        XCTAssertEqual(l.verdictClass(cubicFraction: 0.2), .mixedOrFaulted)
+        XCTAssertEqual(l.verdictClass(cubicFraction: 0.85), .zincblendeLike)
+        XCTAssertEqual(StackingLimits.calibrated.verdictClass(cubicFraction: 0.2), .pseudoWurtzite)
+        for bad in ["0.8/0.2", "0.5/0.5", "-0.1/0.8", "0.2/1.2", "0.2", "a/b", "0.2/0.8/0.9"] {
+            XCTAssertThrowsError(try StackingLimits(parsing: bad), bad) { e in
+                XCTAssertTrue("\(e)".contains("stacking limits"), "\(e)")
+            }
+        }
+        let old = #"{"probability":0.9,"noMatchRw":0.7,"temperature":1}"#
+        let rule = try JSONDecoder().decode(MiningThresholds.self, from: Data(old.utf8))
+        XCTAssertEqual(rule, .calibrated)
+        let round = try JSONDecoder().decode(MiningThresholds.self, from: JSONEncoder().encode(MiningThresholds(probability: 0.8, noMatchRw: 0.6, temperature: 2, stackingLimits: l)))
+        XCTAssertEqual(round.stackingLimits, l)
     }
 
     /// Measured curves (quick space): bulk → wurtzite family p ≥ 0.95; the 2–5 nm particles get a

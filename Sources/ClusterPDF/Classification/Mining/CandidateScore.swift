@@ -39,21 +39,12 @@ public struct CandidateScore: Codable, Sendable {
 }
 
 extension CandidateScore {
-    /// Fraction of cubic stacking up to which a faulted cluster counts as wurtzite-like
-    /// (pseudo-wurtzite class), and from which it counts as zincblende-like. Calibrated on the
-    /// held-apart synthetic curves (README, "Calibration"): 0.2/0.8 instead of 0.25/0.75 raised the
-    /// right verdicts from 91.6 to 93.8 % on seed 7 and from 90.9 to 94.1 % on seed 11, with fewer
-    /// confident miscalls of faulted clusters.
-    public static let classStackingLimits = (wurtzite: 0.2, zincblende: 0.8)
-
     /// The class this candidate votes for: its family's class, except that a faulted stacking
-    /// dominated by one stacking (at most a fifth cubic, or at least four fifths) votes for that
-    /// stacking's class; only stackings in between are mixed-or-faulted.
-    public var verdictClass: Verdict {
+    /// dominated by one stacking (`limits`: at most a fifth cubic, or at least four fifths, by
+    /// default) votes for that stacking's class; only stackings in between are mixed-or-faulted.
+    public func verdictClass(limits: StackingLimits) -> Verdict {
         guard family == .faulted, let f = cubicFraction else { return family.verdictClass }
-        if f <= CandidateScore.classStackingLimits.wurtzite + 1e-9 { return .pseudoWurtzite }
-        if f >= CandidateScore.classStackingLimits.zincblende - 1e-9 { return .zincblendeLike }
-        return .mixedOrFaulted
+        return limits.verdictClass(cubicFraction: f)
     }
 }
 

@@ -150,7 +150,7 @@ public struct ClusterMiner: Sendable {
         }
         guard !scores.isEmpty else { throw SettingsError.invalid("no candidate could be fitted to \(curve.path)") }
         let probabilities = MiningProbabilities(scores: scores, rmin: range.lowerBound, rmax: range.upperBound, qmax: settings.qmax.value,
-                                                temperature: o.thresholds.temperature)
+                                                temperature: o.thresholds.temperature, limits: o.thresholds.stackingLimits)
         scores = probabilities.scores
         let order = scores.indices.sorted { (scores[$0].rw, scores[$0].name) < (scores[$1].rw, scores[$1].name) }
         let best = scores[order[0]]

@@ -62,25 +62,34 @@ public struct MiningCalibration: Sendable {
         }
     }
 
-    /// Runs the calibration.
+    /// Runs the calibration with the miner's rule.
     public func run() throws -> [Sample] {
-        try scan(temperatures: [miner.options.thresholds.temperature])[0].samples
+        let t = miner.options.thresholds
+        return try scan(temperatures: [t.temperature], stackingLimits: [t.stackingLimits])[0].samples
     }
 
-    /// The outcome of the calibration at one BIC temperature.
-    public struct TemperatureOutcome: Codable, Sendable {
-        /// The temperature.
+    /// The outcome of the calibration under one rule (BIC temperature and stacking limits).
+    public struct RuleOutcome: Codable, Sendable {
+        /// The BIC temperature.
         public var temperature: Double
-        /// Each curve's verdict and probabilities at this temperature.
+        /// The stacking limits of faulted candidates.
+        public var stackingLimits: StackingLimits
+        /// Each curve's verdict and probabilities under this rule.
         public var samples: [Sample]
         /// Mean −ln p(true class) over the curves (the log-loss; lower is better calibrated).
         public var logLoss: Double
+        /// Share of the structural verdicts that are right (0…1; 0 when none was given).
+        public var rightShare: Double {
+            let decided = samples.filter { Verdict.structuralClasses.contains($0.verdict) }
+            return decided.isEmpty ? 0 : Double(decided.filter { $0.verdict == $0.trueClass }.count) / Double(decided.count)
+        }
     }
 
-    /// Classifies every curve once and derives the verdicts for each BIC temperature from the same
-    /// candidate scores (weights ∝ exp(−ΔBIC/2T); candidates with ΔBIC > 400 at T = 1 are
-    /// dropped first: below exp(−20) of the best up to T = 10).
-    public func scan(temperatures: [Double]) throws -> [TemperatureOutcome] {
+    /// Classifies every curve once and derives the verdicts for each pair of BIC temperature and
+    /// stacking limits from the same candidate scores (weights ∝ exp(−ΔBIC/2T); candidates with
+    /// ΔBIC > 400 at T = 1 are dropped first: below exp(−20) of the best up to T = 10). Outcomes
+    /// come temperature by temperature, limits by limits within each.
+    public func scan(temperatures: [Double], stackingLimits: [StackingLimits]) throws -> [RuleOutcome] {
         var rng = SplitMix64(seed: seed)
         var jobs = [(String, Verdict, MeasuredCurve)]()
         for k in 0..<samples {
@@ -97,15 +106,17 @@ public struct MiningCalibration: Sendable {
             let (c, _) = try all.classify(curve)
             classified.append((name, cls, c, (c.candidates ?? []).filter { $0.deltaBIC <= 400 }))
         }
-        return temperatures.map { t in
+        return temperatures.flatMap { t in stackingLimits.map { limits in
             var thresholds = miner.options.thresholds
             thresholds.temperature = t
+            thresholds.stackingLimits = limits
             var out = [Sample](), loss = 0.0
             for c in classified {
                 var verdict = c.result.verdict
                 var probabilities = c.result.probabilities ?? [:]
                 if !c.scores.isEmpty {
-                    let p = MiningProbabilities(scores: c.scores, rmin: c.result.rmin, rmax: c.result.rmax, qmax: c.result.qmax, temperature: t)
+                    let p = MiningProbabilities(scores: c.scores, rmin: c.result.rmin, rmax: c.result.rmax, qmax: c.result.qmax,
+                                                temperature: t, limits: limits)
                     probabilities = p.classProbabilities
                     let best = c.scores.min { ($0.rw, $0.name) < ($1.rw, $1.name) }!
                     var notes = [String]()
@@ -115,8 +126,8 @@ public struct MiningCalibration: Sendable {
                 out.append(Sample(source: c.name, trueClass: c.trueClass, verdict: verdict, probability: top?.value ?? 0, predicted: top?.key ?? .ambiguous))
                 loss -= log(min(1, max(probabilities[c.trueClass] ?? 0, 1e-6)))  // sums may round above 1
             }
-            return TemperatureOutcome(temperature: t, samples: out, logLoss: loss / Double(max(1, out.count)))
-        }
+            return RuleOutcome(temperature: t, stackingLimits: limits, samples: out, logLoss: loss / Double(max(1, out.count)))
+        } }
     }
 
     /// The confusion matrix and the reliability table as text.

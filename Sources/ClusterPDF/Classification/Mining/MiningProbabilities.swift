@@ -15,12 +15,14 @@ struct MiningProbabilities {
         max(2, (rmax - rmin) * qmax / Double.pi)
     }
 
-    init(scores input: [CandidateScore], rmin: Double, rmax: Double, qmax: Double, temperature: Double) {
-        self.init(scores: input, effectivePoints: MiningProbabilities.effectivePoints(rmin: rmin, rmax: rmax, qmax: qmax), temperature: temperature)
+    init(scores input: [CandidateScore], rmin: Double, rmax: Double, qmax: Double, temperature: Double, limits: StackingLimits) {
+        self.init(scores: input, effectivePoints: MiningProbabilities.effectivePoints(rmin: rmin, rmax: rmax, qmax: qmax),
+                  temperature: temperature, limits: limits)
     }
 
-    /// Weights with `nEff` independent points (reciprocal-space data give their own count).
-    init(scores input: [CandidateScore], effectivePoints nEff: Double, temperature: Double) {
+    /// Weights with `nEff` independent points (reciprocal-space data give their own count); faulted
+    /// candidates vote for a class by `limits`.
+    init(scores input: [CandidateScore], effectivePoints nEff: Double, temperature: Double, limits: StackingLimits) {
         var s = input
         let bestIndex = s.indices.min { (s[$0].rw, s[$0].name) < (s[$1].rw, s[$1].name) }!
         let rwBest = max(s[bestIndex].rw, 1e-12)
@@ -50,7 +52,7 @@ struct MiningProbabilities {
         }
         summaries.sort { ($0.probability, $1.family.rawValue) > ($1.probability, $0.family.rawValue) }
         var classes = [Verdict: Double]()
-        for c in s { classes[c.verdictClass, default: 0] += c.weight }
+        for c in s { classes[c.verdictClass(limits: limits), default: 0] += c.weight }
         scores = s; families = summaries; classProbabilities = classes
     }
 }

@@ -9,8 +9,8 @@ import Foundation
 /// same prior mass shared among its candidates. Family probabilities are the summed weights. Class
 /// probabilities sum the candidates by the class they vote for (`CandidateScore.verdictClass`):
 /// zincblende-like and wurtzite-like/pseudo-wurtzite by family, faulted stackings by their cubic
-/// fraction (≤ 0.2 pseudo-wurtzite class, ≥ 0.8 zincblende-like, in between mixed-or-faulted;
-/// `CandidateScore.classStackingLimits`).
+/// fraction (`stackingLimits`: ≤ 0.2 pseudo-wurtzite class, ≥ 0.8 zincblende-like, in between
+/// mixed-or-faulted).
 ///
 /// Verdict: `no-match` when the curve is not a G(r) of a solid, its elements are in no candidate,
 /// or the best Rw exceeds `noMatchRw`; else the class whose probability reaches `probability`;
@@ -22,10 +22,25 @@ public struct MiningThresholds: Codable, Sendable, Hashable {
     public var noMatchRw: Double
     /// Temperature of the BIC weights (1: plain BIC; larger: broader, for misfit that is not noise).
     public var temperature: Double
+    /// Cubic fractions that send faulted candidates to the pseudo-wurtzite, mixed-or-faulted or
+    /// zincblende-like class.
+    public var stackingLimits: StackingLimits
 
     /// A rule.
-    public init(probability: Double, noMatchRw: Double, temperature: Double) {
+    public init(probability: Double, noMatchRw: Double, temperature: Double, stackingLimits: StackingLimits = .calibrated) {
         self.probability = probability; self.noMatchRw = noMatchRw; self.temperature = temperature
+        self.stackingLimits = stackingLimits
+    }
+
+    private enum CodingKeys: String, CodingKey { case probability, noMatchRw, temperature, stackingLimits }
+
+    /// Decodes a rule; records written before the stacking limits were part of it (batch JSONL
+    /// files being resumed) get the calibrated limits those versions used.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(probability: try c.decode(Double.self, forKey: .probability), noMatchRw: try c.decode(Double.self, forKey: .noMatchRw),
+                  temperature: try c.decode(Double.self, forKey: .temperature),
+                  stackingLimits: try c.decodeIfPresent(StackingLimits.self, forKey: .stackingLimits) ?? .calibrated)
     }
 
     /// Values set with `clusterpdf calibrate --mining` (README, "Classifier calibration").

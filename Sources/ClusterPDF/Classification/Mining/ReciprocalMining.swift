@@ -102,7 +102,7 @@ extension ClusterMiner {
         let bestIndex = scores.indices.min { (scores[$0].rw, scores[$0].name) < (scores[$1].rw, scores[$1].name) }!
         let nEff = PatternFitResult.effectivePoints(qRange: qRange, diameter: scores[bestIndex].diameter * scores[bestIndex].zoom, points: xs.count)
         evidence.effectivePoints = nEff
-        let probabilities = MiningProbabilities(scores: scores, effectivePoints: nEff, temperature: thresholds.temperature)
+        let probabilities = MiningProbabilities(scores: scores, effectivePoints: nEff, temperature: thresholds.temperature, limits: thresholds.stackingLimits)
         scores = probabilities.scores
         let order = scores.indices.sorted { (scores[$0].rw, scores[$0].name) < (scores[$1].rw, scores[$1].name) }
         let best = scores[order[0]]
