@@ -35,6 +35,65 @@ final class ClusterMiningTests: XCTestCase {
         XCTAssertNotEqual(StackingSequence(faultedWithCubicFraction: 0.5, seed: 1).letters(0...40), StackingSequence(faultedWithCubicFraction: 0.5, seed: 2).letters(0...40))
     }
 
+    /// The cubic fraction of a cut is the share of its atoms in cubic inner layers, checked against
+    /// the atoms themselves: layers found from the cations' heights, each layer's lateral position
+    /// (A, B, C) from its cations' coordinates, an inner layer cubic when its neighbours' positions
+    /// differ; the end layers, whose stacking depends on layers the cluster does not contain, do
+    /// not count.
+    func testCutCubicFractionCountsAtomsOfInnerLayers() throws {
+        func fromAtoms(_ s: Structure) -> Double {
+            // The axial bond: an anion straight above a cation.
+            let cations = s.atoms.filter { $0.element == cd }, anions = s.atoms.filter { $0.element == se }
+            var bz = Double.infinity
+            for a in anions { for c in cations where abs(a.position.x - c.position.x) < 1e-6 && abs(a.position.y - c.position.y) < 1e-6 && a.position.z > c.position.z {
+                bz = min(bz, a.position.z - c.position.z)
+            } }
+            // A double layer's height is its cations' (an anion's minus the axial bond).
+            let base = s.atoms.map { $0.element == cd ? $0.position.z : $0.position.z - bz }
+            var heights = [Double]()
+            for z in base where !heights.contains(where: { abs($0 - z) < 0.2 }) { heights.append(z) }
+            heights.sort()
+            let spacing = cations.map { p in cations.filter { abs($0.position.z - p.position.z) < 1e-6 && $0.position != p.position }
+                .map { simd_length($0.position - p.position) }.min() ?? .infinity }.min()!
+            var count = [Int](repeating: 0, count: heights.count), letter = [Int](repeating: -1, count: heights.count)
+            for (a, z) in zip(s.atoms, base) {
+                let k = heights.firstIndex { abs($0 - z) < 0.2 }!
+                count[k] += 1
+                let v = a.position.y / (spacing * 3.0.squareRoot() / 2), u = a.position.x / spacing - v / 2
+                var t = (u + v).truncatingRemainder(dividingBy: 1)
+                if t < 0 { t += 1 }
+                let l = t < 1.0 / 6 || t > 5.0 / 6 ? 0 : (t < 0.5 ? 2 : 1)
+                XCTAssertTrue(letter[k] == -1 || letter[k] == l, "one lateral position per layer")
+                letter[k] = l
+            }
+            var cubic = 0, all = 0
+            for k in 1..<(heights.count - 1) {
+                all += count[k]
+                if letter[k - 1] != letter[k + 1] { cubic += count[k] }
+            }
+            return Double(cubic) / Double(all)
+        }
+        var differs = false
+        for (p, seed) in [(0.5, UInt64(101)), (0.25, 7), (0.75, 12), (0.5, 33)] {
+            for shape in [ParticleShape(.sphere, radius: 9.5), ParticleShape(.truncatedOctahedron, radius: 11), ParticleShape(.spheroid, radius: 8, aspect: 1.3)] {
+                for centre in StackedClusterBuilder.Center.allCases {
+                    let st = StackingSequence(faultedWithCubicFraction: p, seed: seed)
+                    let s = try StackedClusterBuilder.build(cation: cd, anion: se, stacking: st, shape: shape, center: centre)
+                    let f = StackedClusterBuilder.cubicFraction(cation: cd, anion: se, stacking: st, shape: shape, center: centre)
+                    XCTAssertEqual(f, fromAtoms(s), accuracy: 1e-12, "\(st.name) \(shape.name) \(centre)")
+                    let g = try StackedClusterBuilder.geometry(cation: cd, anion: se, cubicFraction: p)
+                    let range = StackedClusterBuilder.layerRange(shape: shape, center: centre, h: g.h, bz: g.bz)
+                    if abs(f - StackingSequence.cubicFraction(of: st.letters((range.lowerBound - 1)...(range.upperBound + 1)))) > 0.1 { differs = true }
+                }
+            }
+        }
+        XCTAssertTrue(differs, "the old count over layers and their outside neighbours differs for some cuts")
+        let prism = ParticleShape(.hexagonalPrism, radius: 12)
+        XCTAssertEqual(StackedClusterBuilder.cubicFraction(cation: cd, anion: se, stacking: StackingSequence(.zincblende), shape: prism, center: .cation), 1)
+        XCTAssertEqual(StackedClusterBuilder.cubicFraction(cation: cd, anion: se, stacking: StackingSequence(.wurtzite), shape: prism, center: .cation), 0)
+        XCTAssertEqual(StackedClusterBuilder.cubicFraction(cation: cd, anion: se, stacking: StackingSequence(.polytype4H), shape: prism, center: .cation), 0.5, accuracy: 0.21)
+    }
+
     /// Sorted pair distances of two structures with the same composition.
     func distances(_ s: Structure) -> [Double] {
         var d = [Double]()

@@ -40,13 +40,56 @@ public enum StackedClusterBuilder {
         return lo...max(lo, hi)
     }
 
-    /// Fraction of cubic layers among the double layers of the cut (the stacking the cluster
-    /// really has: a small cut of a faulted sequence may contain no fault at all).
+    /// Fraction of the cluster's atoms that lie in cubic double layers — the stacking the cluster
+    /// really has (a small cut of a faulted sequence may contain no fault at all).
+    ///
+    /// A double layer is cubic when its two neighbours sit on different lateral positions and
+    /// hexagonal when they sit on the same one, so only the layers between the cut's first and
+    /// last occupied layer have a stacking: the two end layers have one neighbour inside the
+    /// cluster, and the layer beyond them, absent from the cluster, is invisible to the data. Each
+    /// inner layer counts by its lattice sites inside the shape (before surface trimming), so a
+    /// three-atom tip weighs less than the central layer. Cuts with fewer than three occupied
+    /// layers, whose stacking is undefined, give the fraction of the sequence's layers around the
+    /// cut (cubic when its neighbours differ).
     public static func cubicFraction(cation: Element, anion: Element, stacking: StackingSequence, shape: ParticleShape, center: Center) -> Double {
         guard let g = try? geometry(cation: cation, anion: anion, cubicFraction: stacking.cubicFraction) else { return stacking.cubicFraction }
-        let range = layerRange(shape: shape, center: center, h: g.h, bz: g.bz)
-        // A layer's stacking is cubic or hexagonal by its two neighbours: include one more on each side.
-        return StackingSequence.cubicFraction(of: stacking.letters((range.lowerBound - 1)...(range.upperBound + 1)))
+        var perLayer = [Int: Int]()
+        forEachSite(geometry: g, stacking: stacking, shape: shape, center: center) { k, _, _ in perLayer[k, default: 0] += 1 }
+        guard let lo = perLayer.keys.min(), let hi = perLayer.keys.max(), hi - lo >= 2 else {
+            let range = layerRange(shape: shape, center: center, h: g.h, bz: g.bz)
+            return StackingSequence.cubicFraction(of: stacking.letters((range.lowerBound - 1)...(range.upperBound + 1)))
+        }
+        let letters = stacking.letters(lo...hi)
+        var cubic = 0, all = 0
+        for k in (lo + 1)..<hi {
+            let n = perLayer[k] ?? 0
+            all += n
+            if letters[k - 1 - lo] != letters[k + 1 - lo] { cubic += n }
+        }
+        return all > 0 ? Double(cubic) / Double(all) : 0
+    }
+
+    /// Calls `body(layer, isCation, position)` for every lattice site of `stacking` inside `shape`
+    /// around `center` (positions in Å from the centre; layer k's cation at height k·h).
+    static func forEachSite(geometry g: (a: Double, h: Double, bz: Double), stacking: StackingSequence, shape: ParticleShape,
+                            center: Center, _ body: (Int, Bool, SIMD3<Double>) -> Void) {
+        let a1 = SIMD3(g.a, 0, 0), a2 = SIMD3(g.a / 2, g.a * 3.0.squareRoot() / 2, 0)
+        let offsets = [SIMD3<Double>.zero, (a1 + a2) / 3, (a1 + a2) * (2.0 / 3)]
+        let origin: SIMD3<Double> = center == .cation ? .zero : center == .anion ? SIMD3(0, 0, g.bz) : SIMD3(0, 0, g.bz / 2)
+        let ext = shape.extent
+        let kmax = Int(((ext.axial + g.h) / g.h).rounded(.up)) + 1
+        let n = Int((ext.lateral * 2 / g.a).rounded(.up)) + 2
+        let letters = stacking.letters(-kmax...kmax)
+        for (index, k) in (-kmax...kmax).enumerated() {
+            let z = Double(k) * g.h
+            for i in -n...n { for j in -n...n {
+                let lateral = a1 * Double(i) + a2 * Double(j) + offsets[letters[index]]
+                let c = SIMD3(lateral.x, lateral.y, z) - origin
+                if shape.contains(c) { body(k, true, c) }
+                let an = c + SIMD3(0, 0, g.bz)
+                if shape.contains(an) { body(k, false, an) }
+            } }
+        }
     }
 
     /// The cluster of `stacking` inside `shape` around `center`, trimmed by `surface`.
@@ -56,23 +99,9 @@ public enum StackedClusterBuilder {
             throw CrystalBuilder.BuildError(description: "shape radius must be in (0, 200] Å and aspect in (0, 10]")
         }
         let g = try geometry(cation: cation, anion: anion, cubicFraction: stacking.kind == .faulted ? stacking.cubicFraction : stacking.kind.nominalCubicFraction)
-        let a1 = SIMD3(g.a, 0, 0), a2 = SIMD3(g.a / 2, g.a * 3.0.squareRoot() / 2, 0)
-        let offsets = [SIMD3<Double>.zero, (a1 + a2) / 3, (a1 + a2) * (2.0 / 3)]
-        let origin: SIMD3<Double> = center == .cation ? .zero : center == .anion ? SIMD3(0, 0, g.bz) : SIMD3(0, 0, g.bz / 2)
-        let ext = shape.extent
-        let kmax = Int(((ext.axial + g.h) / g.h).rounded(.up)) + 1
-        let n = Int((ext.lateral * 2 / g.a).rounded(.up)) + 2
-        let letters = stacking.letters(-kmax...kmax)
         var atoms = [Atom]()
-        for (index, k) in (-kmax...kmax).enumerated() {
-            let z = Double(k) * g.h
-            for i in -n...n { for j in -n...n {
-                let lateral = a1 * Double(i) + a2 * Double(j) + offsets[letters[index]]
-                let c = SIMD3(lateral.x, lateral.y, z) - origin
-                if shape.contains(c) { atoms.append(Atom(element: cation, position: c)) }
-                let an = c + SIMD3(0, 0, g.bz)
-                if shape.contains(an) { atoms.append(Atom(element: anion, position: an)) }
-            } }
+        forEachSite(geometry: g, stacking: stacking, shape: shape, center: center) { _, isCation, p in
+            atoms.append(Atom(element: isCation ? cation : anion, position: p))
         }
         ClusterCarver.sortFromCentre(&atoms)
         var s = Structure(title: "", atoms: atoms)

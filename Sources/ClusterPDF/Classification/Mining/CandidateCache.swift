@@ -7,8 +7,8 @@ import Synchronization
 /// The default directory is `$XDG_CACHE_HOME/clusterpdf` or `~/.cache/clusterpdf` (never the working
 /// directory). Files are written atomically; a file that does not read back exactly (truncated,
 /// another version) is ignored and rebuilt. Format: "CPDFHIST", format version, entry count, then
-/// per entry the recipe index, duplicate count, atom counts, largest distance and the half-precision
-/// counts of each element pair.
+/// per entry the recipe index, duplicate count, cubic fraction of the cut, atom counts, largest
+/// distance and the half-precision counts of each element pair.
 public struct CandidateCache: Sendable {
     /// The directory.
     public var directory: String
@@ -23,7 +23,7 @@ public struct CandidateCache: Sendable {
     }
 
     static let magic = Array("CPDFHIST".utf8)
-    static let formatVersion: UInt32 = 1
+    static let formatVersion: UInt32 = 2
 
     /// Path of the file of `key`.
     public func path(key: String) -> String { (directory as NSString).appendingPathComponent(key + ".cpdfhist") }
@@ -51,7 +51,7 @@ public struct CandidateCache: Sendable {
         let specs = set.space.specs(cation: set.cation, anion: set.anion)
         let index = Dictionary(specs.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
         for e in set.entries {
-            u32(index[e.spec] ?? 0); u32(e.duplicates)
+            u32(index[e.spec] ?? 0); u32(e.duplicates); f64(e.cubicFraction)
             u32(e.histogram.elements.count)
             for el in e.histogram.elements { u32(el.atomicNumber) }
             for n in e.histogram.atomCounts { u32(n) }
@@ -81,7 +81,8 @@ public struct CandidateCache: Sendable {
         var entries = [CandidateSet.Entry]()
         entries.reserveCapacity(n)
         for _ in 0..<n {
-            guard let si = u32(), si < specs.count, let dup = u32(), let ne = u32(), (1...8).contains(ne) else { return nil }
+            guard let si = u32(), si < specs.count, let dup = u32(), let fraction = f64(), (0...1).contains(fraction),
+                  let ne = u32(), (1...8).contains(ne) else { return nil }
             var els = [Element]()
             for _ in 0..<ne { guard let z = u32(), let e = Element(atomicNumber: z) else { return nil }; els.append(e) }
             var counts = [Int]()
@@ -97,7 +98,7 @@ public struct CandidateCache: Sendable {
                 at += bins * 2
                 pairs.append(arr)
             }
-            entries.append(CandidateSet.Entry(spec: specs[si], histogram: CandidateHistogram(elements: els, atomCounts: counts, counts: pairs, maximumDistance: dmax), duplicates: dup))
+            entries.append(CandidateSet.Entry(spec: specs[si], histogram: CandidateHistogram(elements: els, atomCounts: counts, counts: pairs, maximumDistance: dmax), duplicates: dup, cubicFraction: fraction))
         }
         guard at == d.count else { return nil }
         return CandidateSet(space: space, cation: cation, anion: anion, entries: entries, recipes: recipes)

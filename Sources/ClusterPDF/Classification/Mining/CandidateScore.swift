@@ -16,7 +16,8 @@ public struct CandidateScore: Codable, Sendable {
     public var equivalentDiameter: Double
     /// Shape ("sphere", "hexagonal-prism c/a 1.00", "tetrahedron (cation facets)", "attenuated crystal", …).
     public var shape: String
-    /// Fraction of cubic stacking (0 wurtzite … 1 zincblende); nil for library structures.
+    /// Share of the atoms in cubic double layers (0 wurtzite … 1 zincblende;
+    /// `StackedClusterBuilder.cubicFraction`); nil for library structures.
     public var cubicFraction: Double?
     /// The recipe that rebuilds it (generated candidates).
     public var recipe: CandidateSpec?

@@ -11,13 +11,14 @@ public struct CandidateSet: Sendable {
         public var histogram: CandidateHistogram
         /// How many other recipes gave the same histogram.
         public var duplicates: Int
-        /// The recipe's family and cubic fraction (`CandidateSpec`), worked out once.
+        /// The recipe's family and cubic fraction (`CandidateSpec`), worked out once (at generation;
+        /// the disk cache stores the fraction).
         public let family: ModelLibrary.Family, cubicFraction: Double
 
-        /// An entry for `spec`.
-        init(spec: CandidateSpec, histogram: CandidateHistogram, duplicates: Int) {
+        /// An entry for `spec` whose cut has `cubicFraction` (`spec.cubicFraction`).
+        init(spec: CandidateSpec, histogram: CandidateHistogram, duplicates: Int, cubicFraction: Double) {
             self.spec = spec; self.histogram = histogram; self.duplicates = duplicates
-            family = spec.family; cubicFraction = spec.cubicFraction
+            self.cubicFraction = cubicFraction; family = spec.family(cubicFraction: cubicFraction)
         }
     }
 
@@ -38,9 +39,11 @@ public struct CandidateSet: Sendable {
     public static func generate(space: CandidateSpace, cation: Element, anion: Element, threads: Int) -> CandidateSet {
         let specs = space.specs(cation: cation, anion: anion)
         let built = SharedBuffer<CandidateHistogram?>(repeating: nil, count: specs.count)
+        let fractions = SharedBuffer<Double>(repeating: 0, count: specs.count)
         ParallelBlocks.run(blocks: specs.count, threads: threads) { k, _ in
             guard let s = try? specs[k].build(), s.elements.count == 2, s.atoms.count >= space.minimumAtoms ?? 0 else { return }
             built.pointer[k] = CandidateHistogram(structure: s).halfPrecision()
+            fractions.pointer[k] = specs[k].cubicFraction
         }
         var entries = [Entry]()
         var byKey = [[Int]: [Int]]()
@@ -51,7 +54,7 @@ public struct CandidateSet: Sendable {
                 continue
             }
             byKey[h.duplicateKey, default: []].append(entries.count)
-            entries.append(Entry(spec: specs[k], histogram: h, duplicates: 0))
+            entries.append(Entry(spec: specs[k], histogram: h, duplicates: 0, cubicFraction: fractions.pointer[k]))
         }
         return CandidateSet(space: space, cation: cation, anion: anion, entries: entries, recipes: specs.count)
     }

@@ -8,8 +8,9 @@ import Foundation
 /// `version` names the generator: change it whenever a builder or this list changes, so that cached
 /// histograms (keyed by it, `CandidateCache`) are rebuilt.
 public struct CandidateSpace: Sendable, Hashable, Codable {
-    /// Generator version (part of every cache key and of every classification record).
-    public static let version = "mining-2"
+    /// Generator version (part of every cache key and of every classification record). mining-3:
+    /// cubic fractions count the atoms of a cut's inner layers (`StackedClusterBuilder.cubicFraction`).
+    public static let version = "mining-3"
 
     /// Stacking sequences.
     public var stackings: [StackingSequence]

@@ -28,17 +28,20 @@ public struct CandidateSpec: Sendable, Hashable, Codable {
     /// The structure family it belongs to, by the stacking the cluster really contains: a cut of
     /// a faulted sequence or polytype whose layers happen to be all hexagonal is wurtzite-like, all
     /// cubic zincblende-like.
-    public var family: ModelLibrary.Family {
+    public var family: ModelLibrary.Family { family(cubicFraction: cubicFraction) }
+
+    /// The family for the cut's cubic fraction `f` (`cubicFraction`, when already worked out: it
+    /// counts the lattice sites of a faulted cut).
+    public func family(cubicFraction f: Double) -> ModelLibrary.Family {
         switch generator {
         case .tetrahedron: return .zincblendeLike
         case .pseudoWurtzite: return .pseudoWurtzite
-        case .stacked:
-            let f = cubicFraction
-            return f >= 1 - 1e-9 ? .zincblendeLike : f <= 1e-9 ? .wurtziteLike : .faulted
+        case .stacked: return f >= 1 - 1e-9 ? .zincblendeLike : f <= 1e-9 ? .wurtziteLike : .faulted
         }
     }
 
-    /// Fraction of cubic double layers in the cluster (tetrahedra 1, pseudo-wurtzite cores 0).
+    /// Share of the cluster's atoms in cubic double layers (`StackedClusterBuilder.cubicFraction`;
+    /// tetrahedra 1, pseudo-wurtzite cores 0).
     public var cubicFraction: Double {
         switch generator {
         case .tetrahedron: return 1

@@ -50,15 +50,22 @@ public struct MiningCalibration: Sendable {
             }
             return ("wurtzite \(shape.name)", .pseudoWurtzite, try StackedClusterBuilder.build(cation: cd, anion: se, stacking: StackingSequence(.wurtzite), shape: shape, center: centre))
         default:
-            // Faulted with a cubic fraction between ⅓ and ⅔ inside the cut (up to 50 seeds tried).
+            // Faulted with a cubic fraction between ⅓ and ⅔ inside the cut: new seeds, and a radius
+            // 1 Å larger after every 10 that fail (a cut of three layers has one inner layer, so
+            // it is all cubic or all hexagonal).
+            var cut = shape
             var st = StackingSequence(faultedWithCubicFraction: 0.5, seed: 100 + rng.next() % 1_000_000)
-            var f = StackedClusterBuilder.cubicFraction(cation: cd, anion: se, stacking: st, shape: shape, center: centre)
-            for _ in 1..<50 where !(f > 0.33 && f < 0.67) {
+            var f = StackedClusterBuilder.cubicFraction(cation: cd, anion: se, stacking: st, shape: cut, center: centre)
+            var tries = 1
+            while !(f > 0.33 && f < 0.67) {
+                guard tries < 200 else { throw SettingsError.invalid("calibration: no faulted cut with a cubic fraction of ⅓–⅔ near \(shape.name)") }
+                if tries % 10 == 0 { cut = ParticleShape(cut.kind, radius: cut.radius + 1, aspect: cut.aspect) }
                 st = StackingSequence(faultedWithCubicFraction: 0.5, seed: 100 + rng.next() % 1_000_000)
-                f = StackedClusterBuilder.cubicFraction(cation: cd, anion: se, stacking: st, shape: shape, center: centre)
+                f = StackedClusterBuilder.cubicFraction(cation: cd, anion: se, stacking: st, shape: cut, center: centre)
+                tries += 1
             }
-            return ("faulted (cubic \(String(format: "%.2f", f))) \(shape.name)", .mixedOrFaulted,
-                    try StackedClusterBuilder.build(cation: cd, anion: se, stacking: st, shape: shape, center: centre))
+            return ("faulted (cubic \(String(format: "%.2f", f))) \(cut.name)", .mixedOrFaulted,
+                    try StackedClusterBuilder.build(cation: cd, anion: se, stacking: st, shape: cut, center: centre))
         }
     }
 
