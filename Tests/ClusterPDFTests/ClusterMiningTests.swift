@@ -238,6 +238,51 @@ final class ClusterMiningTests: XCTestCase {
         XCTAssertEqual(Set(Composition.core(of: "Cd S Se C H")!.core.map(\.symbol)), ["Cd", "S", "Se"])
     }
 
+    /// A stand-in for a measured MSC curve: Cd56Se35 and Cd35Se20 with a carboxylate O and C on
+    /// every surface Cd (the ligands scatter: Cd–O at 2.3 Å under the Cd–Se shell), the disorder of
+    /// the measured nanoparticle curves (U 0.03 Å², ligands 0.06 Å², δ2 6 Å², qdamp 0.058), 2 %
+    /// noise and their low-r baseline artefact (G lower by up to 12 % of the peak below 2.4 Å), fitted
+    /// on r 0.5–40 Å like the measured curves → zincblende-like with p ≥ 0.95, the right tetrahedron.
+    func testLigatedMagicSizeClustersWithMeasuredLikeDisorder() throws {
+        let o = Element(symbol: "O")!, c = Element(symbol: "C")!
+        let miner = quickMiner { $0.refinement.overrides = SettingOverrides(rmin: 0.5, rmax: 40, qdamp: 0.058) }
+        for (edge, formula) in [(6, "Cd56Se35"), (5, "Cd35Se20")] {
+            let core = try TetrahedronBuilder.build(cation: cd, anion: se, size: edge)
+            XCTAssertEqual(core.formula, formula)
+            var atoms = core.atoms
+            var ligands = 0
+            for a in core.atoms where a.element == cd {
+                let bonded = core.atoms.filter { $0.element == se && simd_length($0.position - a.position) < 3 }
+                guard !bonded.isEmpty, bonded.count < 4 else { continue }
+                var away = SIMD3<Double>.zero
+                for b in bonded { away -= (b.position - a.position) / simd_length(b.position - a.position) }
+                guard simd_length(away) > 1e-6 else { continue }
+                away /= simd_length(away)
+                atoms.append(Atom(element: o, position: a.position + 2.3 * away))
+                atoms.append(Atom(element: c, position: a.position + 3.6 * away))
+                ligands += 1
+            }
+            XCTAssertGreaterThan(ligands, 20)
+            var s = Structure(title: formula, atoms: atoms)
+            for i in s.atoms.indices { s.atoms[i].uiso = [cd, se].contains(s.atoms[i].element) ? 0.03 : 0.06 }
+            var settings = ScatteringSettings()
+            settings.qmin = 1; settings.qmax = 19; settings.qdamp = 0.058; settings.delta2 = 6
+            settings.rmin = 0.01; settings.rmax = 40; settings.rstep = 0.01; settings.threads = 2
+            let g = try DebyeCalculator(structure: s, settings: settings).pairDistributionFunction()
+            let peak = g.columns[0].map(abs).max()!
+            var rng = SplitMix64(seed: 99)
+            var y = g.columns[0].map { $0 + 0.02 * peak * 3.0.squareRoot() * (2 * rng.uniform() - 1) }
+            for k in g.x.indices where g.x[k] < 2.4 { y[k] -= 0.05 * peak * g.x[k] }
+            let curve = MeasuredCurve(path: "\(formula)-ligated.gr", x: g.x, y: y, header: ["composition": "\(formula)(O2CCH3)\(ligands)", "qmin": "1", "qmax": "19"])
+            let (result, _) = try miner.classify(curve)
+            XCTAssertEqual(result.verdict, .zincblendeLike, "\(formula): \(result.probabilities!)")
+            XCTAssertGreaterThanOrEqual(result.probabilities![.zincblendeLike]!, 0.95)
+            XCTAssertEqual(result.candidates![0].name, "CdSe-tetrahedron-N\(edge)-cation", "\(result.candidates!.prefix(4).map { "\($0.name) \($0.rw)" })")
+            XCTAssertEqual(result.candidates![0].formula, formula)
+            XCTAssertTrue(result.notes!.contains { $0.contains("ligand atoms") })
+        }
+    }
+
     /// Held-apart synthetic clusters (jittered, rescaled, noisy; sizes not in the candidate set) get
     /// their family; Pt and all-zero curves get no-match with the reason.
     func testSyntheticVerdictsAndNoMatch() throws {
