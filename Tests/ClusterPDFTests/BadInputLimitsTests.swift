@@ -31,6 +31,20 @@ final class BadInputLimitsTests: XCTestCase {
         }
     }
 
+    /// Stacking limits (calibrate's scan and classify) must be W/Z pairs with 0 ≤ W < Z ≤ 1; a bad
+    /// one is an error that names the option and the value, before any curve is classified.
+    func testStackingLimitsAreChecked() throws {
+        for bad in ["0.8/0.2", "0.2", "0.2/0.8,", "-1/0.5", "a/b"] {
+            var r = try runCLI(["calibrate", "--mining", "--quick", "--samples", "1", "--stacking-limits", bad])
+            XCTAssertNotEqual(r.status, 0, bad)
+            XCTAssertTrue(r.err.contains("--stacking-limits") && r.err.contains("stacking limits"), r.err)
+            r = try runCLI(["classify", repoRoot + "/Tests/ClusterPDFTests/Fixtures/measured/CdSe-4.gr", "--stacking-limits", bad])
+            XCTAssertNotEqual(r.status, 0, bad)
+            XCTAssertTrue(r.err.contains("--stacking-limits"), r.err)
+            XCTAssertTrue(r.out.isEmpty, "nothing classified: \(r.out.prefix(200))")
+        }
+    }
+
     func testFitRangeErrorsNameTheFile() throws {
         let model = repoRoot + "/Structures/Cd35Se20.xyz"
         let short = writeTemporary("0.5 0.1\n0.6 0.2\n0.7 0.1\n", name: "short.gr")
