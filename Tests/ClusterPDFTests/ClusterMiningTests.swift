@@ -411,6 +411,15 @@ final class ClusterMiningTests: XCTestCase {
         let psize = try XCTUnwrap(c.scores.first { $0.model.hasSuffix("wurtzite.cif") }?.psize)
         let best = c.families![0].best
         XCTAssertEqual(best.equivalentDiameter, psize, accuracy: 0.2 * psize, "\(best.name) vs psize \(psize)")
+        // The size check names both sizes and agrees; with a crystal far off it warns; none when a
+        // crystal is the best candidate (the bulk curve).
+        let check = try XCTUnwrap(c.notes?.first { $0.hasPrefix("size check") }, "\(c.notes ?? [])")
+        XCTAssertTrue(check.contains(String(format: "%.1f Å", c.candidates![0].equivalentDiameter)) && !check.contains("disagree"), check)
+        XCTAssertFalse(bulk.notes?.contains { $0.hasPrefix("size check") } ?? false)
+        var far = c.candidates!.first { $0.psize != nil }!
+        far.psize = 2 * c.candidates![0].equivalentDiameter
+        let warning = try XCTUnwrap(ClusterMiner.sizeCheck(best: c.candidates![0], scores: [c.candidates![0], far]))
+        XCTAssertTrue(warning.contains("-50 %") && warning.contains("disagree by more than 20 %"), warning)
     }
 
     /// The same file from two working directories gives byte-identical JSON (a ./Structures

@@ -158,6 +158,7 @@ public struct ClusterMiner: Sendable {
         let (verdict, reason) = decide(best: best, classProbabilities: probabilities.classProbabilities, thresholds: o.thresholds,
                                        statistic: "Rw", data: "curve", notes: &notes)
         let classP = probabilities.classProbabilities
+        if let note = ClusterMiner.sizeCheck(best: best, scores: scores) { notes.append(note) }
         if best.rw > ClusterMiner.lowConfidenceRw {
             notes.append(String(format: "low confidence: the best Rw is %.2f, so every candidate leaves much of the curve unexplained; the probabilities only rank candidates relative to each other", best.rw))
         }
@@ -201,6 +202,24 @@ public struct ClusterMiner: Sendable {
             notes.append(String(format: "the best candidate (%@, %.1f Å) is the largest of its kind in the candidate space: the particle may be larger, so its size is a lower bound", best.name, best.equivalentDiameter))
         }
         return (verdict, reason)
+    }
+
+    /// Relative difference of size above which `sizeCheck` says the cluster and the attenuated
+    /// crystal disagree (the acceptance of a size: ±20 %).
+    public static let sizeAgreement = 0.2
+
+    /// The size cross-check: the best candidate's equivalent diameter against the particle size
+    /// psize of the best-fitting attenuated crystal refined on the same curve, with the relative
+    /// difference, and a warning when it exceeds `sizeAgreement`. Nil when the best candidate is
+    /// itself an attenuated crystal or no crystal was refined.
+    static func sizeCheck(best: CandidateScore, scores: [CandidateScore]) -> String? {
+        guard best.psize == nil,
+              let crystal = scores.filter({ $0.psize != nil }).min(by: { ($0.rw, $0.name) < ($1.rw, $1.name) }),
+              let psize = crystal.psize, psize > 0 else { return nil }
+        let relative = best.equivalentDiameter / psize - 1
+        return String(format: "size check: the best candidate's equivalent diameter %.1f Å is %+.0f %% of the particle size psize %.1f Å of the best attenuated crystal (%@, Rw %.3f)%@",
+                      best.equivalentDiameter, 100 * relative, psize, crystal.name, crystal.rw,
+                      abs(relative) > sizeAgreement ? String(format: ": they disagree by more than %.0f %%", 100 * sizeAgreement) : "")
     }
 
     /// The best `finalistsPerFamily` screened candidates of each family (indices into `set`), in
