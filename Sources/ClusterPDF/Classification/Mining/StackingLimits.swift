@@ -29,9 +29,9 @@ public struct StackingLimits: Codable, Sendable, Hashable, CustomStringConvertib
         try self.init(wurtzite: w, zincblende: z)
     }
 
-    /// The calibrated limits: 0.2/0.8 (0.25/0.75 gave 91.6 % right verdicts on seed 7 and 90.9 %
-    /// on the held-apart seed 11; 0.2/0.8 93.8 % and 94.1 %, with fewer confident miscalls of
-    /// faulted clusters).
+    /// The calibrated limits: 0.2/0.8. With generator mining-2, 0.25/0.75 gave 91.6 % right
+    /// verdicts on seed 7 and 90.9 % on the held-apart seed 11, 0.2/0.8 93.8 % and 94.1 %; with
+    /// mining-3 (cubic fractions by atoms of inner layers) 0.2/0.8 gives 100 % on seeds 7, 11 and 13.
     public static let calibrated = try! StackingLimits(wurtzite: 0.2, zincblende: 0.8)
 
     /// The class a faulted stacking with cubic fraction `f` votes for.
