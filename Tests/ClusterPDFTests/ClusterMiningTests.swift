@@ -202,10 +202,21 @@ final class ClusterMiningTests: XCTestCase {
         for (a, b) in zip(read.set.entries, made.set.entries) {
             XCTAssertEqual(a.spec, b.spec); XCTAssertEqual(a.duplicates, b.duplicates)
             XCTAssertEqual(a.histogram.counts, b.histogram.counts); XCTAssertEqual(a.histogram.atomCounts, b.histogram.atomCounts)
+            // The stored cubic fraction is the recipe's, and the family follows from it.
+            XCTAssertEqual(a.cubicFraction, b.cubicFraction); XCTAssertEqual(a.family, b.family)
+            XCTAssertEqual(a.cubicFraction, a.spec.cubicFraction); XCTAssertEqual(a.family, a.spec.family)
         }
+        XCTAssertTrue(made.set.entries.contains { $0.family == .faulted }, "faulted cuts with a fraction strictly between 0 and 1")
         XCTAssertGreaterThan(made.set.entries.map(\.duplicates).reduce(0, +), 0, "identical clusters from different recipes are kept once")
         let path = cache.path(key: space.key(cation: cd, anion: se))
-        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        var data = try Data(contentsOf: URL(fileURLWithPath: path))
+        // A stored cubic fraction that is not in [0, 1] (here NaN; after the header and the first
+        // entry's recipe index and duplicate count) makes the file unreadable: rebuilt.
+        let good = data
+        withUnsafeBytes(of: Double.nan.bitPattern.littleEndian) { data.replaceSubrange(28..<36, with: $0) }
+        try data.write(to: URL(fileURLWithPath: path))
+        XCTAssertFalse(cache.candidates(space: space, cation: cd, anion: se, threads: 2).fromCache, "cache with a NaN cubic fraction rebuilt")
+        data = good
         try data.prefix(data.count / 2).write(to: URL(fileURLWithPath: path))
         XCTAssertFalse(cache.candidates(space: space, cation: cd, anion: se, threads: 2).fromCache, "truncated cache file rebuilt")
         XCTAssertNotEqual(space.key(cation: cd, anion: se), CandidateSpace.quick.key(cation: cd, anion: se))
