@@ -46,8 +46,7 @@ struct Calibrate: ParsableCommand {
                     if outcomes.count > 1 {
                         print("summary: temperature, stacking limits, right verdicts, verdicts given, log-loss")
                         for t in outcomes {
-                            let given = t.samples.filter { Verdict.structuralClasses.contains($0.verdict) }.count
-                            print(String(format: "  %5.2f  %-10@ %5.1f %%  %3d of %d  %.3f", t.temperature, t.stackingLimits.description, 100 * t.rightShare, given, t.samples.count, t.logLoss))
+                            print(String(format: "  %5.2f  %-10@ %5.1f %%  %3d of %d  %.3f", t.temperature, t.stackingLimits.description, 100 * t.rightShare, t.verdicts.given, t.samples.count, t.logLoss))
                         }
                     }
                     return

@@ -85,10 +85,12 @@ public struct MiningCalibration: Sendable {
         public var samples: [Sample]
         /// Mean −ln p(true class) over the curves (the log-loss; lower is better calibrated).
         public var logLoss: Double
+        /// Structural verdicts given and how many of them are right (`MiningCalibration.verdictCounts`).
+        public var verdicts: (given: Int, right: Int) { MiningCalibration.verdictCounts(samples) }
         /// Share of the structural verdicts that are right (0…1; 0 when none was given).
         public var rightShare: Double {
-            let decided = samples.filter { Verdict.structuralClasses.contains($0.verdict) }
-            return decided.isEmpty ? 0 : Double(decided.filter { $0.verdict == $0.trueClass }.count) / Double(decided.count)
+            let v = verdicts
+            return v.given == 0 ? 0 : Double(v.right) / Double(v.given)
         }
     }
 
@@ -137,6 +139,13 @@ public struct MiningCalibration: Sendable {
         } }
     }
 
+    /// Structural verdicts (zincblende-like, pseudo-wurtzite, mixed-or-faulted) among `samples`
+    /// and how many of them name the true class.
+    public static func verdictCounts(_ samples: [Sample]) -> (given: Int, right: Int) {
+        let given = samples.filter { Verdict.structuralClasses.contains($0.verdict) }
+        return (given.count, given.filter { $0.verdict == $0.trueClass }.count)
+    }
+
     /// The confusion matrix and the reliability table as text.
     public static func table(_ samples: [Sample]) -> String {
         let cols: [Verdict] = Verdict.structuralClasses + [.ambiguous, .noMatch]
@@ -145,11 +154,10 @@ public struct MiningCalibration: Sendable {
             o += t.rawValue.padding(toLength: 18, withPad: " ", startingAt: 0)
             o += cols.map { v in String(samples.filter { $0.trueClass == t && $0.verdict == v }.count).padding(toLength: 17, withPad: " ", startingAt: 0) }.joined() + "\n"
         }
-        let decided = samples.filter { Verdict.structuralClasses.contains($0.verdict) }
-        let right = decided.filter { $0.verdict == $0.trueClass }.count
+        let (given, right) = verdictCounts(samples)
         let top = samples.filter { $0.predicted == $0.trueClass }.count
         o += String(format: "\nverdicts given: %d of %d, right: %d (%.1f %%); most probable class right: %d of %d (%.1f %%)\n",
-                    decided.count, samples.count, right, 100 * Double(right) / Double(max(1, decided.count)), top, samples.count, 100 * Double(top) / Double(max(1, samples.count)))
+                    given, samples.count, right, 100 * Double(right) / Double(max(1, given)), top, samples.count, 100 * Double(top) / Double(max(1, samples.count)))
         o += "\nreliability (most probable class): p range, curves, right\n"
         for (lo, hi) in [(0.0, 0.6), (0.6, 0.8), (0.8, 0.9), (0.9, 0.99), (0.99, 1.01)] {
             let inBin = samples.filter { $0.probability >= lo && $0.probability < hi }
