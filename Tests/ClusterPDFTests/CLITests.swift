@@ -34,6 +34,16 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(gr.header["qmax"], "20.0")
         XCTAssertEqual(gr.columnNames, ["r(A)", "G(A^-2)", "G_Cd-Se(A^-2)"])
         XCTAssertEqual(gr.x.last!, 10, accuracy: 1e-9)
+        // The file is data for `fit` and `classify` (and PDFgetX3-style readers): the radiation under
+        // PDFgetX3's key `mode`, the Debye-sum method under its own; the same cluster refined against
+        // it comes back with Rw ≈ 0 and scale 1.
+        XCTAssertEqual(gr.header["mode"], "xray")
+        XCTAssertEqual(gr.header["composition"], "Cd35Se20")
+        XCTAssertNotNil(gr.header["debye_sum"])
+        let back = try runCLI(["fit", tet, dir + "/t.gr", "--rmin", "1.5", "--rmax", "10", "--json"])
+        XCTAssertEqual(back.status, 0, back.err)
+        let fitted = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(back.out.utf8)) as? [String: Any])
+        XCTAssertLessThan(try XCTUnwrap(fitted["rw"] as? Double), 1e-3)
         let iq = try MeasuredCurveReader.read(path: dir + "/t.iq")
         XCTAssertEqual(iq.header["function"], "iq")
         XCTAssertTrue(try String(contentsOfFile: dir + "/t.svg", encoding: .utf8).contains("</svg>"))

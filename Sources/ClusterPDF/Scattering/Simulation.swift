@@ -62,6 +62,8 @@ public struct Simulation: Sendable {
             ("atoms", "\(structure.count)"), ("function", function.rawValue),
             ("radiation", s.radiation == .xray ? "xray (Waasmaier-Kirfel 1995 form factors)" : "neutron (coherent scattering lengths b_c)"),
             ("anomalous", s.anomalous?.description ?? "none (f0 only)"),
+            // PDFgetX3's key for the radiation, so that `fit` and `classify` (and diffpy) read the file back.
+            ("mode", s.radiation == .xray ? "xray" : "neutron"), ("composition", formula),
         ]
         let curve: Curve
         let xLabel: String, yLabel: String, title: String
@@ -70,7 +72,7 @@ public struct Simulation: Sendable {
             header += [("qmin", "\(s.qmin)"), ("qmax", "\(s.qmax)"), ("qdamp", "\(s.qdamp)"), ("qbroad", "\(s.qbroad)"),
                        ("delta1", "\(s.delta1)"), ("delta2", "\(s.delta2)"), ("uiso", s.displacements.summary),
                        ("rmin", "\(s.rmin)"), ("rmax", "\(s.rmax)"), ("rstep", "\(s.rstep)"),
-                       ("lorch", "\(s.lorch)"), ("mode", calc.effectiveMode.rawValue)]
+                       ("lorch", "\(s.lorch)"), ("debye_sum", calc.effectiveMode.rawValue)]
             if calc.effectiveMode == .histogram { header.append(("binwidth", "\(s.binWidth)")) }
             if function == .gr {
                 curve = calc.pairDistributionFunction(partials: partials)
@@ -86,7 +88,7 @@ public struct Simulation: Sendable {
         case .fq, .sq, .iq:
             header += [("qmax", "\(s.qmax)"), ("qstep", "\(s.qstep)"), ("qbroad", "\(s.qbroad)"),
                        ("delta1", "\(s.delta1)"), ("delta2", "\(s.delta2)"), ("uiso", s.displacements.summary),
-                       ("mode", calc.effectiveMode.rawValue)]
+                       ("debye_sum", calc.effectiveMode.rawValue)]
             if function == .fq {
                 var c = calc.reducedStructureFunction()
                 for p in partials { c.columns.append(calc.reducedStructureFunction(partial: p).y); c.labels.append("F_\(p)(A^-1)") }
@@ -109,7 +111,7 @@ public struct Simulation: Sendable {
         case .xrd:
             let p = powder
             curve = try PowderPattern.compute(calculator: calc, powder: p)
-            header += p.headerLines(radiation: s.radiation) + [("uiso", s.displacements.summary), ("mode", calc.effectiveMode.rawValue)]
+            header += p.headerLines(radiation: s.radiation) + [("uiso", s.displacements.summary), ("debye_sum", calc.effectiveMode.rawValue)]
             (xLabel, yLabel, title) = ("2θ (degrees)", "I (a.u.)", "Powder pattern of \(formula), λ = \(p.wavelength) Å")
         }
         var intensity: (Curve, [(String, String)])?
