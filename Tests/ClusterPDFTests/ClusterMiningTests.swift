@@ -420,17 +420,60 @@ final class ClusterMiningTests: XCTestCase {
         let (c, _) = try miner.classify(try MeasuredCurveReader.read(path: fixture("measured/CdSe-4.gr")))
         XCTAssertNotEqual(c.verdict, .noMatch)
         let psize = try XCTUnwrap(c.scores.first { $0.model.hasSuffix("wurtzite.cif") }?.psize)
-        let best = c.families![0].best
-        XCTAssertEqual(best.equivalentDiameter, psize, accuracy: 0.2 * psize, "\(best.name) vs psize \(psize)")
-        // The size check names both sizes and agrees; with a crystal far off it warns; none when a
-        // crystal is the best candidate (the bulk curve).
+        // The size check compares the best candidate's envelope diameter (the psize of the same
+        // crystal refined against the candidate's own G(r)) with the psize on the data; it is in
+        // the JSON and among the notes; none when a crystal is the best candidate (the bulk curve).
+        let size = try XCTUnwrap(c.sizeCheck)
+        XCTAssertEqual(size.candidate, c.bestModel)
+        XCTAssertEqual(size.psize, psize, accuracy: 1e-9)
+        let envelope = try XCTUnwrap(size.envelopeDiameter)
+        XCTAssertEqual(envelope, psize, accuracy: 0.2 * psize, "\(size.candidate) vs psize \(psize)")
+        XCTAssertTrue(size.agrees)
+        XCTAssertEqual(size.relative, envelope / psize - 1, accuracy: 1e-12)
         let check = try XCTUnwrap(c.notes?.first { $0.hasPrefix("size check") }, "\(c.notes ?? [])")
-        XCTAssertTrue(check.contains(String(format: "%.1f Å", c.candidates![0].equivalentDiameter)) && !check.contains("disagree"), check)
+        XCTAssertEqual(check, size.note)
+        XCTAssertTrue(check.contains(String(format: "envelope diameter %.1f Å", envelope)) && !check.contains("disagree"), check)
+        let decoded = try JSONDecoder().decode(Classification.self, from: JSONEncoder().encode(c))
+        XCTAssertEqual(decoded.sizeCheck, size)
+        XCTAssertNil(bulk.sizeCheck)
         XCTAssertFalse(bulk.notes?.contains { $0.hasPrefix("size check") } ?? false)
+        // With a crystal far off it warns; without an envelope diameter the equivalent one is compared.
         var far = c.candidates!.first { $0.psize != nil }!
         far.psize = 2 * c.candidates![0].equivalentDiameter
         let warning = try XCTUnwrap(ClusterMiner.sizeCheck(best: c.candidates![0], scores: [c.candidates![0], far]))
-        XCTAssertTrue(warning.contains("-50 %") && warning.contains("disagree by more than 20 %"), warning)
+        XCTAssertNil(warning.envelopeDiameter)
+        XCTAssertTrue(warning.note.contains("-50 %") && warning.note.contains("disagree by more than 20 %"), warning.note)
+    }
+
+    /// The envelope diameter is the psize an attenuated-crystal refinement gives for a cluster's
+    /// own G(r): for a sphere cut from the crystal it is the sphere's diameter; for the same sphere
+    /// with stacking faults it is clearly below the diameter of the sphere of its volume (the reason
+    /// the size check compares envelope diameters).
+    func testEnvelopeDiameter() throws {
+        let crystal = try XCTUnwrap(try BuiltinModels.attenuatedCrystal(cation: cd, anion: se, wurtzite: true))
+        var options = Classifier.defaultOptions
+        options.overrides = SettingOverrides(rmin: 0.5, rmax: 40, qmin: 1, qmax: 19, qdamp: 0.058, qbroad: 0)
+        options.uncertainties = false
+        func envelope(_ shape: ParticleShape, stacking: StackingSequence = StackingSequence(.wurtzite)) throws -> (envelope: Double, equivalent: Double) {
+            let s = try StackedClusterBuilder.build(cation: cd, anion: se, stacking: stacking, shape: shape)
+            var set = ScatteringSettings()
+            set.qmin = 1; set.qmax = 19; set.qdamp = 0.058; set.delta2 = 2
+            set.rmin = 0.5; set.rmax = 40; set.rstep = 0.01
+            set.displacements = DisplacementSettings(all: 0.01)
+            let g = try DebyeCalculator(structure: s, settings: set).pairDistributionFunction()
+            let d = try XCTUnwrap(ClusterMiner.envelopeDiameter(r: g.x, g: g.y, of: "cluster", crystal: crystal, header: [:], path: "test", options: options))
+            let azb = try XCTUnwrap(MaterialTable.zincblendeA(cd, se))
+            return (d, CandidateHistogram(structure: s).equivalentDiameter(bulkA: azb))
+        }
+        let sphere = try envelope(ParticleShape(.sphere, radius: 10))
+        XCTAssertEqual(sphere.envelope, 20, accuracy: 1.0)
+        XCTAssertEqual(sphere.equivalent, 20, accuracy: 1.5)
+        // A 24 Å sphere: 24 Å as wurtzite; in the 4H stacking (half its layers cubic) it loses
+        // coherence at each fault (measured 21.1 Å).
+        let large = try envelope(ParticleShape(.sphere, radius: 12))
+        let faulted4H = try envelope(ParticleShape(.sphere, radius: 12), stacking: StackingSequence(.polytype4H))
+        XCTAssertEqual(large.envelope, 24, accuracy: 1.2)
+        XCTAssertLessThan(faulted4H.envelope, 0.92 * faulted4H.equivalent, "\(faulted4H)")
     }
 
     /// The same file from two working directories gives byte-identical JSON (a ./Structures

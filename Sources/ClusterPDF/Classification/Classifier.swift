@@ -140,6 +140,9 @@ public struct Classification: Codable, Sendable {
     /// Reciprocal-space evidence (a powder pattern, I(Q), S(Q) or F(Q)); nil for a G(r). For
     /// such data `rmin` = `rmax` = 0 (no r range) and `qmin`/`qmax` are the data's Q range.
     public var evidence: ReciprocalEvidence? = nil
+    /// Mining: the best candidate's size against the best attenuated crystal's psize on the same
+    /// curve (also one of the `notes`); nil when a crystal is the best model or none was refined.
+    public var sizeCheck: SizeCheck? = nil
 }
 
 /// What reciprocal-space data a classification rests on.

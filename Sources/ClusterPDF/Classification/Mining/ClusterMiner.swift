@@ -158,7 +158,16 @@ public struct ClusterMiner: Sendable {
         let (verdict, reason) = decide(best: best, classProbabilities: probabilities.classProbabilities, thresholds: o.thresholds,
                                        statistic: "Rw", data: "curve", notes: &notes)
         let classP = probabilities.classProbabilities
-        if let note = ClusterMiner.sizeCheck(best: best, scores: scores) { notes.append(note) }
+        let check = ClusterMiner.sizeCheck(best: best, scores: scores) { crystalName in
+            // The best candidate's refined G(r), and the crystal model to refine against it.
+            guard let k = models.firstIndex(where: { $0.name == crystalName && $0.crystal != nil }) else { return nil }
+            let fit: RefinementResult?
+            if let i = set.entries.firstIndex(where: { $0.spec.name == best.name }) { fit = refinedByCandidate[i] }
+            else { fit = models.indices.first { models[$0].name == best.name && modelCandidate[$0] == nil }.flatMap { refined[$0] } }
+            guard let fit else { return nil }
+            return ClusterMiner.envelopeDiameter(of: fit, crystal: models[k], curve: curve, options: full)
+        }
+        if let check { notes.append(check.note) }
         if best.rw > ClusterMiner.lowConfidenceRw {
             notes.append(String(format: "low confidence: the best Rw is %.2f, so every candidate leaves much of the curve unexplained; the probabilities only rank candidates relative to each other", best.rw))
         }
@@ -179,7 +188,7 @@ public struct ClusterMiner: Sendable {
                                settings: settings, thresholds: .calibrated, warnings: warnings, scores: modelScores,
                                probabilities: classP, families: probabilities.families, candidates: order.prefix(o.listed).map { scores[$0] },
                                candidatesScreened: set.entries.count + extra.count + (o.includeCrystals ? 2 : 0), rule: o.thresholds,
-                               library: record, noMatchReason: reason, notes: notes.isEmpty ? nil : notes)
+                               library: record, noMatchReason: reason, notes: notes.isEmpty ? nil : notes, sizeCheck: check)
         return (c, results)
     }
 
@@ -208,18 +217,35 @@ public struct ClusterMiner: Sendable {
     /// crystal disagree (the acceptance of a size: ±20 %).
     public static let sizeAgreement = 0.2
 
-    /// The size cross-check: the best candidate's equivalent diameter against the particle size
-    /// psize of the best-fitting attenuated crystal refined on the same curve, with the relative
-    /// difference, and a warning when it exceeds `sizeAgreement`. Nil when the best candidate is
-    /// itself an attenuated crystal or no crystal was refined.
-    static func sizeCheck(best: CandidateScore, scores: [CandidateScore]) -> String? {
+    /// The size cross-check (`SizeCheck`) of `best` against the best-fitting attenuated crystal
+    /// among `scores`; `envelope` gives the psize of that crystal (by name) refined against the best
+    /// candidate's own G(r), or nil. Nil when the best candidate is itself an attenuated crystal or
+    /// no crystal was refined.
+    static func sizeCheck(best: CandidateScore, scores: [CandidateScore], envelope: (String) -> Double? = { _ in nil }) -> SizeCheck? {
         guard best.psize == nil,
               let crystal = scores.filter({ $0.psize != nil }).min(by: { ($0.rw, $0.name) < ($1.rw, $1.name) }),
               let psize = crystal.psize, psize > 0 else { return nil }
-        let relative = best.equivalentDiameter / psize - 1
-        return String(format: "size check: the best candidate's equivalent diameter %.1f Å is %+.0f %% of the particle size psize %.1f Å of the best attenuated crystal (%@, Rw %.3f)%@",
-                      best.equivalentDiameter, 100 * relative, psize, crystal.name, crystal.rw,
-                      abs(relative) > sizeAgreement ? String(format: ": they disagree by more than %.0f %%", 100 * sizeAgreement) : "")
+        return SizeCheck(candidate: best.name, equivalentDiameter: best.equivalentDiameter, envelopeDiameter: envelope(crystal.name),
+                         crystal: crystal.name, crystalRw: crystal.rw, psize: psize)
+    }
+
+    /// The envelope diameter of a refined cluster: psize (Å) of the attenuated `crystal` refined
+    /// (as on the data: same settings, options and r grid) against the cluster's calculated G(r)
+    /// in `fit`. Nil when that refinement fails or gives no finite, positive psize.
+    static func envelopeDiameter(of fit: RefinementResult, crystal: ClassifierModel, curve: MeasuredCurve, options: RefinementOptions) -> Double? {
+        envelopeDiameter(r: fit.r, g: fit.gCalculated, of: fit.model, crystal: crystal, header: curve.header, path: curve.path, options: options)
+    }
+
+    /// psize (Å) of the attenuated `crystal` refined against the G(r) `g` (Å⁻²) of `model` on the
+    /// grid `r` (Å), with the settings of a curve with this `header` and `options`; nil when the
+    /// refinement fails or gives no finite, positive psize.
+    static func envelopeDiameter(r: [Double], g: [Double], of model: String, crystal: ClassifierModel, header: [String: String],
+                                 path: String, options: RefinementOptions) -> Double? {
+        guard r.count >= 5, g.count == r.count, g.allSatisfy(\.isFinite) else { return nil }
+        let own = MeasuredCurve(path: path + " (G(r) of \(model))", x: r, y: g, header: header)
+        guard let result = (try? Classifier.refine([crystal], [0], curve: own, options: options, threads: 1))?[0], result.rw.isFinite,
+              let p = result.value(.envelope(.psize)), p.isFinite, p > 0 else { return nil }
+        return p
     }
 
     /// The best `finalistsPerFamily` screened candidates of each family (indices into `set`), in
