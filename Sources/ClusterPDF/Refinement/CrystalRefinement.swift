@@ -426,8 +426,10 @@ public struct CrystalRefinement: Sendable {
             columns = cols
         }
         let order = parameters.freeIndices + freeScales.map { parameters.phases[$0].scale }
-        let warnings = RefinementDiagnostics.apply(to: &params, columns: columns, order: order, stats: stats, points: n, free: nFree,
+        var warnings = RefinementDiagnostics.apply(to: &params, columns: columns, order: order, stats: stats, points: n, free: nFree,
                                                    oversampling: oversampling, model: options.uncertaintyModel)
+        if let band = BandLimitCheck.measure(r: r, g: observed, qmin: settings.qmin.value, qmax: settings.qmax.value),
+           let w = band.warning(file: data.path) { warnings.append(w) }
         let total = s.reduce(0, +)
         let phases = parameters.phases.enumerated().map { p, ph in
             PhaseResult(name: ph.crystal.title, formula: ph.crystal.formula,

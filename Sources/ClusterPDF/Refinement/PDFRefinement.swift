@@ -134,6 +134,8 @@ public struct PDFRefinement: Sendable {
         let order = parameters.freeIndices + (parameters.scaleIsFree ? [0] : [])
         var warnings = RefinementDiagnostics.apply(to: &params, columns: columns, order: order, stats: stats, points: n, free: nFree,
                                                    oversampling: oversampling, model: options.uncertaintyModel)
+        if let band = BandLimitCheck.measure(r: model.r, g: observed, qmin: settings.qmin.value, qmax: settings.qmax.value),
+           let w = band.warning(file: data.path) { warnings.append(w) }
         if !parameters.scaleIsFree {
             let (sxy, syy) = sums(g)
             let best = syy > 0 ? sxy / syy : 0

@@ -15,6 +15,8 @@ public struct RefinementWarning: Codable, Sendable, Hashable, CustomStringConver
         case fewIndependentPoints
         /// The model does not resemble the data at all (no positive correlation).
         case noAgreement
+        /// A material share of the curve lies outside the Q range of the models (`BandLimitCheck`).
+        case outsideQRange
     }
     /// The kind.
     public var kind: Kind
