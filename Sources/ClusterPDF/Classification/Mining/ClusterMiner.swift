@@ -225,8 +225,7 @@ public struct ClusterMiner: Sendable {
         guard best.psize == nil,
               let crystal = scores.filter({ $0.psize != nil }).min(by: { ($0.rw, $0.name) < ($1.rw, $1.name) }),
               let psize = crystal.psize, psize > 0 else { return nil }
-        return SizeCheck(candidate: best.name, equivalentDiameter: best.equivalentDiameter, envelopeDiameter: envelope(crystal.name),
-                         crystal: crystal.name, crystalRw: crystal.rw, psize: psize)
+        return SizeCheck(best: best, crystal: crystal, envelopeDiameter: envelope(crystal.name))
     }
 
     /// The envelope diameter of a refined cluster: psize (Å) of the attenuated `crystal` refined

@@ -34,18 +34,15 @@ public struct SizeCheck: Codable, Sendable, Hashable {
     /// The largest relative difference still called agreement.
     public var tolerance: Double
 
-    /// A check of `candidate` against `crystal`'s `psize`; `relative` is worked out from the
-    /// envelope diameter when there is one, else from the equivalent diameter.
-    public init(candidate: String, equivalentDiameter: Double, envelopeDiameter: Double?, crystal: String, crystalRw: Double,
-                psize: Double, tolerance: Double = ClusterMiner.sizeAgreement) {
-        self.candidate = candidate
-        self.equivalentDiameter = equivalentDiameter
-        self.envelopeDiameter = envelopeDiameter
-        self.crystal = crystal
-        self.crystalRw = crystalRw
-        self.psize = psize
-        self.tolerance = tolerance
-        relative = (envelopeDiameter ?? equivalentDiameter) / psize - 1
+    /// The check of the best candidate `best` against the attenuated crystal `crystal` (its psize
+    /// refined on the curve), with the candidate's envelope diameter if known: `relative` is worked
+    /// out from the envelope diameter when there is one, else from the equivalent diameter. Nil
+    /// when `crystal` has no positive psize.
+    public init?(best: CandidateScore, crystal: CandidateScore, envelopeDiameter: Double?, tolerance: Double = ClusterMiner.sizeAgreement) {
+        guard let size = crystal.psize, size > 0 else { return nil }
+        (candidate, equivalentDiameter, self.envelopeDiameter) = (best.name, best.equivalentDiameter, envelopeDiameter)
+        (self.crystal, crystalRw, psize, self.tolerance) = (crystal.name, crystal.rw, size, tolerance)
+        relative = (envelopeDiameter ?? best.equivalentDiameter) / size - 1
     }
 
     /// The sizes agree within `tolerance`.
