@@ -32,9 +32,7 @@ struct Calibrate: ParsableCommand {
                         }
                         return t
                     }
-                    let limits = try (stackingLimits ?? StackingLimits.calibrated.description).split(separator: ",", omittingEmptySubsequences: false).map { part in
-                        do { return try StackingLimits(parsing: String(part)) } catch { throw ValidationError("--stacking-limits: \(error)") }
-                    }
+                    let limits = try (stackingLimits ?? StackingLimits.calibrated.description).split(separator: ",", omittingEmptySubsequences: false).map { try StackingLimits(option: String($0)) }
                     let outcomes = try MiningCalibration(miner: ClusterMiner(options: o), samples: self.samples, seed: seed).scan(temperatures: ts, stackingLimits: limits)
                     if json { print(try JSONOutput.string(outcomes)); return }
                     print("\(self.samples) held-apart synthetic curves (seed \(seed)), \(quick ? "quick" : "standard") candidate space\n")

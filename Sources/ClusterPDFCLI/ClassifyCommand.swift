@@ -64,7 +64,7 @@ struct ClassifyFitOptions: ParsableArguments {
         guard noMatchRw > 0, noMatchRw.isFinite else { throw ValidationError("--no-match-rw must be positive") }
         guard noMatchRwp > 0, noMatchRwp.isFinite else { throw ValidationError("--no-match-rwp must be positive") }
         guard top >= 1 else { throw ValidationError("--top must be at least 1") }
-        do { _ = try StackingLimits(parsing: stackingLimits) } catch { throw ValidationError("--stacking-limits: \(error)") }
+        _ = try StackingLimits(option: stackingLimits)
         if let e = elements { _ = try parsedElements(e) }
     }
 
@@ -81,8 +81,7 @@ struct ClassifyFitOptions: ParsableArguments {
     func miner(extra: [ClassifierModel], sources: [String], threads: Int) throws -> ClusterMiner {
         var o = ClusterMiner.Options()
         o.refinement.overrides = data.overrides
-        let limits: StackingLimits
-        do { limits = try StackingLimits(parsing: stackingLimits) } catch { throw ValidationError("--stacking-limits: \(error)") }
+        let limits = try StackingLimits(option: stackingLimits)
         o.thresholds = MiningThresholds(probability: probability, noMatchRw: noMatchRw, temperature: MiningThresholds.calibrated.temperature, stackingLimits: limits)
         o.reciprocalThresholds = MiningThresholds(probability: probability, noMatchRw: noMatchRwp, temperature: MiningThresholds.reciprocal.temperature, stackingLimits: limits)
         o.pattern = try pattern.baseOptions(radiation: data.radiation, threads: nil, data: nil)
@@ -168,5 +167,12 @@ struct Classify: ParsableCommand {
             return rows.filter { $0.classification == nil }.count
         }
         if failures > 0 { throw ExitCode(Int32(min(failures, 250))) }
+    }
+}
+
+extension StackingLimits {
+    /// The limits of a `--stacking-limits` value ("W/Z"); a bad one is a usage error naming the option.
+    init(option text: String) throws {
+        do { try self.init(parsing: text) } catch { throw ValidationError("--stacking-limits: \(error)") }
     }
 }

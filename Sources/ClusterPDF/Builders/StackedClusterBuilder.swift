@@ -55,6 +55,12 @@ public enum StackedClusterBuilder {
         guard let g = try? geometry(cation: cation, anion: anion, cubicFraction: stacking.cubicFraction) else { return stacking.cubicFraction }
         var perLayer = [Int: Int]()
         forEachSite(geometry: g, stacking: stacking, shape: shape, center: center) { k, _, _ in perLayer[k, default: 0] += 1 }
+        return cubicFraction(sitesPerLayer: perLayer, stacking: stacking, shape: shape, center: center, geometry: g)
+    }
+
+    /// `cubicFraction` from the number of lattice sites of each double layer inside the shape.
+    static func cubicFraction(sitesPerLayer perLayer: [Int: Int], stacking: StackingSequence, shape: ParticleShape, center: Center,
+                              geometry g: (a: Double, h: Double, bz: Double)) -> Double {
         guard let lo = perLayer.keys.min(), let hi = perLayer.keys.max(), hi - lo >= 2 else {
             let range = layerRange(shape: shape, center: center, h: g.h, bz: g.bz)
             return StackingSequence.cubicFraction(of: stacking.letters((range.lowerBound - 1)...(range.upperBound + 1)))
@@ -95,20 +101,29 @@ public enum StackedClusterBuilder {
     /// The cluster of `stacking` inside `shape` around `center`, trimmed by `surface`.
     public static func build(cation: Element, anion: Element, stacking: StackingSequence, shape: ParticleShape,
                              center: Center = .cation, surface: SurfaceRule = SurfaceRule()) throws -> Structure {
+        try buildWithCubicFraction(cation: cation, anion: anion, stacking: stacking, shape: shape, center: center, surface: surface).structure
+    }
+
+    /// `build` and the cut's `cubicFraction`, from one pass over the lattice sites.
+    static func buildWithCubicFraction(cation: Element, anion: Element, stacking: StackingSequence, shape: ParticleShape,
+                                       center: Center = .cation, surface: SurfaceRule = SurfaceRule()) throws -> (structure: Structure, cubicFraction: Double) {
         guard shape.radius > 0, shape.radius <= 200, shape.aspect > 0, shape.aspect <= 10 else {
             throw CrystalBuilder.BuildError(description: "shape radius must be in (0, 200] Å and aspect in (0, 10]")
         }
         let g = try geometry(cation: cation, anion: anion, cubicFraction: stacking.kind == .faulted ? stacking.cubicFraction : stacking.kind.nominalCubicFraction)
         var atoms = [Atom]()
-        forEachSite(geometry: g, stacking: stacking, shape: shape, center: center) { _, isCation, p in
+        var perLayer = [Int: Int]()
+        forEachSite(geometry: g, stacking: stacking, shape: shape, center: center) { k, isCation, p in
             atoms.append(Atom(element: isCation ? cation : anion, position: p))
+            perLayer[k, default: 0] += 1
         }
+        let fraction = cubicFraction(sitesPerLayer: perLayer, stacking: stacking, shape: shape, center: center, geometry: g)
         ClusterCarver.sortFromCentre(&atoms)
         var s = Structure(title: "", atoms: atoms)
         s = trim(s, rule: surface, bond: (g.h * 0.75 + g.bz) / 2)
         guard s.count >= 2 else { throw CrystalBuilder.BuildError(description: "the \(shape.name) cut leaves fewer than two atoms") }
         s.title = "\(s.formula) \(stacking.name) \(shape.name) centre \(center.rawValue) surface \(surface.name)"
-        return s
+        return (s, fraction)
     }
 
     /// Applies `rule` with bonds counted between unlike elements within 1.2 × `bond` (Å).

@@ -27,8 +27,8 @@ public struct UniformGrid: Sendable, Hashable {
     public var last: Double { self[count - 1] }
 
     /// The Catmull–Rom weights of y[k − 1], y[k], y[k + 1], y[k + 2] at a fraction `u` (0 ≤ u < 1)
-    /// of the step past point k: the polynomial `interpolateCubic` evaluates, as weights for callers
-    /// that read many curves at the same positions.
+    /// of the step past point k (`interpolateCubic`; callers that read many curves at the same
+    /// positions keep the weights).
     static func catmullRomWeights(_ u: Double) -> (Double, Double, Double, Double) {
         let u2 = u * u, u3 = u2 * u
         return (0.5 * (-u + 2 * u2 - u3), 1 - 2.5 * u2 + 1.5 * u3, 0.5 * (u + 4 * u2 - 3 * u3), 0.5 * (u3 - u2))
@@ -39,7 +39,7 @@ public struct UniformGrid: Sendable, Hashable {
         let t = (x - start) / step
         let k = Swift.max(1, Swift.min(count - 3, Int(t)))
         let u = t - Double(k)
-        let p0 = y[k - 1], p1 = y[k], p2 = y[k + 1], p3 = y[k + 2]
-        return 0.5 * (2 * p1 + (-p0 + p2) * u + (2 * p0 - 5 * p1 + 4 * p2 - p3) * u * u + (-p0 + 3 * p1 - 3 * p2 + p3) * u * u * u)
+        let (w0, w1, w2, w3) = UniformGrid.catmullRomWeights(u)
+        return w0 * y[k - 1] + w1 * y[k] + w2 * y[k + 1] + w3 * y[k + 2]
     }
 }

@@ -41,9 +41,9 @@ public struct CandidateSet: Sendable {
         let built = SharedBuffer<CandidateHistogram?>(repeating: nil, count: specs.count)
         let fractions = SharedBuffer<Double>(repeating: 0, count: specs.count)
         ParallelBlocks.run(blocks: specs.count, threads: threads) { k, _ in
-            guard let s = try? specs[k].build(), s.elements.count == 2, s.atoms.count >= space.minimumAtoms ?? 0 else { return }
+            guard let (s, fraction) = try? specs[k].buildWithCubicFraction(), s.elements.count == 2, s.atoms.count >= space.minimumAtoms ?? 0 else { return }
             built.pointer[k] = CandidateHistogram(structure: s).halfPrecision()
-            fractions.pointer[k] = specs[k].cubicFraction
+            fractions.pointer[k] = fraction
         }
         var entries = [Entry]()
         var byKey = [[Int]: [Int]]()

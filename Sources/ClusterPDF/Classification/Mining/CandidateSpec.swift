@@ -43,17 +43,20 @@ public struct CandidateSpec: Sendable, Hashable, Codable {
     /// Share of the cluster's atoms in cubic double layers (`StackedClusterBuilder.cubicFraction`;
     /// tetrahedra 1, pseudo-wurtzite cores 0).
     public var cubicFraction: Double {
+        if let f = fixedCubicFraction { return f }
+        guard case .stacked(let s, let shape, let center, _) = generator else { return 0 }  // the others are fixed
+        guard let c = Element(symbol: cation), let a = Element(symbol: anion) else { return s.cubicFraction }
+        return StackedClusterBuilder.cubicFraction(cation: c, anion: a, stacking: s, shape: shape, center: center)
+    }
+
+    /// The cubic fraction of recipes whose stacking is all one kind (tetrahedra and zincblende
+    /// cuts 1, pseudo-wurtzite cores and wurtzite cuts 0); nil for polytypes and faulted cuts,
+    /// whose fraction depends on the cut.
+    var fixedCubicFraction: Double? {
         switch generator {
         case .tetrahedron: return 1
         case .pseudoWurtzite: return 0
-        case .stacked(let s, let shape, let center, _):
-            switch s.kind {
-            case .zincblende: return 1
-            case .wurtzite: return 0
-            default:
-                guard let c = Element(symbol: cation), let a = Element(symbol: anion) else { return s.cubicFraction }
-                return StackedClusterBuilder.cubicFraction(cation: c, anion: a, stacking: s, shape: shape, center: center)
-            }
+        case .stacked(let s, _, _, _): return s.kind == .zincblende ? 1 : s.kind == .wurtzite ? 0 : nil
         }
     }
 
@@ -79,7 +82,11 @@ public struct CandidateSpec: Sendable, Hashable, Codable {
     }
 
     /// Builds the structure.
-    public func build() throws -> Structure {
+    public func build() throws -> Structure { try buildWithCubicFraction().structure }
+
+    /// Builds the structure and gives its `cubicFraction`, a stacked cut's from the same pass over
+    /// its lattice sites.
+    func buildWithCubicFraction() throws -> (structure: Structure, cubicFraction: Double) {
         guard let c = Element(symbol: cation), let a = Element(symbol: anion) else {
             throw CrystalBuilder.BuildError(description: "unknown element in candidate \(cation)\(anion)")
         }
@@ -88,11 +95,12 @@ public struct CandidateSpec: Sendable, Hashable, Codable {
             var s = try TetrahedronBuilder.build(cation: anionTerminated ? a : c, anion: anionTerminated ? c : a, size: n,
                                                  a: MaterialTable.zincblendeA(c, a))
             s.title = "\(s.formula) \(name)"
-            return s
+            return (s, 1)
         case .stacked(let stacking, let shape, let center, let surface):
-            return try StackedClusterBuilder.build(cation: c, anion: a, stacking: stacking, shape: shape, center: center, surface: surface)
+            let built = try StackedClusterBuilder.buildWithCubicFraction(cation: c, anion: a, stacking: stacking, shape: shape, center: center, surface: surface)
+            return (built.structure, fixedCubicFraction ?? built.cubicFraction)
         case .pseudoWurtzite(let layers, let ring, let twist, let surface):
-            return try PseudoWurtziteBuilder.build(cation: c, anion: a, layers: layers, ring: ring, twistDegrees: twist, surface: surface)
+            return (try PseudoWurtziteBuilder.build(cation: c, anion: a, layers: layers, ring: ring, twistDegrees: twist, surface: surface), 0)
         }
     }
 }

@@ -160,12 +160,10 @@ public struct ClusterMiner: Sendable {
         let classP = probabilities.classProbabilities
         let check = ClusterMiner.sizeCheck(best: best, scores: scores) { crystalName in
             // The best candidate's refined G(r), and the crystal model to refine against it.
-            guard let k = models.firstIndex(where: { $0.name == crystalName && $0.crystal != nil }) else { return nil }
-            let fit: RefinementResult?
-            if let i = set.entries.firstIndex(where: { $0.spec.name == best.name }) { fit = refinedByCandidate[i] }
-            else { fit = models.indices.first { models[$0].name == best.name && modelCandidate[$0] == nil }.flatMap { refined[$0] } }
-            guard let fit else { return nil }
-            return ClusterMiner.envelopeDiameter(of: fit, crystal: models[k], curve: curve, options: full)
+            guard let k = models.firstIndex(where: { $0.name == crystalName && $0.crystal != nil }),
+                  let fit = models.indices.first(where: { models[$0].name == best.name }).flatMap({ refined[$0] }) else { return nil }
+            return ClusterMiner.envelopeDiameter(r: fit.r, g: fit.gCalculated, of: fit.model, crystal: models[k], header: curve.header,
+                                                 path: curve.path, options: full)
         }
         if let check { notes.append(check.note) }
         if best.rw > ClusterMiner.lowConfidenceRw {
@@ -223,21 +221,14 @@ public struct ClusterMiner: Sendable {
     /// no crystal was refined.
     static func sizeCheck(best: CandidateScore, scores: [CandidateScore], envelope: (String) -> Double? = { _ in nil }) -> SizeCheck? {
         guard best.psize == nil,
-              let crystal = scores.filter({ $0.psize != nil }).min(by: { ($0.rw, $0.name) < ($1.rw, $1.name) }),
-              let psize = crystal.psize, psize > 0 else { return nil }
+              let crystal = scores.filter({ $0.psize != nil }).min(by: { ($0.rw, $0.name) < ($1.rw, $1.name) }) else { return nil }
         return SizeCheck(best: best, crystal: crystal, envelopeDiameter: envelope(crystal.name))
     }
 
     /// The envelope diameter of a refined cluster: psize (Å) of the attenuated `crystal` refined
-    /// (as on the data: same settings, options and r grid) against the cluster's calculated G(r)
-    /// in `fit`. Nil when that refinement fails or gives no finite, positive psize.
-    static func envelopeDiameter(of fit: RefinementResult, crystal: ClassifierModel, curve: MeasuredCurve, options: RefinementOptions) -> Double? {
-        envelopeDiameter(r: fit.r, g: fit.gCalculated, of: fit.model, crystal: crystal, header: curve.header, path: curve.path, options: options)
-    }
-
-    /// psize (Å) of the attenuated `crystal` refined against the G(r) `g` (Å⁻²) of `model` on the
-    /// grid `r` (Å), with the settings of a curve with this `header` and `options`; nil when the
-    /// refinement fails or gives no finite, positive psize.
+    /// against the cluster's calculated G(r) `g` (Å⁻²) on the fit grid `r` (Å), as on the data (the
+    /// settings of a curve with this `header`, the same `options`); nil when the refinement fails
+    /// or gives no finite, positive psize.
     static func envelopeDiameter(r: [Double], g: [Double], of model: String, crystal: ClassifierModel, header: [String: String],
                                  path: String, options: RefinementOptions) -> Double? {
         guard r.count >= 5, g.count == r.count, g.allSatisfy(\.isFinite) else { return nil }
