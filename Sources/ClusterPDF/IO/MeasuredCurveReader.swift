@@ -33,9 +33,14 @@ public struct MeasuredCurve: Sendable {
     /// Where the curve was read from.
     public var path: String
     /// First column (r in Å, Q in Å⁻¹ or 2θ in degrees), increasing.
-    public var x: [Double]
+    public var x: [Double] { didSet { spectralQRange = nil; spectrumRead = false } }
     /// Second column (G in Å⁻², or an intensity).
-    public var y: [Double]
+    public var y: [Double] { didSet { spectralQRange = nil; spectrumRead = false } }
+    /// The Q range the curve's own spectrum implies (`QRangeEstimate`), when worked out
+    /// (`withSpectralQRange()`; the reader does it for G(r) files); cleared when x or y change.
+    public internal(set) var spectralQRange: QRangeEstimate?
+    /// Whether `spectralQRange` was worked out (it is nil also when the spectrum shows no edge).
+    public internal(set) var spectrumRead = false
     /// Uncertainties of y, when the file gives them (4-column r, G, dr, dG or 3-column x, y, dy).
     public var dy: [Double]?
     /// Header `key = value` pairs (keys lower-cased), e.g. qmin, qmax, composition, wavelength.
@@ -59,6 +64,16 @@ public struct MeasuredCurve: Sendable {
         self.path = path; self.x = x; self.y = y; self.dy = dy; self.header = header; self.columnNames = columnNames
     }
 
+    /// The curve with `spectralQRange` worked out (a G(r): x in Å), so that every refinement of it
+    /// reads the estimate instead of repeating it (20–100 ms).
+    public func withSpectralQRange() -> MeasuredCurve {
+        guard !spectrumRead, axis == nil || axis == .r else { return self }
+        var c = self
+        c.spectralQRange = QRangeEstimate.estimate(r: x, g: y)
+        c.spectrumRead = true
+        return c
+    }
+
     /// A numeric header value (e.g. "qmax").
     public func headerNumber(_ key: String) -> Double? { header[key.lowercased()].flatMap { parseFinite($0.split(separator: " ").first ?? "") } }
 }
@@ -73,7 +88,7 @@ public enum MeasuredCurveReader {
     public static func read(path: String, axis: CurveAxis? = nil) throws -> MeasuredCurve {
         var c = try parse(text: TextFile.read(path), file: TextFile.displayName(path))
         c.explicitAxis = axis
-        return c
+        return c.withSpectralQRange()
     }
 
     /// Reads curve text; `file` names it in error messages and selects the axis by extension.

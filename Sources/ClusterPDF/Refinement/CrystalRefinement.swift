@@ -430,6 +430,7 @@ public struct CrystalRefinement: Sendable {
                                                    oversampling: oversampling, model: options.uncertaintyModel)
         if let band = BandLimitCheck.measure(r: r, g: observed, qmin: settings.qmin.value, qmax: settings.qmax.value),
            let w = band.warning(file: data.path) { warnings.append(w) }
+        warnings += settings.qRangeWarnings(file: data.path)
         let total = s.reduce(0, +)
         let phases = parameters.phases.enumerated().map { p, ph in
             PhaseResult(name: ph.crystal.title, formula: ph.crystal.formula,

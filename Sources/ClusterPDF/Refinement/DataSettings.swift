@@ -10,6 +10,9 @@ public enum SettingSource: String, Codable, Sendable, Hashable {
     case `default`
     /// Taken from the data points themselves (the Q range of reciprocal-space data).
     case data
+    /// Estimated from the curve's own spectrum (`QRangeEstimate`): the Q range of a G(r) whose
+    /// header does not state it.
+    case estimated
 }
 
 /// A setting's value with its provenance.
@@ -67,6 +70,9 @@ public struct DataSettings: Codable, Sendable, Hashable {
     public var radiation: Resolved<Radiation>
     /// Elements named by the header's `composition`, if any (ligand atoms stripped).
     public var composition: [String]?
+    /// The Q range the curve's spectrum implies, with its uncertainties (nil when not worked out
+    /// or when the spectrum shows no band edge).
+    public var spectralQRange: QRangeEstimate?
 
     /// Resolves the settings of `curve`; throws `RefinementError` naming the option or the
     /// header item that is out of range. `fitRange` is the default fit range (clusters:
@@ -78,6 +84,15 @@ public struct DataSettings: Codable, Sendable, Hashable {
             if let v = curve.headerNumber(key) { return Resolved(v, .header) }
             return Resolved(fallback, .default)
         }
+        // The spectrum is read when a Q limit is missing from options and header, and whenever the
+        // curve already carries its estimate (read from a file) so that a contradicting header can be warned of.
+        let qGiven = (o.qmin ?? curve.headerNumber("qmin")) != nil && (o.qmax ?? curve.headerNumber("qmax")) != nil
+        let spectral = curve.spectrumRead ? curve.spectralQRange : (qGiven ? nil : QRangeEstimate.estimate(r: curve.x, g: curve.y))
+        var qmin = pick(o.qmin, "qmin", Defaults.qmin), qmax = pick(o.qmax, "qmax", Defaults.qmax)
+        if let e = spectral {
+            if qmax.source == .default { qmax = Resolved(e.qmax, .estimated) }
+            if qmin.source == .default, e.qmin < qmax.value { qmin = Resolved(e.qmin, .estimated) }
+        }
         let radiation: Resolved<Radiation>
         if let r = o.radiation { radiation = Resolved(r, .option) } else if let r = try headerRadiation(curve) {
             radiation = Resolved(r, .header)
@@ -85,9 +100,10 @@ public struct DataSettings: Codable, Sendable, Hashable {
         let first = curve.x.first ?? 0, last = curve.x.last ?? 0
         let rmin = o.rmin.map { Resolved($0, .option) } ?? Resolved(max(fitRange.lowerBound, first), .default)
         let rmax = o.rmax.map { Resolved($0, .option) } ?? Resolved(min(fitRange.upperBound, last), .default)
-        let s = DataSettings(rmin: rmin, rmax: rmax, qmin: pick(o.qmin, "qmin", Defaults.qmin), qmax: pick(o.qmax, "qmax", Defaults.qmax),
+        let s = DataSettings(rmin: rmin, rmax: rmax, qmin: qmin, qmax: qmax,
                              qdamp: pick(o.qdamp, "qdamp", Defaults.measuredQdamp), qbroad: pick(o.qbroad, "qbroad", Defaults.measuredQbroad),
-                             radiation: radiation, composition: curve.header["composition"].flatMap(Composition.elements(in:))?.map(\.symbol))
+                             radiation: radiation, composition: curve.header["composition"].flatMap(Composition.elements(in:))?.map(\.symbol),
+                             spectralQRange: spectral)
         try s.validate(curve)
         return s
     }
@@ -124,10 +140,32 @@ public struct DataSettings: Codable, Sendable, Hashable {
         }
     }
 
+    /// Warnings about the Q range: a stated qmax (header or option) that the curve's spectrum
+    /// contradicts (its band ends more than 3σ + 0.5 Å⁻¹ away; the stated value is still used,
+    /// the data reduction is never fitted), or a default Q range used because neither the header
+    /// nor the spectrum gives one.
+    public func qRangeWarnings(file: String) -> [RefinementWarning] {
+        var out = [RefinementWarning]()
+        if let e = spectralQRange, qmax.source == .header || qmax.source == .option,
+           abs(qmax.value - e.qmax) > 3 * e.qmaxUncertainty + 0.5 {
+            let origin = qmax.source == .header ? "its header says qmax = \(qmax.value)" : "--qmax \(qmax.value) was given"
+            out.append(RefinementWarning(.qRangeMismatch, String(format: "%@: %@ Å⁻¹, but the curve's spectrum ends at %.1f ± %.1f Å⁻¹; the stated value is used (check the reduction's qmax)",
+                                                              file, origin, e.qmax, e.qmaxUncertainty)))
+        }
+        for (r, key) in [(qmin, "qmin"), (qmax, "qmax")] where r.source == .default {
+            out.append(RefinementWarning(.qRangeMismatch, "\(file): no \(key) in the header and none visible in the curve's spectrum: the default \(key) = \(r.value) Å⁻¹ is assumed (give --\(key))"))
+        }
+        return out
+    }
+
     /// The settings as `key = value (source)` lines for output headers.
     public var summary: [(String, String)] {
-        func f(_ r: Resolved<Double>) -> String { "\(r.value) (\(r.source.rawValue))" }
-        return [("rmin", f(rmin)), ("rmax", f(rmax)), ("qmin", f(qmin)), ("qmax", f(qmax)), ("qdamp", f(qdamp)),
+        func f(_ r: Resolved<Double>, _ u: Double? = nil) -> String {
+            guard r.source == .estimated, let u else { return "\(r.value) (\(r.source.rawValue))" }
+            return String(format: "%.2f ± %.2f (estimated)", r.value, u)
+        }
+        return [("rmin", f(rmin)), ("rmax", f(rmax)), ("qmin", f(qmin, spectralQRange?.qminUncertainty)),
+                ("qmax", f(qmax, spectralQRange?.qmaxUncertainty)), ("qdamp", f(qdamp)),
                 ("qbroad", f(qbroad)), ("radiation", "\(radiation.value.rawValue) (\(radiation.source.rawValue))")]
     }
 }

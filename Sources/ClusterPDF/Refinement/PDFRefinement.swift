@@ -106,6 +106,14 @@ public struct PDFRefinement: Sendable {
         return try finish(b.parameters, iterations: b.iterations, starts: starts.count, gridPoints: gridPoints, keepCurves: keepCurves)
     }
 
+    /// Rw of the model at the starting values (`options.start`, scale in closed form), without
+    /// refining: one exact evaluation (the miner ranks its screened candidates by it).
+    public func startingRw() throws -> Double {
+        let g = try model.curves([parameters.point(parameters.vector)])[0]
+        let scale = scale(for: g)
+        return FitStatistics(observed: observed, calculated: g.map { $0 * scale }, weights: weights).rw
+    }
+
     /// Two free-parameter vectors are in one basin when every parameter differs by at most 2 %
     /// of its bounds' width (a zoom within 0.006, a Uiso within 0.002 Å², a δ2 within 0.4 Å²).
     func sameBasin(_ a: [Double], _ b: [Double]) -> Bool {
@@ -136,6 +144,7 @@ public struct PDFRefinement: Sendable {
                                                    oversampling: oversampling, model: options.uncertaintyModel)
         if let band = BandLimitCheck.measure(r: model.r, g: observed, qmin: settings.qmin.value, qmax: settings.qmax.value),
            let w = band.warning(file: data.path) { warnings.append(w) }
+        warnings += settings.qRangeWarnings(file: data.path)
         if !parameters.scaleIsFree {
             let (sxy, syy) = sums(g)
             let best = syy > 0 ? sxy / syy : 0

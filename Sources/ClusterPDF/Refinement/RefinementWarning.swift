@@ -17,6 +17,9 @@ public struct RefinementWarning: Codable, Sendable, Hashable, CustomStringConver
         case noAgreement
         /// A material share of the curve lies outside the Q range of the models (`BandLimitCheck`).
         case outsideQRange
+        /// The stated Q range contradicts the curve's spectrum, or a default Q range was assumed
+        /// (`DataSettings.qRangeWarnings`).
+        case qRangeMismatch
     }
     /// The kind.
     public var kind: Kind
