@@ -54,23 +54,12 @@ public struct BandLimitCheck: Codable, Sendable, Hashable {
         guard step > 0 else { return nil }
         let dq = Double.pi / (2 * length)
         let top = min(Double.pi / step, qmax + margin + 6)
-        // On a uniform grid sin(q·r_i) follows the recurrence s_{i+1} = 2cos(qΔr)·s_i − s_{i−1}.
         let uniform = spacing.first! > step * (1 - 1e-6) && spacing.last! < step * (1 + 1e-6)
+        let sum = SineSum(w: w, r: r, step: uniform ? step : nil)
         var below = 0.0, above = 0.0, total = 0.0
         var q = dq
         while q <= top {
-            var f = 0.0
-            if uniform {
-                let c2 = 2 * cos(q * step)
-                var previous = sin(q * (first - step)), current = sin(q * first)
-                for i in 0..<n {
-                    f += w[i] * current
-                    let next = c2 * current - previous
-                    previous = current; current = next
-                }
-            } else {
-                for i in 0..<n { f += w[i] * sin(q * r[i]) }
-            }
+            let f = sum(q)
             let p = f * f
             total += p
             if q < qmin - margin { below += p } else if q > qmax + margin { above += p }

@@ -60,21 +60,11 @@ public struct QRangeEstimate: Codable, Sendable, Hashable {
         let top = min(Double.pi / step, 100)
         let count = Int(top / dq)
         guard count > 64 else { return nil }
+        let sum = SineSum(w: w, r: r, step: uniform ? step : nil)
         var power = [Double](repeating: 0, count: count)
         for k in 0..<count {
             let q = Double(k + 1) * dq
-            var f = 0.0
-            if uniform {
-                let c2 = 2 * cos(q * step)
-                var previous = sin(q * (first - step)), current = sin(q * first)
-                for i in 0..<n {
-                    f += w[i] * current
-                    let next = c2 * current - previous
-                    previous = current; current = next
-                }
-            } else {
-                for i in 0..<n { f += w[i] * sin(q * r[i]) }
-            }
+            let f = sum(q)
             power[k] = f * f
         }
         let q = (0..<count).map { Double($0 + 1) * dq }
