@@ -9,6 +9,9 @@ import Foundation
 //        clusterpdf-bench batch          1,000 curves (50 corrupted) written to a temporary folder,
 //                                        classified with `cores` jobs; about two minutes
 
+/// Prints a line unbuffered (long cases report as they go).
+func say(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
+
 func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
 
 /// Median and range of `repeats` timed runs after one warm-up.
@@ -319,3 +322,162 @@ if wants("homology") {
 }
 
 func simd_length(_ v: SIMD3<Double>) -> Double { (v * v).sum().squareRoot() }
+
+/// Regret of the miner on one curve: the best generated candidate it reports against the best of
+/// every candidate whose screened Rw lies within `window` of the best screened one, all refined
+/// (the screen's Rw lies at most ~0.09 above the refined one on the bundled curves: screen-gap).
+func regret(_ curve: MeasuredCurve, miner: ClusterMiner, window: Double) throws -> (regret: Double, line: String) {
+    var t = now()
+    let (c, _) = try miner.classify(curve)
+    let tc = now() - t
+    t = now()
+    let all = try ExhaustiveRefinement.run(miner, curve: curve, window: window)
+    let best = all.entries.min { $0.refinedRw < $1.refinedRw }!
+    let reported = c.candidates?.first { $0.recipe != nil }
+    let r = (reported?.rw ?? .infinity) - best.refinedRw
+    let rk = c.ranking.map { "\($0.evaluated) evaluated, \($0.refined) refined\($0.settled ? "" : ", unsettled")" } ?? ""
+    return (r, String(format: "regret %+.4f: reported %@ Rw %.4f (%@, %.1f s); reference %@ Rw %.4f (%d refined within %.2f, %.0f s)",
+                      r, reported?.name ?? "-", reported?.rw ?? .nan, rk, tc, best.name, best.refinedRw, all.entries.count, window, now() - t))
+}
+
+if args.contains("regret-measured") {
+    for name in ["CdSe-bulk", "CdSe-1", "CdSe-2", "CdSe-3", "CdSe-4"] {
+        let curve = try MeasuredCurveReader.read(path: "Tests/ClusterPDFTests/Fixtures/measured/\(name).gr")
+        say("\(name): " + (try regret(curve, miner: ClusterMiner(), window: 0.1)).line)
+    }
+}
+
+/// A realistic synthetic G(r) (per-element Uiso with the cation about 3× the anion, δ2 5–6 Å²,
+/// zoom 0.99–1.0, qdamp, band-limited noise), as a curve read from a file with or without a header.
+func realisticCurve(_ st: Structure, name: String, rng: inout SplitMix64, header: Bool) throws -> MeasuredCurve {
+    var syn = SyntheticCurve()
+    let els = st.elements
+    let anion = els.first { $0.isAnionLike }!, cation = els.first { !$0.isAnionLike }!
+    let u = 0.006 + 0.008 * rng.uniform()
+    syn.uisoPerElement = [anion: u, cation: u * (2.5 + rng.uniform())]
+    syn.delta2 = 5 + rng.uniform(); syn.zoom = 0.99 + 0.01 * rng.uniform(); syn.qdamp = 0.03 + 0.02 * rng.uniform()
+    syn.qmin = 0.8 + 0.4 * rng.uniform(); syn.qmax = 16 + 8 * rng.uniform(); syn.rmax = 30
+    syn.noise = 0.005 + 0.015 * rng.uniform(); syn.seed = rng.next()
+    let (r, g) = try syn.curve(of: st)
+    let text = syn.text(r: r, g: g, composition: header ? els.map(\.symbol).joined(separator: " ") : nil, header: header)
+    return (try MeasuredCurveReader.parse(text: text, file: name)).withSpectralQRange()
+}
+
+if args.contains("identity") {
+    // The tetrahedron series told apart by size and termination on realistic synthetic curves
+    // (seed CLUSTERPDF_SEED, default 11; seeds below 10 were used in development).
+    let seed = UInt64(ProcessInfo.processInfo.environment["CLUSTERPDF_SEED"] ?? "") ?? 11
+    var rng = SplitMix64(seed: seed)
+    let inn = Element(symbol: "In")!, p = Element(symbol: "P")!
+    var right = 0, total = 0, inSet = 0, inRange = 0
+    for k in 0..<(Int(ProcessInfo.processInfo.environment["CLUSTERPDF_CURVES"] ?? "") ?? 24) {
+        let (c, a) = k % 3 == 2 ? (inn, p) : (cd, se)
+        let n = 4 + Int(rng.next() % 4), anionTerminated = rng.uniform() < 0.35
+        let spec = CandidateSpec(cation: c, anion: a, generator: .tetrahedron(edge: n, anionTerminated: anionTerminated))
+        let header = k % 2 == 0
+        let curve = try realisticCurve(try spec.build(), name: spec.name + (header ? ".gr" : "-bare.gr"), rng: &rng, header: header)
+        var o = ClusterMiner.Options()
+        if !header { o.elements = [c, a] }
+        let t = now()
+        let (cl, _) = try ClusterMiner(options: o).classify(curve)
+        let best = cl.candidates?.first { $0.recipe != nil }
+        let ok = best?.name == spec.name
+        let fam = cl.families?.first { $0.family == .zincblendeLike }
+        let truth = (try? spec.build()).map { $0.count } ?? 0
+        let setOK = fam.map { $0.atomRange.contains(truth) } ?? false
+        total += 1; right += ok ? 1 : 0; inSet += setOK ? 1 : 0
+        say(String(format: "identity %@ %@: best %@ Rw %.4f %@; zincblende-like atoms %d–%d %@; %@ p %.3f; %.1f s", spec.name, header ? "header" : "bare",
+                   best?.name ?? "-", best?.rw ?? .nan, ok ? "RIGHT" : "wrong", fam?.atomRange.lowerBound ?? 0, fam?.atomRange.upperBound ?? 0,
+                   setOK ? "contains truth" : "misses truth", cl.verdict.rawValue, cl.probabilities?[cl.verdict] ?? 0, now() - t))
+        _ = inRange
+    }
+    say(String(format: "identity: %d/%d right (%.0f %%); the indistinguishable set contains the truth in %d/%d", right, total, 100 * Double(right) / Double(total), inSet, total))
+}
+
+if args.contains("gap-table") {
+    // screen vs refined Rw with candidate features, as TSV (for studying the screen's error).
+    for name in ["CdSe-1", "CdSe-2"] {
+        let curve = try MeasuredCurveReader.read(path: "Tests/ClusterPDFTests/Fixtures/measured/\(name).gr")
+        let all = try ExhaustiveRefinement.run(ClusterMiner(), curve: curve, window: 0.0, sample: 250)
+        for e in all.entries {
+            say(String(format: "%@\t%@\t%@\t%.5f\t%.5f\t%d\t%.3f\t%.4f\t%.2f", name, e.name, e.family.rawValue, e.screenedRw, e.refinedRw, e.atoms, e.cationShare, e.uiso, e.delta2))
+        }
+    }
+}
+
+if args.contains("write-synthetic") {
+    // Writes the header-less realistic curves of the composition tests to /tmp (for trying by hand).
+    for (binary, wz, seed) in [("CdS", true, 40), ("ZnSe", false, 41), ("InP", false, 42)] {
+        let els = Composition.elements(in: binary)!
+        let c = els.first { !$0.isAnionLike }!, a = els.first { $0.isAnionLike }!
+        let cell = wz ? try CrystalBuilder.wurtzite(cation: c, anion: a) : try CrystalBuilder.zincblende(cation: c, anion: a)
+        var s = SyntheticCurve()
+        s.uisoPerElement = [a: 0.008, c: 0.02]; s.delta2 = 5; s.zoom = 0.997; s.qmin = 1; s.qmax = 20; s.noise = 0.01; s.seed = UInt64(seed)
+        let (r, g) = try s.curve(of: ClusterCarver.carve(cell, radius: 11))
+        try s.text(r: r, g: g, composition: nil, header: false).write(toFile: "/tmp/exp/\(binary)-bare.gr", atomically: true, encoding: .utf8)
+    }
+}
+
+if args.contains("screen-gap") {
+    // How far the screen's Rw lies above the refined Rw: the best 40 screened candidates and 60
+    // random others of each bundled measured curve, refined.
+    for name in ["CdSe-bulk", "CdSe-1", "CdSe-2", "CdSe-3", "CdSe-4"] {
+        let curve = try MeasuredCurveReader.read(path: "Tests/ClusterPDFTests/Fixtures/measured/\(name).gr")
+        let t = now()
+        let all = try ExhaustiveRefinement.run(ClusterMiner(), curve: curve, window: 0.02, sample: 60)
+        let gaps = all.entries.map { $0.screenedRw - $0.refinedRw }.filter(\.isFinite).sorted()
+        let best = all.entries.min { $0.refinedRw < $1.refinedRw }!
+        let bestScreen = all.entries.min { $0.screenedRw < $1.screenedRw }!
+        say(String(format: "screen-gap %@: %d refined; gap min %.4f median %.4f 95%% %.4f max %.4f; best refined %@ %.4f (screened %.4f); best screened %@ %.4f → %.4f; %.0f ms/refinement; %.0f s",
+                     name, all.entries.count, gaps.first!, gaps[gaps.count / 2], gaps[Int(Double(gaps.count) * 0.95)], gaps.last!,
+                     best.name, best.refinedRw, best.screenedRw, bestScreen.name, bestScreen.screenedRw, bestScreen.refinedRw,
+                     all.secondsPerRefinement * 1000, now() - t))
+    }
+}
+
+if args.contains("refine-cost") {
+    // Where a finalist's refinement spends its time: building, preparing (histogram, matrices), LM.
+    let curve = try MeasuredCurveReader.read(path: "Tests/ClusterPDFTests/Fixtures/measured/CdSe-3.gr")
+    for name in ["CdSe-tetrahedron-N6-cation", "CdSe-faulted-c0.5-s1-bullet-R18.00-A0.50-anion-cut", "CdSe-wurtzite-sphere-R12.00-cation-cut"] {
+        let spec = CandidateSpace.spec(named: name)!
+        var o = RefinementOptions(); o.globalSearch = false; o.uncertainties = false; o.threads = 1
+        o.start = [.zoom: 0.997, .uiso: 0.03, .delta2: 6]
+        var s: Structure! = nil
+        try measure("build \(name)") { s = try spec.build() }
+        try measure("  prepare (\(s.count) atoms)") { _ = try PDFRefinement(structure: s, data: curve, options: o) }
+        for it in [0, 3, 10, 100] {
+            var oi = o; oi.maxIterations = it
+            let ri = try PDFRefinement(structure: s, data: curve, options: oi)
+            var rw = 0.0
+            try measure("  LM \(it) iterations", extra: { _ in String(format: "Rw %.4f", rw) }) { rw = try ri.run(keepCurves: false).rw }
+        }
+    }
+}
+
+if args.contains("qrange") {
+    // Q range read off the spectrum of realistic synthetic curves (per-element Uiso, δ2, zoom,
+    // band-limited noise), qmax 12–25 Å⁻¹: error of the estimate.
+    // Seed 4242 set `QRangeEstimate.edgeBias`; other seeds (CLUSTERPDF_SEED) check it.
+    var rng = SplitMix64(seed: UInt64(ProcessInfo.processInfo.environment["CLUSTERPDF_SEED"] ?? "") ?? 4242)
+    let tet = try TetrahedronBuilder.build(cation: cd, anion: se, size: 5)
+    let wz = try ClusterCarver.carve(CrystalBuilder.wurtzite(cation: cd, anion: se), radius: 10)
+    var worst = 0.0, worstMin = 0.0
+    for k in 0..<30 {
+        var syn = SyntheticCurve()
+        syn.qmax = 12 + 13 * rng.uniform(); syn.qmin = [0.0, 0.5, 1.0][k % 3]
+        let u = 0.005 + 0.02 * rng.uniform()
+        syn.uisoPerElement = [se: u, cd: 3 * u]
+        syn.delta2 = 5 + rng.uniform(); syn.zoom = 0.995; syn.qdamp = 0.03 + 0.03 * rng.uniform()
+        syn.noise = [0.0, 0.005, 0.02][k % 3]; syn.seed = UInt64(k)
+        syn.rmax = [20.0, 30.0, 50.0][(k / 3) % 3]
+        let (r, g) = try syn.curve(of: k % 2 == 0 ? tet : wz)
+        let t = now()
+        let e = QRangeEstimate.estimate(r: r, g: g)
+        let dt = now() - t
+        let err = (e?.qmax ?? .infinity) - syn.qmax
+        worst = max(worst, abs(err)); worstMin = max(worstMin, abs((e?.qmin ?? .infinity) - syn.qmin))
+        print(String(format: "qrange: qmin %.2f qmax %5.2f U %.3f noise %.3f rmax %2.0f → qmin %.2f qmax %5.2f ± %.2f (contrast %.0e), error %+.2f, %.0f ms",
+                     syn.qmin, syn.qmax, u, syn.noise, syn.rmax, e?.qmin ?? -1, e?.qmax ?? -1, e?.qmaxUncertainty ?? -1, e?.qmaxContrast ?? 0, err, dt * 1000))
+    }
+    print(String(format: "qrange: largest |error| qmax %.2f, qmin %.2f Å⁻¹", worst, worstMin))
+}

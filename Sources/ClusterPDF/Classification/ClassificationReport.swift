@@ -5,23 +5,41 @@ public enum ClassificationReport {
     /// The readable summary printed by `clusterpdf classify`: verdict, best models, margin,
     /// settings with their sources, warnings and the ranking table.
     public static func text(_ c: Classification) -> String {
-        var o = "curve:    \(c.curve)\nverdict:  \(c.verdict)\n"
+        var o = "curve:    \(c.curve)\nverdict:  \(c.verdict)"
+        if let top = c.families?.first, Verdict.structuralClasses.contains(c.verdict) {
+            // The family that won, beside the class (bulk wurtzite is not a pseudo-wurtzite MSC core).
+            o += String(format: " (most probable family: %@, p %.3f)", top.family.rawValue, top.probability)
+        }
+        o += "\n"
+        if c.rule != nil, c.families != nil {
+            o += "classes:  zincblende-like = zincblende cuts and tetrahedra; pseudo-wurtzite = wurtzite-like cuts and pseudo-wurtzite cores; "
+                + "faulted stackings vote by their cubic fraction (mixed-or-faulted in between); a class probability sums its candidates' weights, "
+                + "so it can differ from its families' sum when faulted candidates vote elsewhere\n"
+        }
         if let r = c.noMatchReason { o += "reason:   \(r)\n" }
         for n in c.notes ?? [] { o += "note:     \(n)\n" }
         if let p = c.probabilities, !p.isEmpty {
             o += "probability: " + Verdict.structuralClasses.map { String(format: "%@ %.3f", $0.rawValue, p[$0] ?? 0) }.joined(separator: ", ") + "\n"
         }
         if let fams = c.families, !fams.isEmpty {
-            o += "families (probability, best candidate, Rw, atoms, equivalent diameter range over candidates indistinguishable from the best):\n"
+            o += "families (probability, best candidate, Rw and its source, atoms, equivalent diameter range over candidates indistinguishable from the best, candidates refined):\n"
             for f in fams {
                 let d = f.diameterRange
-                o += String(format: "  %-16@ %.3f  %@  Rw %.4f  %d atoms  %.1f–%.1f Å  %@\n", f.family.rawValue as NSString, f.probability,
-                            f.best.name, f.best.rw, f.best.atoms, d.lowerBound, d.upperBound, f.best.shape)
+                // A crystal's size is its particle (psize), not the atoms of its unit cell.
+                let size = f.best.psize.map { String(format: "particle %.1f Å", $0) } ?? "\(f.best.atoms) atoms"
+                o += String(format: "  %-16@ %.3f  %@  Rw %.4f (%@)  %@  %.1f–%.1f Å  %@", f.family.rawValue as NSString, f.probability,
+                            f.best.name, f.best.rw, f.best.rwSource.rawValue, size, d.lowerBound, d.upperBound, f.best.shape)
+                o += f.refined.map { "  \($0) of \(f.candidates) refined\n" } ?? "\n"
             }
         }
         if let n = c.candidatesScreened, let lib = c.library {
             o += "candidates: \(n) screened (generator \(lib.generator), space \(lib.spaceKey), library hash \(lib.hash)"
             o += lib.sources.isEmpty ? ")\n" : "; also \(lib.sources.joined(separator: ", ")))\n"
+        }
+        if let k = c.ranking {
+            o += String(format: "ranking:  %d screened, %d evaluated exactly at their screened optimum, %d refined; ", k.screened, k.evaluated, k.refined)
+            o += k.settled ? String(format: "no unrefined candidate can beat the best by more than ΔRw %.3f\n", k.tolerance)
+                : "refinement limit reached before the ranking settled: a better candidate may remain unrefined\n"
         }
         if let rule = c.rule {
             o += String(format: "rule:     a class needs probability ≥ %.2f; no-match above Rw %.2f; BIC weights, temperature %.2f\n", rule.probability, rule.noMatchRw, rule.temperature)
@@ -35,9 +53,11 @@ public enum ClassificationReport {
         if c.rule == nil, let m = c.margin { o += String(format: "margin:   ΔRw = %.4f (zincblende-like − pseudo-wurtzite; ambiguous below %.3f)\n", m, c.thresholds.ambiguousMargin) }
         o += ClassificationReport.settingsLine(c) + "\n"
         for w in c.warnings { o += "warning (best model): \(w.message)\n" }
-        o += "\n" + (c.rule == nil ? "" : "refined finalists:\n") + "model                            family            Rw       zoom     uiso     delta2   psize/Å\n"
+        let width = max(5, c.scores.map(\.model.count).max() ?? 0)
+        o += "\n" + (c.rule == nil ? "" : "refined finalists (every Rw below is refined):\n") + "model".padding(toLength: width, withPad: " ", startingAt: 0)
+            + " family            Rw       zoom     uiso     delta2   psize/Å\n"
         for s in c.scores {
-            o += s.model.padding(toLength: 32, withPad: " ", startingAt: 0) + " " + s.family.rawValue.padding(toLength: 16, withPad: " ", startingAt: 0)
+            o += s.model.padding(toLength: width, withPad: " ", startingAt: 0) + " " + s.family.rawValue.padding(toLength: 16, withPad: " ", startingAt: 0)
             o += String(format: "  %.4f  %.4f  %.5f  %.3f", s.rw, s.zoom, s.uiso, s.delta2) + (s.psize.map { String(format: "  %.1f", $0) } ?? "") + "\n"
         }
         return o

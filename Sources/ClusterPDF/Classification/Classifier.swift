@@ -77,6 +77,8 @@ public struct ModelScore: Codable, Sendable {
     public var atBound: [ParameterName]
     /// Attenuated-crystal models: the refined particle diameter psize (Å).
     public var psize: Double?
+    /// Every source of this model when two of them gave the same structure (`ModelIdentity`).
+    public var sources: [String]? = nil
 
     init(model m: ClassifierModel, result r: RefinementResult) {
         model = m.name; path = m.path; family = m.family; formula = m.structure.formula
@@ -143,6 +145,10 @@ public struct Classification: Codable, Sendable {
     /// Mining: the best candidate's size against the best attenuated crystal's psize on the same
     /// curve (also one of the `notes`); nil when a crystal is the best model or none was refined.
     public var sizeCheck: SizeCheck? = nil
+    /// Mining: how many candidates were screened, evaluated exactly and refined to find the best.
+    public var ranking: RankingSummary? = nil
+    /// Mining without a stated composition: the binaries tried and kept (`CompositionTriage`).
+    public var composition: CompositionTriage? = nil
 }
 
 /// What reciprocal-space data a classification rests on.

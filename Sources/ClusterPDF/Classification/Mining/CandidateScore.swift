@@ -29,6 +29,8 @@ public struct CandidateScore: Codable, Sendable {
     public var scale: Double, zoom: Double, uiso: Double, delta2: Double
     /// Whether `rw` comes from the full refinement (global stage + Levenberg–Marquardt).
     public var refined: Bool
+    /// Where `rw` comes from: the screen, the exact engine at the screened optimum, or the refinement.
+    public var rwSource: RwSource = .screen
     /// Number of free parameters counted in the BIC.
     public var freeParameters: Int
     /// BIC − smallest BIC of all candidates.
@@ -37,6 +39,28 @@ public struct CandidateScore: Codable, Sendable {
     public var weight: Double
     /// Attenuated-crystal models: particle diameter psize (Å).
     public var psize: Double?
+}
+
+/// Where a candidate's Rw comes from, from the roughest to the best.
+public enum RwSource: String, Codable, Sendable, Hashable {
+    /// The fast screening model (`ScreeningModel`): ranks thousands of candidates, off by up to ~0.08.
+    case screen
+    /// The exact engine at the screened optimum (one evaluation): an upper bound of the refined Rw.
+    case evaluated
+    /// The full refinement.
+    case refined
+}
+
+/// How the best candidate was found: how many candidates each stage saw, and whether the
+/// adaptive refinement settled (no unrefined evaluated candidate could still beat the best
+/// refined one by more than `tolerance`).
+public struct RankingSummary: Codable, Sendable, Hashable {
+    /// Candidates screened, evaluated exactly at their screened optimum, and refined.
+    public var screened: Int, evaluated: Int, refined: Int
+    /// Rw tolerance of the stopping rule.
+    public var tolerance: Double
+    /// False when the refinement limit stopped it first.
+    public var settled: Bool
 }
 
 extension CandidateScore {
@@ -66,6 +90,8 @@ public struct FamilySummary: Codable, Sendable {
     public var atomRange: ClosedRange<Int>
     /// How many candidates are indistinguishable from the best.
     public var indistinguishable: Int
+    /// How many of the family's candidates were refined (nil in records written before it was counted).
+    public var refined: Int? = nil
 }
 
 /// Where the candidates of a classification came from, so that a result can be reproduced.

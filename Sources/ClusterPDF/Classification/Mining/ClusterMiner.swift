@@ -37,6 +37,22 @@ public struct ClusterMiner: Sendable {
         public var includeCrystals = true
         /// Finalists refined per family.
         public var finalistsPerFamily = 3
+        /// The calibration sample of the screen (`ScreenCalibration`): the best `calibrationTop`
+        /// screened candidates and `calibrationSpread` more spread over the screened order.
+        public var calibrationTop = 30, calibrationSpread = 50
+        /// Candidates predicted within this many times the predictor's scatter (+ `rankingTolerance`)
+        /// of the best are evaluated exactly.
+        public var predictionSigmas = 3.0
+        /// Candidates predicted within this of the best when no calibration could be fitted (else
+        /// within 3 × its scatter) are evaluated exactly (at most `evaluationLimit` of them), and the
+        /// best `evaluationPerFamily` of each family.
+        public var evaluationWindow = 0.03, evaluationLimit = 150, evaluationPerFamily = 15
+        /// A candidate is refined while its exact Rw at the screened optimum, less this, is below
+        /// the best refined Rw (refinement lowers an evaluated Rw by less than this; measured in
+        /// `clusterpdf-bench screen-gap`).
+        public var rankingTolerance = 0.003
+        /// Refinements beyond the finalists at most; reaching it leaves the ranking unsettled (noted).
+        public var maximumExtraRefinements = 40
         /// Fraction of each family screened on the full grid, and its minimum count.
         public var secondPassFraction = 0.1, secondPassMinimum = 12
         /// Candidates listed in the result.
@@ -60,6 +76,7 @@ public struct ClusterMiner: Sendable {
 
     /// Classifies `curve`; the refinement results of the finalists come with it (best first).
     public func classify(_ curve: MeasuredCurve) throws -> (Classification, [RefinementResult]) {
+        let curve = curve.withSpectralQRange()
         let o = options
         let settings = try DataSettings.resolve(curve, overrides: o.refinement.overrides, fitRange: Defaults.fitRange)
         var notes = [String]()
@@ -83,6 +100,7 @@ public struct ClusterMiner: Sendable {
         case .found(let c, let a): (cation, anion) = (c, a)
         case .extra(let extra): return try classifyExtra(curve, extra, settings: settings, notes: notes)
         case .none(let reason): return noMatch(reason)
+        case .unstated: return try classifyUnstatedComposition(curve, notes: notes)
         }
         let elements = [cation, anion].sorted()
         // Candidates.
@@ -93,14 +111,18 @@ public struct ClusterMiner: Sendable {
         let model = ScreeningModel(curve: curve, range: range, qmin: settings.qmin.value, qmax: settings.qmax.value,
                                    qdamp: settings.qdamp.value, radiation: settings.radiation.value)
         let screened = screen(set, model: model)
-        let finalists = self.finalists(set, screened)
+        // Exact Rw at the screened optimum of the best screened candidates: the ranking that
+        // chooses what to refine (the screen's own Rw is off by up to ~0.08, and not uniformly).
+        let evaluated = try evaluatePromising(set, screened, curve: curve)
+        let finalists = self.finalists(set, screened, evaluated: evaluated)
         var models = [ClassifierModel]()
         var modelCandidate = [Int?]()
-        for i in finalists {
-            guard let s = try? set.entries[i].spec.build() else { continue }
+        func addCandidate(_ i: Int) {
+            guard let s = try? set.entries[i].spec.build() else { return }
             models.append(ClassifierModel(name: set.entries[i].spec.name, path: "generated:" + set.entries[i].spec.name, family: set.entries[i].family, structure: s))
             modelCandidate.append(i)
         }
+        for i in finalists { addCandidate(i) }
         if o.includeCrystals {
             for wurtzite in [false, true] {
                 guard let m = try BuiltinModels.attenuatedCrystal(cation: cation, anion: anion, wurtzite: wurtzite) else { continue }
@@ -108,19 +130,51 @@ public struct ClusterMiner: Sendable {
                 modelCandidate.append(nil)
             }
         }
-        for m in extra { models.append(m); modelCandidate.append(nil) }
+        // A library model identical to a built-in crystal (Structures/CdSe-wurtzite.cif and the
+        // built-in CdSe-wurtzite.cif) is listed once, with both sources.
+        var sources = [String: [String]]()
+        for m in extra {
+            if let k = models.indices.first(where: { modelCandidate[$0] == nil && ModelIdentity.same(models[$0], m) }) {
+                sources[models[k].name, default: [models[k].path]].append(m.path)
+                continue
+            }
+            models.append(m); modelCandidate.append(nil)
+        }
+        for (name, paths) in sources.sorted(by: { $0.key < $1.key }) {
+            notes.append("\(name): the same structure from \(paths.joined(separator: " and ")), listed once")
+        }
         var full = o.refinement
         full.threads = 1
         full.uncertainties = false
         // Generated finalists start their least squares at the screened optimum (the screening
         // already scanned 17 zooms × 6 U × 3 δ2); attenuated crystals and added models get the
         // global stage.
-        var starts = [Int: [ParameterName: Double]]()
-        for (k, c) in modelCandidate.enumerated() {
-            guard let i = c else { continue }
-            starts[k] = [.zoom: screened[i].zoom, .uiso: screened[i].uiso, .delta2: screened[i].delta2]
+        func starts(_ range: Range<Int>) -> [Int: [ParameterName: Double]] {
+            var out = [Int: [ParameterName: Double]]()
+            for k in range { if let i = modelCandidate[k] { out[k] = [.zoom: screened[i].zoom, .uiso: screened[i].uiso, .delta2: screened[i].delta2] } }
+            return out
         }
-        let refined = try Classifier.refine(models, Array(models.indices), curve: curve, options: full, threads: o.threads, starts: starts)
+        var refined = try Classifier.refine(models, Array(models.indices), curve: curve, options: full, threads: o.threads, starts: starts(models.indices))
+        // Adaptive refinement: in the order of the exact evaluation, every candidate that could
+        // still beat the best refined one (evaluated Rw − tolerance below it) is refined too.
+        var bestRefined = refined.filter { modelCandidate[$0.key] != nil }.map(\.value.rw).min() ?? .infinity
+        var done = Set(finalists)
+        let evaluationOrder = evaluated.keys.sorted { (evaluated[$0]!, $0) < (evaluated[$1]!, $1) }
+        var settled = true
+        while true {
+            let next = evaluationOrder.filter { !done.contains($0) && evaluated[$0]! - o.rankingTolerance < bestRefined }.prefix(max(2, o.threads))
+            if next.isEmpty { break }
+            if done.count - finalists.count >= o.maximumExtraRefinements { settled = false; break }
+            let first = models.count
+            for i in next { addCandidate(i); done.insert(i) }
+            let more = try Classifier.refine(models, Array(first..<models.count), curve: curve, options: full, threads: o.threads, starts: starts(first..<models.count))
+            for (k, r) in more {
+                refined[k] = r
+                bestRefined = min(bestRefined, r.rw)
+            }
+        }
+        let ranking = RankingSummary(screened: set.entries.count, evaluated: evaluated.count, refined: done.count,
+                                     tolerance: o.rankingTolerance, settled: settled)
         // Scores of every candidate (refined where available).
         var scores = [CandidateScore]()
         var refinedByCandidate = [Int: RefinementResult]()
@@ -131,10 +185,13 @@ public struct ClusterMiner: Sendable {
             var sc = CandidateScore(name: e.spec.name, family: e.family, formula: formula(h), atoms: h.atomCount, diameter: h.maximumDistance,
                                     equivalentDiameter: h.equivalentDiameter(bulkA: azb), shape: e.spec.shapeName, cubicFraction: e.cubicFraction,
                                     recipe: e.spec, duplicates: e.duplicates, rw: screened[i].rw, scale: screened[i].scale, zoom: screened[i].zoom,
-                                    uiso: screened[i].uiso, delta2: screened[i].delta2, refined: false, freeParameters: 4, deltaBIC: 0, weight: 0, psize: nil)
+                                    uiso: screened[i].uiso, delta2: screened[i].delta2, refined: false, rwSource: .screen, freeParameters: 4, deltaBIC: 0, weight: 0, psize: nil)
+            if let e = evaluated[i], e.isFinite {
+                sc.rw = e; sc.rwSource = .evaluated
+            }
             if let r = refinedByCandidate[i], r.rw.isFinite, r.rw <= sc.rw {
                 sc.rw = r.rw; sc.scale = r.value(.scale) ?? 0; sc.zoom = r.value(.zoom) ?? 1; sc.uiso = r.meanUiso; sc.delta2 = r.value(.delta2) ?? 0
-                sc.refined = true; sc.freeParameters = r.freeParameters
+                sc.refined = true; sc.rwSource = .refined; sc.freeParameters = r.freeParameters
             }
             guard sc.rw.isFinite else { continue }
             scores.append(sc)
@@ -146,7 +203,7 @@ public struct ClusterMiner: Sendable {
                                          diameter: psize ?? m.structure.diameter, equivalentDiameter: psize ?? m.structure.diameter,
                                          shape: m.crystal != nil ? "attenuated crystal (sphere)" : "library model", cubicFraction: nil, recipe: nil,
                                          duplicates: 0, rw: r.rw, scale: r.value(.scale) ?? 0, zoom: r.value(.zoom) ?? 1, uiso: r.meanUiso,
-                                         delta2: r.value(.delta2) ?? 0, refined: true, freeParameters: r.freeParameters, deltaBIC: 0, weight: 0, psize: psize))
+                                         delta2: r.value(.delta2) ?? 0, refined: true, rwSource: .refined, freeParameters: r.freeParameters, deltaBIC: 0, weight: 0, psize: psize))
         }
         guard !scores.isEmpty else { throw SettingsError.invalid("no candidate could be fitted to \(curve.path)") }
         let probabilities = MiningProbabilities(scores: scores, rmin: range.lowerBound, rmax: range.upperBound, qmax: settings.qmax.value,
@@ -172,7 +229,11 @@ public struct ClusterMiner: Sendable {
         // Refinement results and model scores of the finalists, best first.
         let refinedOrder = refined.keys.sorted { (refined[$0]!.rw, $0) < (refined[$1]!.rw, $1) }
         let results = refinedOrder.map { refined[$0]! }
-        let modelScores = refinedOrder.map { ModelScore(model: models[$0], result: refined[$0]!) }
+        let modelScores = refinedOrder.map { k in
+            var m = ModelScore(model: models[k], result: refined[k]!)
+            m.sources = sources[m.model]
+            return m
+        }
         var bestByClass = [Verdict: ModelScore]()
         for s in modelScores where bestByClass[s.family.verdictClass] == nil { bestByClass[s.family.verdictClass] = s }
         var margin: Double?
@@ -186,7 +247,7 @@ public struct ClusterMiner: Sendable {
                                settings: settings, thresholds: .calibrated, warnings: warnings, scores: modelScores,
                                probabilities: classP, families: probabilities.families, candidates: order.prefix(o.listed).map { scores[$0] },
                                candidatesScreened: set.entries.count + extra.count + (o.includeCrystals ? 2 : 0), rule: o.thresholds,
-                               library: record, noMatchReason: reason, notes: notes.isEmpty ? nil : notes, sizeCheck: check)
+                               library: record, noMatchReason: reason, notes: notes.isEmpty ? nil : notes, sizeCheck: check, ranking: ranking)
         return (c, results)
     }
 
@@ -238,17 +299,83 @@ public struct ClusterMiner: Sendable {
         return p
     }
 
-    /// The best `finalistsPerFamily` screened candidates of each family (indices into `set`), in
-    /// family order, best first; ties by index.
-    func finalists(_ set: CandidateSet, _ screened: [Screened]) -> [Int] {
+    /// The best `finalistsPerFamily` candidates of each family (indices into `set`) by their exact
+    /// Rw at the screened optimum where evaluated, else by the screen, in family order, best
+    /// first; ties by index.
+    func finalists(_ set: CandidateSet, _ screened: [Screened], evaluated: [Int: Double] = [:]) -> [Int] {
         var byFamily = [ModelLibrary.Family: [Int]]()
         for (i, e) in set.entries.enumerated() where screened[i].rw.isFinite { byFamily[e.family, default: []].append(i) }
+        func key(_ i: Int) -> (Int, Double, Int) { evaluated[i].map { (0, $0, i) } ?? (1, screened[i].rw, i) }
         var out = [Int]()
         for fam in ModelLibrary.Family.allCases {
             guard let idx = byFamily[fam] else { continue }
-            out += idx.sorted { (screened[$0].rw, $0) < (screened[$1].rw, $1) }.prefix(options.finalistsPerFamily)
+            out += idx.sorted { key($0) < key($1) }.prefix(options.finalistsPerFamily)
         }
         return out
+    }
+
+    /// Exact Rw of the candidates most likely to refine best: a calibration sample (the best
+    /// `calibrationTop` by the screen and `calibrationSpread` spread evenly over the screened order
+    /// up to 0.15 above the best) is evaluated exactly and fits a `ScreenCalibration`; then every
+    /// candidate whose predicted Rw lies within 3 × the predictor's scatter (+ `rankingTolerance`)
+    /// of the best prediction is evaluated too (at most `evaluationLimit`, best first), and the best
+    /// `evaluationPerFamily` predicted of each family. Without a calibration (too few candidates)
+    /// the screen's order is used as is.
+    func evaluatePromising(_ set: CandidateSet, _ screened: [Screened], curve: MeasuredCurve) throws -> [Int: Double] {
+        let o = options
+        let order = set.entries.indices.filter { screened[$0].rw.isFinite }.sorted { (screened[$0].rw, $0) < (screened[$1].rw, $1) }
+        guard let bestScreened = order.first.map({ screened[$0].rw }) else { return [:] }
+        let near = order.prefix { screened[$0].rw <= bestScreened + 0.15 }
+        var sample = Set(order.prefix(o.calibrationTop))
+        if near.count > o.calibrationTop {
+            let step = Double(near.count - o.calibrationTop) / Double(max(1, o.calibrationSpread))
+            for k in 0..<o.calibrationSpread { sample.insert(near[min(near.count - 1, o.calibrationTop + Int(Double(k) * step))]) }
+        }
+        var evaluated = try evaluate(sample.sorted(), set: set, screened: screened, curve: curve)
+        func features(_ i: Int) -> [Double] {
+            let h = set.entries[i].histogram
+            let cation = h.elements.firstIndex { !$0.isAnionLike } ?? 0
+            return ScreenCalibration.features(screenedRw: screened[i].rw, atoms: h.atomCount, cationShare: Double(h.atomCounts[cation]) / Double(max(1, h.atomCount)),
+                                              uiso: screened[i].uiso, delta2: screened[i].delta2)
+        }
+        let predicted: [Int: Double]
+        var margin = o.evaluationWindow
+        if let cal = ScreenCalibration(samples: evaluated.map { (features($0.key), $0.value) }) {
+            predicted = Dictionary(uniqueKeysWithValues: order.map { ($0, cal.predict(features($0))) })
+            margin = o.predictionSigmas * cal.scatter + o.rankingTolerance
+        } else {
+            predicted = Dictionary(uniqueKeysWithValues: order.map { ($0, screened[$0].rw) })
+        }
+        let ranked = order.sorted { (predicted[$0]!, $0) < (predicted[$1]!, $1) }
+        let best = min(predicted[ranked[0]]!, evaluated.values.min() ?? .infinity)
+        var chosen = Set(ranked.prefix { predicted[$0]! <= best + margin }.prefix(o.evaluationLimit))
+        var perFamily = [ModelLibrary.Family: Int]()
+        for i in ranked where perFamily[set.entries[i].family, default: 0] < o.evaluationPerFamily {
+            chosen.insert(i); perFamily[set.entries[i].family, default: 0] += 1
+        }
+        let rest = chosen.subtracting(evaluated.keys).sorted()
+        for (i, rw) in try evaluate(rest, set: set, screened: screened, curve: curve) { evaluated[i] = rw }
+        return evaluated
+    }
+
+    /// Exact Rw (the refinement's engine, fit points and closed-form scale) of each candidate in
+    /// `indices` at its screened zoom, Uiso and δ2; by candidate index.
+    func evaluate(_ indices: [Int], set: CandidateSet, screened: [Screened], curve: MeasuredCurve) throws -> [Int: Double] {
+        let out = SharedBuffer<Double>(repeating: .infinity, count: indices.count)
+        var options = options.refinement
+        options.threads = 1; options.uncertainties = false; options.globalSearch = false
+        let base = options
+        ParallelBlocks.run(blocks: indices.count, threads: self.options.threads) { k, _ in
+            let i = indices[k]
+            var o = base
+            o.start[.zoom] = screened[i].zoom; o.start[.uiso] = screened[i].uiso; o.start[.delta2] = screened[i].delta2
+            guard let s = try? set.entries[i].spec.build(), let rw = try? PDFRefinement(structure: s, data: curve, options: o).startingRw(),
+                  rw.isFinite else { return }
+            out.pointer[k] = rw
+        }
+        var result = [Int: Double]()
+        for (k, i) in indices.enumerated() where out.array[k].isFinite { result[i] = out.array[k] }
+        return result
     }
 
     /// The binary a curve's candidates are generated for.
@@ -259,10 +386,12 @@ public struct ClusterMiner: Sendable {
         case extra([ClassifierModel])
         /// Nothing to compare with; the reason.
         case none(String)
+        /// No composition in the header or the options.
+        case unstated
     }
 
     /// The elements from `--elements` or the data header's composition (ligands stripped, noted),
-    /// else CdSe (noted), and whether candidates can be generated for them.
+    /// and whether candidates can be generated for them; `.unstated` when neither gives any.
     func resolveBinary(_ curve: MeasuredCurve, notes: inout [String]) -> Binary {
         let o = options
         let elements: [Element]
@@ -272,8 +401,7 @@ public struct ClusterMiner: Sendable {
             elements = c.core
             if !c.ligand.isEmpty { notes.append("ligand atoms \(c.ligand.map(\.symbol).joined(separator: ", ")) stripped from the composition '\(text)'") }
         } else {
-            elements = [Element(symbol: "Cd")!, Element(symbol: "Se")!]
-            notes.append("no composition in the data header or --elements: candidates are CdSe (give --elements to change)")
+            return .unstated
         }
         guard elements.count == 2, let cation = elements.first(where: { !$0.isAnionLike }), let anion = elements.first(where: { $0.isAnionLike }),
               MaterialTable.isTabulated(cation, anion) else {
@@ -289,6 +417,56 @@ public struct ClusterMiner: Sendable {
         return .found(cation, anion)
     }
 
+    /// Classification of a curve whose composition nobody stated: `CompositionTriage` tries every
+    /// tabulated binary as attenuated crystals, the miner classifies on each binary it keeps, and
+    /// the best (lowest best Rw) is the answer, with the triage's evidence in `composition` and
+    /// the notes.
+    func classifyUnstatedComposition(_ curve: MeasuredCurve, notes: [String]) throws -> (Classification, [RefinementResult]) {
+        let triage = try CompositionTriage.run(curve, options: options.refinement, threads: options.threads)
+        var outcomes = [(key: String, result: (Classification, [RefinementResult]), decisive: Double)]()
+        for key in triage.kept {
+            guard let els = Composition.elements(in: key) else { continue }
+            var miner = self
+            miner.options.elements = els
+            let out = try miner.classify(curve)
+            outcomes.append((key, out, out.0.bestRw))
+        }
+        // Between binaries of like lattice and contrast (InP and CdS) a shared Uiso decides by the
+        // wrong thing: the cation's larger displacements mimic a weaker cation. Each binary's best
+        // cluster candidate is refined once more with one Uiso per element, and that Rw decides.
+        var decisive = [String]()
+        if outcomes.count > 1 {
+            for k in outcomes.indices {
+                let c = outcomes[k].result.0
+                guard let best = c.candidates?.first(where: { $0.recipe != nil }), let spec = best.recipe, let s = try? spec.build() else { continue }
+                var o = options.refinement
+                o.threads = 1; o.uncertainties = false; o.globalSearch = false; o.uisoPerElement = true
+                o.start[.zoom] = best.zoom; o.start[.uiso] = best.uiso; o.start[.delta2] = best.delta2
+                if let r = try? PDFRefinement(structure: s, data: curve, options: o).run(keepCurves: false), r.rw.isFinite {
+                    outcomes[k].decisive = min(r.rw, c.bestRw)
+                    decisive.append(String(format: "%@ %.4f", outcomes[k].key, outcomes[k].decisive))
+                }
+            }
+        }
+        guard let chosenOutcome = outcomes.min(by: { ($0.decisive, $0.key) < ($1.decisive, $1.key) }) else {
+            throw SettingsError.invalid("\(curve.path): the composition triage kept no binary")
+        }
+        var (c, results) = chosenOutcome.result
+        let chosen = chosenOutcome.key
+        var said = ["no composition in the data header or --elements: every tabulated binary was tried as attenuated crystals — \(triage.summary); classified on \(triage.kept.joined(separator: " and ")), best \(chosen) (give --elements to fix the composition)"]
+        if outcomes.count > 1 {
+            said.append("the composition is uncertain: \(triage.kept.joined(separator: " and ")) fit about equally well (an X-ray PDF tells binaries of like lattice and scattering contrast apart poorly); "
+                        + "decided by each one's best candidate refined with one Uiso per element: \(decisive.joined(separator: ", "))")
+        }
+        if let p = triage.pair {
+            said.append(String(format: "%@ and %@ together fit better than either alone (two-phase crystal Rw %.3f, %.0f %% %@ by scale): a core/shell particle or a mixture",
+                               p.binaries[0], p.binaries[1], p.rw, 100 * p.firstFraction, p.binaries[0]))
+        }
+        c.notes = notes + said + (c.notes ?? [])
+        c.composition = triage
+        return (c, results)
+    }
+
     /// Classification with only extra models (a binary the generator does not know).
     func classifyExtra(_ curve: MeasuredCurve, _ extra: [ClassifierModel], settings: DataSettings, notes: [String]) throws -> (Classification, [RefinementResult]) {
         var c = Classifier(models: extra, options: options.refinement)
@@ -297,6 +475,27 @@ public struct ClusterMiner: Sendable {
         out.notes = notes + ["the generator has no candidates for these elements: only the added models were fitted"]
         if out.verdict == .noMatch { out.noMatchReason = String(format: "best Rw %.3f is above the no-match threshold %.2f", out.bestRw, options.thresholds.noMatchRw) }
         return (out, results)
+    }
+
+    /// Refines the candidates `indices` of `set` from their screened optima (exact engine, local
+    /// least squares, no uncertainties); results by candidate index.
+    func refineCandidates(_ indices: [Int], set: CandidateSet, screened: [Screened], curve: MeasuredCurve) throws -> [Int: RefinementResult] {
+        var models = [ClassifierModel](), which = [Int]()
+        var starts = [Int: [ParameterName: Double]]()
+        for i in indices {
+            guard screened[i].rw.isFinite, let s = try? set.entries[i].spec.build() else { continue }
+            starts[models.count] = [.zoom: screened[i].zoom, .uiso: screened[i].uiso, .delta2: screened[i].delta2]
+            models.append(ClassifierModel(name: set.entries[i].spec.name, path: "generated:" + set.entries[i].spec.name,
+                                          family: set.entries[i].family, structure: s))
+            which.append(i)
+        }
+        var full = options.refinement
+        full.threads = 1
+        full.uncertainties = false
+        let refined = try Classifier.refine(models, Array(models.indices), curve: curve, options: full, threads: options.threads, starts: starts)
+        var out = [Int: RefinementResult]()
+        for (k, r) in refined { out[which[k]] = r }
+        return out
     }
 
     /// Hill formula of a histogram's composition ("Cd35Se20").

@@ -48,7 +48,8 @@ struct MiningProbabilities {
             let close = members.filter { s[$0].deltaBIC - s[best].deltaBIC <= 2 * t }
             let d = close.map { s[$0].equivalentDiameter }, a = close.map { s[$0].atoms }
             summaries.append(FamilySummary(family: fam, probability: p, candidates: members.count, best: s[best],
-                                           diameterRange: d.min()!...d.max()!, atomRange: a.min()!...a.max()!, indistinguishable: close.count))
+                                           diameterRange: d.min()!...d.max()!, atomRange: a.min()!...a.max()!, indistinguishable: close.count,
+                                           refined: members.filter { s[$0].rwSource == .refined }.count))
         }
         summaries.sort { ($0.probability, $1.family.rawValue) > ($1.probability, $0.family.rawValue) }
         var classes = [Verdict: Double]()

@@ -44,6 +44,7 @@ extension ClusterMiner {
         case .found(let c, let a): (cation, anion) = (c, a)
         case .extra: return noMatch("no generated candidate has these elements; reciprocal-space classification compares generated candidates (fit an added model with 'clusterpdf fit')")
         case .none(let reason): return noMatch(reason)
+        case .unstated: return noMatch("no composition in the data header or --elements: give --elements (the composition triage works on G(r) curves)")
         }
         let set = o.store.candidates(space: o.space, cation: cation, anion: anion, threads: ProcessInfo.processInfo.activeProcessorCount)
         guard let elements = set.entries.first?.histogram.elements else { return noMatch("the candidate space is empty") }
