@@ -47,14 +47,16 @@ public struct ClusterMiner: Sendable {
         /// within 3 × its scatter) are evaluated exactly (at most `evaluationLimit` of them), and the
         /// best `evaluationPerFamily` of each family.
         public var evaluationWindow = 0.03, evaluationLimit = 150, evaluationPerFamily = 15
-        /// A candidate is refined while its exact Rw at the screened optimum, less this, is below
-        /// the best refined Rw (refinement lowers an evaluated Rw by less than this; measured in
-        /// `clusterpdf-bench screen-gap`).
+        /// A candidate is refined while its exact Rw at the screened optimum, less the tolerance,
+        /// is below the best refined Rw. The tolerance starts here (refinement usually lowers an
+        /// evaluated Rw by 0.0004–0.0006) and grows to the largest drop seen among the refined.
         public var rankingTolerance = 0.003
         /// Refinements beyond the finalists at most; reaching it leaves the ranking unsettled (noted).
         public var maximumExtraRefinements = 40
-        /// Fraction of each family screened on the full grid, and its minimum count.
-        public var secondPassFraction = 0.1, secondPassMinimum = 12
+        /// Fraction of each family screened on the full grid, and its minimum count (40: with 12, a
+        /// held-apart faulted curve's best candidate never reached the second pass of the quick
+        /// space, regret 0.020).
+        public var secondPassFraction = 0.1, secondPassMinimum = 40
         /// Candidates listed in the result.
         public var listed = 25
         /// Worker threads.
@@ -157,12 +159,20 @@ public struct ClusterMiner: Sendable {
         var refined = try Classifier.refine(models, Array(models.indices), curve: curve, options: full, threads: o.threads, starts: starts(models.indices))
         // Adaptive refinement: in the order of the exact evaluation, every candidate that could
         // still beat the best refined one (evaluated Rw − tolerance below it) is refined too.
+        // The tolerance grows to the largest drop from evaluated to refined Rw seen so far: where
+        // the screened optimum lies in another basin than the refined one, refinement gains more
+        // than the usual 0.0005.
         var bestRefined = refined.filter { modelCandidate[$0.key] != nil }.map(\.value.rw).min() ?? .infinity
+        var tolerance = o.rankingTolerance
+        func observeGaps(_ fits: [Int: RefinementResult]) {
+            for (k, r) in fits { if let i = modelCandidate[k], let e = evaluated[i], r.rw.isFinite { tolerance = max(tolerance, e - r.rw) } }
+        }
+        observeGaps(refined)
         var done = Set(finalists)
         let evaluationOrder = evaluated.keys.sorted { (evaluated[$0]!, $0) < (evaluated[$1]!, $1) }
         var settled = true
         while true {
-            let next = evaluationOrder.filter { !done.contains($0) && evaluated[$0]! - o.rankingTolerance < bestRefined }.prefix(max(2, o.threads))
+            let next = evaluationOrder.filter { !done.contains($0) && evaluated[$0]! - tolerance < bestRefined }.prefix(max(2, o.threads))
             if next.isEmpty { break }
             if done.count - finalists.count >= o.maximumExtraRefinements { settled = false; break }
             let first = models.count
@@ -172,9 +182,10 @@ public struct ClusterMiner: Sendable {
                 refined[k] = r
                 bestRefined = min(bestRefined, r.rw)
             }
+            observeGaps(more)
         }
         let ranking = RankingSummary(screened: set.entries.count, evaluated: evaluated.count, refined: done.count,
-                                     tolerance: o.rankingTolerance, settled: settled)
+                                     tolerance: tolerance, settled: settled)
         // Scores of every candidate (refined where available).
         var scores = [CandidateScore]()
         var refinedByCandidate = [Int: RefinementResult]()

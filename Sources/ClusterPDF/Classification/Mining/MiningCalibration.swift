@@ -69,6 +69,12 @@ public struct MiningCalibration: Sendable {
         }
     }
 
+    /// A held-apart cluster of class `k % 3` (see `structure`): name, true class and structure,
+    /// for benchmarks outside the library.
+    public static func heldApartStructure(_ k: Int, rng: inout SplitMix64) throws -> (String, Verdict, Structure) {
+        try structure(k, rng: &rng)
+    }
+
     /// Runs the calibration with the miner's rule.
     public func run() throws -> [Sample] {
         let t = miner.options.thresholds
