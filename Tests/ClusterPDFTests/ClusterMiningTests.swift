@@ -438,8 +438,11 @@ final class ClusterMiningTests: XCTestCase {
         XCTAssertNil(bulk.sizeCheck)
         XCTAssertFalse(bulk.notes?.contains { $0.hasPrefix("size check") } ?? false)
         // With a crystal far off it warns; without an envelope diameter the equivalent one is compared.
-        var far = c.candidates!.first { $0.psize != nil }!
-        far.psize = 2 * c.candidates![0].equivalentDiameter
+        // (The listed candidates need not include a crystal: the best 25 may all be clusters.)
+        let listed = try XCTUnwrap(c.candidates)
+        var far = listed.first { $0.psize != nil } ?? listed[0]
+        far.name = "far crystal"
+        far.psize = 2 * listed[0].equivalentDiameter
         let warning = try XCTUnwrap(ClusterMiner.sizeCheck(best: c.candidates![0], scores: [c.candidates![0], far]))
         XCTAssertNil(warning.envelopeDiameter)
         XCTAssertTrue(warning.note.contains("-50 %") && warning.note.contains("disagree by more than 20 %"), warning.note)
