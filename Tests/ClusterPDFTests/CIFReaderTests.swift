@@ -147,3 +147,39 @@ extension LoadedStructure {
         (try? CIFReader.read(path: path).operationCount) ?? 0
     }
 }
+
+/// Cell angles outside (0°, 180°) and angle triples that give no cell are errors naming the item.
+final class CellAngleTests: XCTestCase {
+    func cif(alpha: String, beta: String, gamma: String) -> String {
+        """
+        data_bad
+        _cell_length_a 4.3
+        _cell_length_b 4.3
+        _cell_length_c 7.0
+        _cell_angle_alpha \(alpha)
+        _cell_angle_beta \(beta)
+        _cell_angle_gamma \(gamma)
+        _symmetry_space_group_name_H-M 'P 1'
+        loop_
+        _atom_site_label
+        _atom_site_type_symbol
+        _atom_site_fract_x
+        _atom_site_fract_y
+        _atom_site_fract_z
+        Cd1 Cd 0 0 0
+        Se1 Se 0.33 0.67 0.37
+
+        """
+    }
+
+    func testBadAnglesAreRefused() {
+        for (a, b, g, fragment) in [("90", "90", "190", "gamma = 190"), ("90", "180", "90", "beta = 180"),
+                                    ("30", "40", "100", "give no cell"), ("120", "120", "120", "give no cell")] {
+            let path = writeTemporary(cif(alpha: a, beta: b, gamma: g), name: "bad-angle.cif")
+            assertInputError(try StructureReader.read(path: path), contains: ["bad-angle.cif", "_cell", fragment])
+        }
+        XCTAssertThrowsError(try Lattice(a: 4, b: 4, c: 4, alpha: 90, beta: 90, gamma: 190))
+        XCTAssertNoThrow(try Lattice(a: 4.3, b: 4.3, c: 7, alpha: 90, beta: 90, gamma: 120))
+        XCTAssertNoThrow(try Lattice(a: 5, b: 5, c: 5, alpha: 60, beta: 60, gamma: 60), "a primitive fcc cell")
+    }
+}

@@ -24,7 +24,8 @@ public struct Lattice: Hashable, Sendable {
         public var description: String { if case .invalid(let s) = self { return s }; return "" }
     }
 
-    /// Builds the lattice; throws when a length is not positive or the angles give no volume.
+    /// Builds the lattice; throws when a length is not positive or out of range, an angle is not in
+    /// (0°, 180°), or the angles give no cell (non-positive metric determinant).
     public init(a: Double, b: Double, c: Double, alpha: Double, beta: Double, gamma: Double) throws {
         for (n, v) in [("a", a), ("b", b), ("c", c), ("alpha", alpha), ("beta", beta), ("gamma", gamma)] where !v.isFinite || v <= 0 {
             throw Problem.invalid("cell parameter \(n) = \(v) must be a positive number")
@@ -32,9 +33,19 @@ public struct Lattice: Hashable, Sendable {
         for (n, v) in [("a", a), ("b", b), ("c", c)] where !Defaults.cellLengthRange.contains(v) {
             throw Problem.invalid("cell length \(n) = \(v) Å is outside \(Defaults.cellLengthRange.lowerBound)–\(Int(Defaults.cellLengthRange.upperBound)) Å")
         }
+        for (n, v) in [("alpha", alpha), ("beta", beta), ("gamma", gamma)] where !(v < 180) {
+            throw Problem.invalid("cell angle \(n) = \(v)° must lie strictly between 0 and 180°")
+        }
+        let d = Double.pi / 180
+        // The metric determinant (V/abc)² = 1 − cos²α − cos²β − cos²γ + 2 cosα cosβ cosγ: angles
+        // each below 180° can still give no cell (α + β < γ, say).
+        let (c1, c2, c3) = (cos(alpha * d), cos(beta * d), cos(gamma * d))
+        let metric = 1 - c1 * c1 - c2 * c2 - c3 * c3 + 2 * c1 * c2 * c3
+        guard metric > 1e-8 else {
+            throw Problem.invalid("cell angles α = \(alpha)°, β = \(beta)°, γ = \(gamma)° give no cell (metric determinant \(String(format: "%.3g", metric)) ≤ 0: each angle must be less than the sum of the other two, and all three less than 360° together)")
+        }
         self.a = a; self.b = b; self.c = c
         self.alpha = alpha; self.beta = beta; self.gamma = gamma
-        let d = Double.pi / 180
         let ca = cos(alpha * d), cb = cos(beta * d), cg = cos(gamma * d), sg = sin(gamma * d)
         let va = SIMD3(a, 0, 0)
         let vb = SIMD3(b * cg, b * sg, 0)
