@@ -19,6 +19,11 @@ public struct CandidateHistogram: Sendable {
 
     /// Total number of atoms.
     public var atomCount: Int { atomCounts.reduce(0, +) }
+    /// Share of the atoms that are cations (not anion-like; 0 when there are none).
+    public var cationShare: Double {
+        guard let k = elements.firstIndex(where: { !$0.isAnionLike }), atomCount > 0 else { return 0 }
+        return Double(atomCounts[k]) / Double(atomCount)
+    }
 
     /// Element pairs in `counts` order.
     public var pairs: [(Int, Int)] {

@@ -345,8 +345,7 @@ public struct ClusterMiner: Sendable {
         var evaluated = try evaluate(sample.sorted(), set: set, screened: screened, curve: curve)
         func features(_ i: Int) -> [Double] {
             let h = set.entries[i].histogram
-            let cation = h.elements.firstIndex { !$0.isAnionLike } ?? 0
-            return ScreenCalibration.features(screenedRw: screened[i].rw, atoms: h.atomCount, cationShare: Double(h.atomCounts[cation]) / Double(max(1, h.atomCount)),
+            return ScreenCalibration.features(screenedRw: screened[i].rw, atoms: h.atomCount, cationShare: h.cationShare,
                                               uiso: screened[i].uiso, delta2: screened[i].delta2)
         }
         let predicted: [Int: Double]

@@ -52,7 +52,7 @@ public struct ExhaustiveRefinement: Sendable {
         let entries = chosen.map { i in
             Entry(name: set.entries[i].spec.name, family: set.entries[i].family, screenedRw: screened[i].rw,
                   refinedRw: min(screened[i].rw, refined[i]?.rw ?? .infinity), atoms: set.entries[i].histogram.atomCount,
-                  cationShare: Double(set.entries[i].histogram.atomCounts[set.entries[i].histogram.elements.firstIndex { !$0.isAnionLike } ?? 0]) / Double(max(1, set.entries[i].histogram.atomCount)),
+                  cationShare: set.entries[i].histogram.cationShare,
                   uiso: screened[i].uiso, delta2: screened[i].delta2)
         }
         return ExhaustiveRefinement(entries: entries, secondsPerRefinement: dt * Double(o.threads) / Double(max(1, chosen.count)))
