@@ -21,6 +21,19 @@ final class PatternRefinementTests: XCTestCase {
         return (g, c, scale)
     }
 
+    /// A pattern without a stated composition is not assumed to be CdSe: no-match, asking for
+    /// --elements (the composition triage works on G(r) curves).
+    func testPatternWithoutCompositionAsksForElements() throws {
+        let (_, curve, _) = try synthetic(try wurtzite(6), seed: 3)
+        var plain = curve
+        plain.header["composition"] = nil
+        var o = ClusterMiner.Options()
+        o.space = .quick; o.store = CandidateStore(cache: nil); o.threads = 2
+        let (c, _) = try ClusterMiner(options: o).classify(ReciprocalData(curve: plain))
+        XCTAssertEqual(c.verdict, .noMatch)
+        XCTAssertTrue(c.noMatchReason?.contains("--elements") ?? false, c.noMatchReason ?? "")
+    }
+
     /// Fitted back to the parameters it was made with, each within 3 standard uncertainties
     /// (profile fixed at its true value, as an instrument file would give it).
     func testSyntheticPatternFittedBackWithinUncertainties() throws {
