@@ -133,20 +133,6 @@ public enum ClassificationReport {
         return text
     }
 
-    /// The HTML report of batch records: the summary table and, per classified curve whose data
-    /// can still be read, the overlay plot remade from the recorded parameters.
-    public static func html(records: [BatchRecord], title: String) -> String {
-        var plots = [String: String]()
-        for (n, r) in records.enumerated() {
-            guard let c = r.classification, let curve = try? MeasuredCurveReader.read(path: r.curve),
-                  let fits = try? remakeFits(curve: curve, classification: c) else { continue }
-            var svg = overlay(curve: curve, classification: c, fits: fits)
-            svg.identifier = "curve\(n)"
-            plots[r.curve] = svg.render()
-        }
-        return html(title: title, rows: records.map { (curve: $0.curve, classification: $0.classification, error: $0.error) }, plots: plots)
-    }
-
     /// Recomputes the best-of-class model curves of a classification from its recorded parameters.
     public static func remakeFits(curve: MeasuredCurve, classification c: Classification) throws -> [(Verdict, [Double], [Double])] {
         var out = [(Verdict, [Double], [Double])]()
@@ -229,7 +215,9 @@ public enum ClassificationReport {
         for (i, row) in rows.enumerated() {
             let name = escape((row.curve as NSString).lastPathComponent)
             if let c = row.classification {
-                h += "<tr><td><a href=\"#curve\(i)\">\(name)</a></td><td class=\"\(c.verdict.rawValue)\">\(c.verdict.rawValue)</td><td>\(escape(c.bestModel))</td>"
+                // Link only to sections this page holds.
+                let cell = plots[row.curve] != nil || rows.count == 1 || !c.warnings.isEmpty ? "<a href=\"#curve\(i)\">\(name)</a>" : name
+                h += "<tr><td>\(cell)</td><td class=\"\(c.verdict.rawValue)\">\(c.verdict.rawValue)</td><td>\(escape(c.bestModel))</td>"
                 h += String(format: "<td class=\"num\">%.4f</td><td class=\"num\">%@</td></tr>\n", c.bestRw, c.margin.map { String(format: "%.4f", $0) } ?? "")
             } else {
                 h += "<tr><td>\(name)</td><td class=\"error\">error</td><td colspan=\"3\" class=\"error\">\(escape(row.error ?? ""))</td></tr>\n"
@@ -237,7 +225,8 @@ public enum ClassificationReport {
         }
         h += "</tbody></table>\n"
         for (i, row) in rows.enumerated() {
-            guard let svg = plots[row.curve] else { continue }
+            let svg = plots[row.curve]
+            guard svg != nil || (row.classification != nil && (rows.count == 1 || !(row.classification?.warnings.isEmpty ?? true))) else { continue }
             h += "<div class=\"plot\" id=\"curve\(i)\"><h3>\(escape((row.curve as NSString).lastPathComponent))</h3>\n"
             if let c = row.classification {
                 let settings = ClassificationReport.settingsLine(c)
@@ -245,7 +234,7 @@ public enum ClassificationReport {
                 for w in c.warnings { h += "<p class=\"warning\">warning (best model): \(escape(w.message))</p>\n" }
                 h += miningDetail(c)
             }
-            h += "\(svg)</div>\n"
+            h += "\(svg ?? "")</div>\n"
         }
         h += """
         <script>

@@ -46,6 +46,12 @@ public enum AtomicFile {
         public var description: String { "\(path): cannot write (\(reason))" }
     }
 
+    /// Host, process and a random number: temporary names that two processes never share, even
+    /// on different machines writing to one shared file system.
+    static var uniqueSuffix: String {
+        "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))"
+    }
+
     /// Writes `text` to `path` through a temporary file and a rename ("-": standard output).
     public static func write(_ text: String, to path: String) throws {
         try writeAll([(text, path)])
@@ -54,7 +60,7 @@ public enum AtomicFile {
     /// Writes binary `data` to the regular file `path` through a temporary file and a rename.
     public static func write(data: Data, to path: String) throws {
         let url = URL(fileURLWithPath: path)
-        let tmp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)")
+        let tmp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(uniqueSuffix)")
         do { try data.write(to: tmp) } catch {
             try? FileManager.default.removeItem(at: tmp)
             throw WriteError(path: path, reason: error.localizedDescription)
@@ -130,7 +136,7 @@ public enum AtomicFile {
             throw WriteError(path: path, reason: "it is a directory")
         }
 
-        let tmp = dir.appendingPathComponent(".\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)")
+        let tmp = dir.appendingPathComponent(".\(url.lastPathComponent).tmp-\(uniqueSuffix)")
         do {
             try Data(text.utf8).write(to: tmp)
         } catch {

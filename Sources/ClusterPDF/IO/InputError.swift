@@ -35,20 +35,24 @@ enum TextFile {
     /// The name used in messages: "<stdin>" for "-".
     static func displayName(_ path: String) -> String { path == "-" ? "<stdin>" : path }
 
-    static func read(_ path: String) throws -> String {
+    static func read(_ path: String) throws -> String { try read(path, name: displayName(path)) }
+
+    /// Reads `path`, naming the file `name` in errors (a batch's frozen manifest reads absolute
+    /// paths but reports the path as the user typed it).
+    static func read(_ path: String, name: String) throws -> String {
         if path == "-" {
             let data = FileHandle.standardInput.readDataToEndOfFile()
-            return try decode(data, name: displayName(path))
+            return try decode(data, name: name)
         }
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
-            throw InputError(file: path, "no such file")
+            throw InputError(file: name, "no such file")
         }
-        if isDir.boolValue { throw InputError(file: path, "is a directory, not a file") }
+        if isDir.boolValue { throw InputError(file: name, "is a directory, not a file") }
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw InputError(file: path, "cannot be read (permission denied?)")
+            throw InputError(file: name, "cannot be read (permission denied?)")
         }
-        return try decode(data, name: path)
+        return try decode(data, name: name)
     }
 
     /// The checks on the bytes: not empty, no NUL, UTF-8 or Latin-1.

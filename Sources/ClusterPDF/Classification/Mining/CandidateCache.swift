@@ -5,10 +5,14 @@ import Synchronization
 /// (`DIR/<CandidateSpace.key>.cpdfhist`), so that a classification with a warm cache only reads them.
 ///
 /// The default directory is `$XDG_CACHE_HOME/clusterpdf` or `~/.cache/clusterpdf` (never the working
-/// directory). Files are written atomically; a file that does not read back exactly (truncated,
-/// another version) is ignored and rebuilt. Format: "CPDFHIST", format version, entry count, then
-/// per entry the recipe index, duplicate count, cubic fraction of the cut, atom counts, largest
-/// distance and the half-precision counts of each element pair.
+/// directory). Files are written atomically (a uniquely named temporary file, then a rename), so a
+/// reader never sees a partial file; a file that does not read back exactly (truncated, another
+/// version, a wrong checksum) is ignored and rebuilt. Several processes sharing the directory
+/// (array tasks on a shared file system) build each file once: the builder holds a lock
+/// (`KEY.lock`, `flock`) and the others wait, then read its file. Format: "CPDFHIST", format
+/// version, entry count, then per entry the recipe index, duplicate count, cubic fraction of the
+/// cut, atom counts, largest distance and the half-precision counts of each element pair; last,
+/// an FNV-1a (64 bit) checksum of everything before it.
 public struct CandidateCache: Sendable {
     /// The directory.
     public var directory: String
@@ -23,7 +27,7 @@ public struct CandidateCache: Sendable {
     }
 
     static let magic = Array("CPDFHIST".utf8)
-    static let formatVersion: UInt32 = 2
+    static let formatVersion: UInt32 = 3
 
     /// Path of the file of `key`.
     public func path(key: String) -> String { (directory as NSString).appendingPathComponent(key + ".cpdfhist") }
@@ -33,14 +37,16 @@ public struct CandidateCache: Sendable {
     public func candidates(space: CandidateSpace, cation: Element, anion: Element, threads: Int) -> (set: CandidateSet, fromCache: Bool, stored: Bool) {
         let key = space.key(cation: cation, anion: anion)
         if let set = read(space: space, cation: cation, anion: anion, key: key) { return (set, true, false) }
-        let set = CandidateSet.generate(space: space, cation: cation, anion: anion, threads: threads)
-        var stored = false
-        do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            try AtomicFile.write(data: encode(set), to: path(key: key))
-            stored = true
-        } catch {}
-        return (set, false, stored)
+        guard (try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)) != nil else {
+            return (CandidateSet.generate(space: space, cation: cation, anion: anion, threads: threads), false, false)
+        }
+        return FileLock.withLock(path(key: key) + ".lock") {
+            // Another process may have built it while this one waited for the lock.
+            if let set = read(space: space, cation: cation, anion: anion, key: key) { return (set, true, false) }
+            let set = CandidateSet.generate(space: space, cation: cation, anion: anion, threads: threads)
+            let stored = (try? AtomicFile.write(data: encode(set), to: path(key: key))) != nil
+            return (set, false, stored)
+        }
     }
 
     func encode(_ set: CandidateSet) -> Data {
@@ -59,11 +65,23 @@ public struct CandidateCache: Sendable {
             u32(e.histogram.counts.first?.count ?? 0)
             for p in e.histogram.counts { for v in p { var x = Float16(v).bitPattern.littleEndian; withUnsafeBytes(of: &x) { d.append(contentsOf: $0) } } }
         }
+        var sum = CandidateCache.checksum(d).littleEndian
+        withUnsafeBytes(of: &sum) { d.append(contentsOf: $0) }
         return d
     }
 
+    /// FNV-1a (64 bit) of `data`.
+    static func checksum(_ data: Data) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in data { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01b3 }
+        return h
+    }
+
     func read(space: CandidateSpace, cation: Element, anion: Element, key: String) -> CandidateSet? {
-        guard let d = FileManager.default.contents(atPath: path(key: key)), d.count > 20, Array(d.prefix(8)) == CandidateCache.magic else { return nil }
+        guard let file = FileManager.default.contents(atPath: path(key: key)), file.count > 28, Array(file.prefix(8)) == CandidateCache.magic else { return nil }
+        let d = file.prefix(file.count - 8)
+        let stored = file.suffix(8).withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
+        guard stored == CandidateCache.checksum(d) else { return nil }
         var at = 8
         func u32() -> Int? {
             guard at + 4 <= d.count else { return nil }

@@ -10,6 +10,13 @@ public struct BatchItem: Sendable, Hashable, Codable {
     public var rmax: Double?
     /// qdamp (Å⁻¹) for this curve; nil: the data header's, else the default.
     public var qdamp: Double?
+    /// The curve's name in keys and records when it differs from `path`: the path as the user
+    /// typed it, kept by the frozen manifest of an array job (whose `path` is absolute) so that
+    /// its records equal a single process's.
+    public var label: String?
+
+    /// The path shown in records and used in the key.
+    public var name: String { label ?? path }
 
     /// One work item.
     public init(path: String, rmin: Double? = nil, rmax: Double? = nil, qdamp: Double? = nil) {
@@ -18,7 +25,7 @@ public struct BatchItem: Sendable, Hashable, Codable {
 
     /// Identifies the work item in the output (path plus any per-curve settings), for resuming.
     public var key: String {
-        var k = path
+        var k = name
         if let v = rmin { k += "|rmin=\(v)" }
         if let v = rmax { k += "|rmax=\(v)" }
         if let v = qdamp { k += "|qdamp=\(v)" }
@@ -39,10 +46,13 @@ public enum BatchInputs {
         let fm = FileManager.default
         for input in inputs {
             var isDir: ObjCBool = false
-            guard fm.fileExists(atPath: input, isDirectory: &isDir) else { throw InputError(file: input, "no such file or directory") }
+            // A missing input is a work item like any other: its record says what is wrong and
+            // the rest go on.
+            guard fm.fileExists(atPath: input, isDirectory: &isDir) else { out.append(BatchItem(path: input)); continue }
             let ext = (input as NSString).pathExtension.lowercased()
             if isDir.boolValue {
-                let names = try fm.contentsOfDirectory(atPath: input).filter { dataExtensions.contains(($0 as NSString).pathExtension.lowercased()) }.sorted()
+                guard let all = try? fm.contentsOfDirectory(atPath: input) else { out.append(BatchItem(path: input)); continue }
+                let names = all.filter { dataExtensions.contains(($0 as NSString).pathExtension.lowercased()) }.sorted()
                 out += names.map { BatchItem(path: (input as NSString).appendingPathComponent($0)) }
             } else if ext == "csv" {
                 out += try csvManifest(input)

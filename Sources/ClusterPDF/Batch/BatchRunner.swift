@@ -1,22 +1,6 @@
 import Foundation
 import Synchronization
 
-/// One line of a batch output file (JSON lines).
-public struct BatchRecord: Codable, Sendable {
-    /// The work item's key (`BatchItem.key`): path plus per-curve settings, for resuming.
-    public var key: String
-    /// Path of the curve.
-    public var curve: String
-    /// Whether the curve was classified.
-    public enum Status: String, Codable, Sendable { case ok, error }
-    /// `ok` or `error`.
-    public var status: Status
-    /// The classification, when `status` is `ok`.
-    public var classification: Classification?
-    /// The error message (file, line, problem), when `status` is `error`.
-    public var error: String?
-}
-
 /// Progress of a running batch.
 public struct BatchProgress: Sendable {
     /// Curves written so far in this run.
@@ -38,44 +22,52 @@ public struct BatchRunner: Sendable {
     public var jobs: Int
     /// Source of 2θ patterns without a wavelength in their header (nil fields: from the header).
     public var source = PatternSource()
+    /// The settings written into every record and checked against existing ones.
+    public var settings = BatchSettings([:])
     /// A runner with `jobs` parallel workers (at least 1).
     public init(miner: ClusterMiner, jobs: Int) { self.miner = miner; self.jobs = max(1, jobs) }
 
     /// Reads the complete records of an existing output file, truncating a partial last line.
     public static func existingRecords(_ output: String) throws -> [BatchRecord] {
         guard FileManager.default.fileExists(atPath: output) else { return [] }
-        guard let data = FileManager.default.contents(atPath: output) else { throw InputError(file: output, "cannot be read") }
-        var complete = data
-        if let last = data.last, last != UInt8(ascii: "\n") {
-            let cut = data.lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? data.startIndex
-            complete = data.prefix(upTo: cut)
-            let h = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
-            try h.truncate(atOffset: UInt64(complete.count))
-            try h.close()
-        }
-        var out = [BatchRecord]()
-        for (n, line) in complete.split(separator: UInt8(ascii: "\n")).enumerated() where !line.isEmpty {
-            guard let r = try? JSONDecoder().decode(BatchRecord.self, from: Data(line)) else {
-                throw InputError(file: output, line: n + 1, "not a ClusterPDF batch record: refusing to append to this file")
+        try BatchOutputFile.dropPartialTail(output)
+        let decoder = JSONDecoder()
+        return try BatchOutputFile.lines(output).lines.enumerated().map { n, l in
+            guard let r = try? decoder.decode(BatchRecord.self, from: l.bytes) else {
+                throw InputError(file: output, line: n + 1, "not a ClusterPDF batch record")
             }
-            out.append(r)
+            return r
         }
-        return out
     }
 
-    static func encode(_ r: BatchRecord) -> Data {
-        let enc = JSONEncoder()
-        enc.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        var d = (try? enc.encode(r)) ?? Data("{\"status\":\"error\"}".utf8)
-        d.append(UInt8(ascii: "\n"))
-        return d
+    /// Prepares `output` for appending: removes a partly written last line, checks that its
+    /// records carry this runner's settings (else `SettingsMismatchError`), drops placeholder
+    /// records of unfinished curves (from a merge), and returns the keys already recorded.
+    public func prepare(output: String) throws -> Set<String> {
+        if FileManager.default.fileExists(atPath: output) { try BatchOutputFile.dropPartialTail(output) }
+        let existing = try BatchOutputFile.lines(output).lines
+        try BatchOutputFile.checkSettings(existing, settings, file: output)
+        if existing.contains(where: { !$0.summary.isFinal }) {
+            try AtomicFile.write(data: Data(existing.filter(\.summary.isFinal).map(\.bytes).joined()), to: output)
+        }
+        return Set(existing.filter(\.summary.isFinal).map(\.summary.key))
     }
 
     /// Processes `items` not yet in `output`; returns (processed now, failed now, skipped).
     /// `progress` is called (from worker threads) after every record written.
-    public func run(items: [BatchItem], output: String, progress: (@Sendable (BatchProgress) -> Void)? = nil) throws -> (processed: Int, failed: Int, skipped: Int) {
-        let done = Set(try BatchRunner.existingRecords(output).map(\.key))
+    /// `shouldStop` is asked before each curve starts: once it says yes, curves already started
+    /// finish and are written, the rest are left for a later run.
+    public func run(items: [BatchItem], output: String, progress: (@Sendable (BatchProgress) -> Void)? = nil,
+                    shouldStop: (@Sendable () -> Bool)? = nil) throws -> (processed: Int, failed: Int, skipped: Int) {
+        let done = try prepare(output: output)
         let todo = items.filter { !done.contains($0.key) }
+        let r = try process(todo, output: output, progress: progress, shouldStop: shouldStop)
+        return (r.processed, r.failed, items.count - todo.count)
+    }
+
+    /// Classifies `todo` (none of them recorded yet; see `prepare`) and appends their records.
+    public func process(_ todo: [BatchItem], output: String, progress: (@Sendable (BatchProgress) -> Void)? = nil,
+                        shouldStop: (@Sendable () -> Bool)? = nil) throws -> (processed: Int, failed: Int) {
         if !FileManager.default.fileExists(atPath: output) {
             guard FileManager.default.createFile(atPath: output, contents: nil) else { throw AtomicFile.WriteError(path: output, reason: "cannot create") }
         }
@@ -95,17 +87,20 @@ public struct BatchRunner: Sendable {
         let miner: ClusterMiner = { var m = self.miner; m.options.threads = 1; return m }()
         DispatchQueue.concurrentPerform(iterations: min(jobs, max(1, todo.count))) { _ in
             while true {
+                if shouldStop?() == true { return }
                 let i = state.withLock { s in defer { s.next += 1 }; return s.next }
                 if i >= todo.count { return }
                 let item = todo[i]
                 let record: BatchRecord
+                var frame: [String: Double]?
                 do {
-                    let curve = try MeasuredCurveReader.read(path: item.path)
+                    let curve = try MeasuredCurveReader.parse(text: TextFile.read(item.path, name: item.name), file: item.name).withSpectralQRange()
+                    frame = BatchRecord.frame(header: curve.header)
                     let cls: Classification
                     if let axis = curve.axis, axis != .r {
                         // Reciprocal-space data: the wavelength from the runner's source or the header.
                         if item.rmin != nil || item.rmax != nil || item.qdamp != nil {
-                            throw SettingsError.invalid("the manifest gives rmin/rmax/qdamp, which apply to G(r); \(item.path) is reciprocal-space data")
+                            throw SettingsError.invalid("the manifest gives rmin/rmax/qdamp, which apply to G(r); \(item.name) is reciprocal-space data")
                         }
                         let data = try ReciprocalData(curve: curve, wavelength: source.wavelength, anode: source.anode, kAlpha2: source.kAlpha2,
                                                       monochromator: source.monochromator)
@@ -117,16 +112,16 @@ public struct BatchRunner: Sendable {
                         if let v = item.qdamp { c.options.refinement.overrides.qdamp = v }
                         cls = try c.classify(curve).0
                     }
-                    record = BatchRecord(key: item.key, curve: item.path, status: .ok, classification: cls, error: nil)
+                    record = BatchRecord(key: item.key, curve: item.name, status: .ok, classification: cls, settings: settings, frame: frame)
                 } catch {
-                    record = BatchRecord(key: item.key, curve: item.path, status: .error, classification: nil, error: "\(error)")
+                    record = BatchRecord(key: item.key, curve: item.name, status: .error, error: "\(error)", settings: settings, frame: frame)
                 }
                 let p = state.withLock { s -> BatchProgress in
                     s.pending[i] = record
                     if record.status != .ok { s.failed += 1 }
                     // Append the completed prefix in input order, one whole line per write.
                     while let r = s.pending.removeValue(forKey: s.flushed) {
-                        do { try handle.write(contentsOf: BatchRunner.encode(r)) } catch { if s.writeError == nil { s.writeError = error } }
+                        do { try handle.write(contentsOf: r.line) } catch { if s.writeError == nil { s.writeError = error } }
                         s.flushed += 1
                     }
                     return BatchProgress(done: s.flushed, total: todo.count, elapsed: Date().timeIntervalSince(start))
@@ -134,8 +129,8 @@ public struct BatchRunner: Sendable {
                 progress?(p)
             }
         }
-        let (failed, writeError) = state.withLock { ($0.failed, $0.writeError) }
+        let (failed, writeError, flushed) = state.withLock { ($0.failed, $0.writeError, $0.flushed) }
         if let e = writeError { throw e }
-        return (todo.count, failed, items.count - todo.count)
+        return (flushed, failed)
     }
 }

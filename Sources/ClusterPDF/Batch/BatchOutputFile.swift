@@ -1,0 +1,80 @@
+import Foundation
+
+/// Reading batch output files (JSON lines) without trusting them: a partly written last line (a
+/// killed task) is ignored, a line that is not a batch record is an error naming file and line.
+public enum BatchOutputFile {
+    /// The small fields of a record, decoded without its classification.
+    public struct Summary: Decodable, Sendable {
+        /// The work item's key.
+        public var key: String
+        /// The curve's path.
+        public var curve: String
+        /// `ok` or `error`.
+        public var status: BatchRecord.Status
+        /// The settings hash (nil in records of old versions).
+        public var settingsHash: String?
+        /// True for a merge's placeholder of a curve whose task stopped.
+        public var unfinished: Bool?
+        /// The error, for error records.
+        public var error: String?
+        /// True when a later run must not redo the curve.
+        public var isFinal: Bool { unfinished != true }
+    }
+
+    /// One complete line: its summary and its bytes (newline included).
+    public struct Line: Sendable {
+        /// Decoded small fields.
+        public var summary: Summary
+        /// The line as written.
+        public var bytes: Data
+    }
+
+    /// The complete lines of `path` (none when it does not exist) and whether a partial last line
+    /// was left out. Never changes the file.
+    public static func lines(_ path: String) throws -> (lines: [Line], partialTail: Bool) {
+        guard FileManager.default.fileExists(atPath: path) else { return ([], false) }
+        guard let data = FileManager.default.contents(atPath: path) else { throw InputError(file: path, "cannot be read") }
+        let cut = data.lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? data.startIndex
+        let complete = data[data.startIndex..<cut]
+        var out = [Line]()
+        var start = complete.startIndex, n = 0
+        let decoder = JSONDecoder()
+        while start < complete.endIndex {
+            let end = complete[start...].firstIndex(of: UInt8(ascii: "\n"))!
+            n += 1
+            if end > start {
+                let bytes = complete[start...end]
+                guard let s = try? decoder.decode(Summary.self, from: Data(bytes)) else {
+                    throw InputError(file: path, line: n, "not a ClusterPDF batch record")
+                }
+                out.append(Line(summary: s, bytes: Data(bytes)))
+            }
+            start = end + 1
+        }
+        return (out, cut < data.endIndex)
+    }
+
+    /// Removes a partly written last line (from a killed run) so that appending starts on a
+    /// fresh line.
+    public static func dropPartialTail(_ path: String) throws {
+        guard let data = FileManager.default.contents(atPath: path), let last = data.last, last != UInt8(ascii: "\n") else { return }
+        let cut = data.lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? data.startIndex
+        let h = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        try h.truncate(atOffset: UInt64(cut - data.startIndex))
+        try h.close()
+    }
+
+    /// Throws `SettingsMismatchError` when a line of `lines` was made with other settings than
+    /// `settings` (naming the differing options from that record's settings).
+    public static func checkSettings(_ lines: [Line], _ settings: BatchSettings, file: String) throws {
+        let hash = settings.hash
+        guard let bad = lines.first(where: { $0.summary.settingsHash != hash }) else { return }
+        guard bad.summary.settingsHash != nil else {
+            throw SettingsMismatchError(file: file, differences: ["the records were written by a ClusterPDF before \(BatchSettings.formatVersion), without settings"])
+        }
+        struct WithSettings: Decodable { var settings: BatchSettings? }
+        let old = (try? JSONDecoder().decode(WithSettings.self, from: bad.bytes))?.settings ?? BatchSettings([:])
+        let diff = settings.differences(from: old)
+        throw SettingsMismatchError(file: file, differences: diff.isEmpty ? ["settings hash \(bad.summary.settingsHash ?? "") vs \(hash)"] : diff)
+    }
+}
