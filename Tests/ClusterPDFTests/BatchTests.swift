@@ -172,4 +172,93 @@ final class BatchTests: XCTestCase {
         XCTAssertEqual(resumed.status, Int32(bad.count), resumed.err)
         XCTAssertEqual(try String(contentsOfFile: killed, encoding: .utf8), try String(contentsOfFile: clean, encoding: .utf8))
     }
+
+    /// A missing, unreadable or vanished input is an error record like any other; the rest go on.
+    func testMissingAndVanishedInputsAreErrorRecords() throws {
+        let dir = temporaryDirectory()
+        let good = dir + "/good.gr", gone = dir + "/gone.gr"
+        try SyntheticCurves.write(try SyntheticCurves.smallModels()[0].structure, to: good, seed: 3, rmax: 12)
+        try "x".write(toFile: gone, atomically: true, encoding: .utf8)
+        let items = try BatchInputs.expand([dir + "/never.gr", gone, good, dir + "/no-such-dir"])
+        try FileManager.default.removeItem(atPath: gone)
+        let out = dir + "/out.jsonl"
+        let r = try BatchRunner(miner: try classifier(), jobs: 2).run(items: items, output: out)
+        XCTAssertEqual(r.processed, 4); XCTAssertEqual(r.failed, 3)
+        let recs = try BatchRunner.existingRecords(out)
+        XCTAssertEqual(recs.map(\.curve), [dir + "/never.gr", gone, good, dir + "/no-such-dir"])
+        XCTAssertEqual(recs.map(\.status), [.error, .error, .ok, .error])
+        XCTAssertTrue(recs[0].error?.contains("never.gr: no such file") ?? false, recs[0].error ?? "")
+        XCTAssertNotNil(recs[2].settingsHash)
+    }
+
+    /// --follow: curves that appear (by rename, or written in place and then left alone) are
+    /// classified once each, in arrival order, until the idle timeout; half-written and hidden
+    /// files wait.
+    func testFollowDirectory() throws {
+        let watch = temporaryDirectory(), stage = temporaryDirectory()
+        let out = temporaryDirectory() + "/follow.jsonl"
+        let models = try SyntheticCurves.smallModels()
+        for i in 0..<3 { try SyntheticCurves.write(models[i % 2].structure, to: stage + "/f\(i).gr", seed: UInt64(40 + i), rmax: 12) }
+        var f = DirectoryFollower(directory: watch)
+        f.settle = 0.3; f.idleTimeout = 1.5; f.poll = 0.05
+        let writer = Thread {
+            // Arrival order b (rename), a (copied in place), c (rename); a hidden temp file never counts.
+            try? FileManager.default.moveItem(atPath: stage + "/f0.gr", toPath: watch + "/b.gr")
+            Thread.sleep(forTimeInterval: 0.6)
+            try? FileManager.default.copyItem(atPath: stage + "/f1.gr", toPath: watch + "/a.gr")
+            try? "partial".write(toFile: watch + "/.c.gr.tmp", atomically: false, encoding: .utf8)
+            Thread.sleep(forTimeInterval: 0.6)
+            try? FileManager.default.moveItem(atPath: stage + "/f2.gr", toPath: watch + "/c.gr")
+        }
+        writer.start()
+        var runner = BatchRunner(miner: try classifier(), jobs: 1)
+        runner.settings = BatchSettings(["test": "follow"])
+        let start = Date()
+        let r = try f.follow(runner: runner, output: out, shouldStop: { Date().timeIntervalSince(start) > 60 })
+        XCTAssertEqual(r.processed, 3)
+        XCTAssertEqual(try BatchRunner.existingRecords(out).map { ($0.curve as NSString).lastPathComponent }, ["b.gr", "a.gr", "c.gr"])
+        // Following again finds nothing new and adds nothing.
+        f.idleTimeout = 0.3
+        XCTAssertEqual(try f.follow(runner: runner, output: out, shouldStop: { false }).processed, 0)
+        XCTAssertEqual(try BatchRunner.existingRecords(out).count, 3)
+    }
+
+    /// The batch report of 10,000 curves: small, every in-page link resolves, probabilities,
+    /// sizes, warnings and the timeline on the frames' time axis are there.
+    func testReportOfTenThousandCurves() throws {
+        let (dir, _) = try SyntheticCurves.directory(count: 2)
+        let out = temporaryDirectory() + "/two.jsonl"
+        _ = try BatchRunner(miner: try classifier(), jobs: 2).run(items: try BatchInputs.expand([dir]), output: out)
+        let base = try BatchRunner.existingRecords(out)
+        var c = try XCTUnwrap(base.first(where: { $0.classification != nil })?.classification)
+        c.warnings.append(RefinementWarning(.atBound, "uiso at its upper bound 0.1 Å²"))
+        var records = [BatchRecord]()
+        for i in 0..<10_000 {
+            if i % 500 == 7 {
+                records.append(BatchRecord(key: "bad\(i)", curve: "run/frame-\(i).gr", status: .error, error: "run/frame-\(i).gr:3: 'nan' is not a number"))
+                continue
+            }
+            var r = BatchRecord(key: "k\(i)", curve: "run/frame-\(i).gr", status: .ok, classification: c, frame: ["time": Double(i) * 2.5])
+            r.classification?.bestRw = 0.2 + 0.1 * sin(Double(i) / 300)
+            records.append(r)
+        }
+        let html = BatchReport.html(records: records, title: "test")
+        let bytes = html.utf8.count
+        XCTAssertLessThan(bytes, 5_000_000, "report of 10,000 curves is \(bytes) bytes")
+        for needle in ["Verdicts", "Timeline", "time (header)", "p(zb)", "atoms", "diameter (Å)", "uiso at its upper bound", "'nan' is not a number", "frame-9999.gr", "<polyline"] {
+            XCTAssertTrue(html.contains(needle), "report lacks \(needle)")
+        }
+        let ids = Set(matches(html, ##"id="([^"]+)""##))
+        for target in matches(html, ##"href="#([^"]+)""##) { XCTAssertTrue(ids.contains(target), "link to #\(target) has no anchor") }
+        XCTAssertEqual(matches(html, ##"href="([^#][^"]*)""##), [], "no links to other files")
+        // One curve's page on demand.
+        let detail = BatchReport.detail(record: base[0])
+        XCTAssertTrue(detail.contains("<h3>") || detail.contains("error"), detail.prefix(300).description)
+        for target in matches(detail, ##"href="#([^"]+)""##) { XCTAssertTrue(Set(matches(detail, ##"id="([^"]+)""##)).contains(target), "detail link #\(target)") }
+    }
+
+    func matches(_ text: String, _ pattern: String) -> [String] {
+        let re = try! NSRegularExpression(pattern: pattern)
+        return re.matches(in: text, range: NSRange(text.startIndex..., in: text)).compactMap { Range($0.range(at: 1), in: text).map { String(text[$0]) } }
+    }
 }

@@ -57,13 +57,14 @@ var executableURL: URL {
 }
 
 /// Runs the CLI; returns exit status, stdout and stderr.
-func runCLI(_ args: [String]) throws -> (status: Int32, out: String, err: String) {
+func runCLI(_ args: [String], environment: [String: String] = [:]) throws -> (status: Int32, out: String, err: String) {
     let p = Process()
     p.executableURL = executableURL
     p.arguments = args
     // Candidate histograms go to a cache of the test run, never the user's.
     var env = ProcessInfo.processInfo.environment
     env["XDG_CACHE_HOME"] = (NSTemporaryDirectory() as NSString).appendingPathComponent("clusterpdf-test-cache")
+    for (k, v) in environment { env[k] = v }
     p.environment = env
     let o = Pipe(), e = Pipe()
     p.standardOutput = o

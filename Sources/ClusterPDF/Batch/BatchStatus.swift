@@ -49,14 +49,20 @@ public struct BatchStatus: Sendable {
 
     /// A table: share, state, assigned, done, failed, missing; then totals and what to do.
     public var text: String {
-        var s = String(format: "%-6@ %-14@ %8@ %8@ %8@ %8@\n", "task" as NSString, "state" as NSString, "curves" as NSString,
-                       "done" as NSString, "failed" as NSString, "missing" as NSString)
+        func pad(_ s: String, _ w: Int, right: Bool = true) -> String {
+            let fill = String(repeating: " ", count: max(0, w - s.count))
+            return right ? fill + s : s + fill
+        }
+        func row(_ c: [String]) -> String {
+            pad(c[0], 6, right: false) + " " + pad(c[1], 14, right: false) + c[2...].map { " " + pad($0, 8) }.joined() + "\n"
+        }
+        var s = row(["task", "state", "curves", "done", "failed", "missing"])
         for r in rows {
-            s += String(format: "%-6d %-14@ %8d %8d %8d %8d\n", r.count.index, r.state as NSString, r.count.assigned, r.count.done, r.count.failed, r.count.missing)
+            s += row(["\(r.count.index)", r.state, "\(r.count.assigned)", "\(r.count.done)", "\(r.count.failed)", "\(r.count.missing)"])
         }
         let total = rows.reduce(0) { $0 + $1.count.assigned }, done = rows.reduce(0) { $0 + $1.count.done }
         let failed = rows.reduce(0) { $0 + $1.count.failed }, missing = rows.reduce(0) { $0 + $1.count.missing }
-        s += String(format: "%-6@ %-14@ %8d %8d %8d %8d\n", "all" as NSString, "" as NSString, total, done, failed, missing)
+        s += row(["all", "", "\(total)", "\(done)", "\(failed)", "\(missing)"])
         if let j = submission { s += "array job \(j.arrayJob), merge job \(j.mergeJob)\(mergeState.map { " (\($0))" } ?? "")\n" }
         s += merged ? "merged output is up to date\n" : "merged output not yet written or older than the shard files\n"
         if missing > 0 && !rows.contains(where: { ["running", "pending", "configuring", "completing"].contains($0.state) }) {
