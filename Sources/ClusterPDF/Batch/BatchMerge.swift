@@ -68,13 +68,20 @@ public enum BatchMerge {
         return Result(lines: out, shares: shares)
     }
 
+    /// The lines as one buffer (appended whole: joining byte by byte costs seconds at 300 MB).
+    static func concatenate(_ lines: [Data]) -> Data {
+        var d = Data(capacity: lines.reduce(0) { $0 + $1.count })
+        for l in lines { d.append(l) }
+        return d
+    }
+
     /// Merges into `layout.output` (atomically) and returns the counts.
     @discardableResult
     public static func merge(_ layout: BatchLayout) throws -> Result {
         let plan = try BatchPlan.load(layout)
         let items = try BatchPlan.items(layout)
         let result = try collect(layout, plan: plan, items: items)
-        try AtomicFile.write(data: Data(result.lines.joined()), to: layout.output)
+        try AtomicFile.write(data: concatenate(result.lines), to: layout.output)
         return result
     }
 }

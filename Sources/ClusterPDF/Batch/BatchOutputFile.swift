@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Reading batch output files (JSON lines) without trusting them: a partly written last line (a
 /// killed task) is ignored, a line that is not a batch record is an error naming file and line.
@@ -34,24 +37,54 @@ public enum BatchOutputFile {
     public static func lines(_ path: String) throws -> (lines: [Line], partialTail: Bool) {
         guard FileManager.default.fileExists(atPath: path) else { return ([], false) }
         guard let data = FileManager.default.contents(atPath: path) else { throw InputError(file: path, "cannot be read") }
-        let cut = data.lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? data.startIndex
-        let complete = data[data.startIndex..<cut]
+        // Lines found with memchr: a 10,000-curve merge reads some 300 MB.
         var out = [Line]()
-        var start = complete.startIndex, n = 0
+        var cut = 0
         let decoder = JSONDecoder()
-        while start < complete.endIndex {
-            let end = complete[start...].firstIndex(of: UInt8(ascii: "\n"))!
-            n += 1
-            if end > start {
-                let bytes = complete[start...end]
-                guard let s = try? decoder.decode(Summary.self, from: Data(bytes)) else {
-                    throw InputError(file: path, line: n, "not a ClusterPDF batch record")
+        var failure: Int?
+        data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
+            guard let base = raw.baseAddress else { return }
+            var start = 0, n = 0
+            while start < raw.count, let nl = memchr(base + start, Int32(UInt8(ascii: "\n")), raw.count - start) {
+                let end = base.distance(to: UnsafeRawPointer(nl))
+                n += 1
+                if end > start {
+                    let bytes = Data(bytes: base + start, count: end - start + 1)
+                    guard let s = summary(bytes, decoder) else { failure = n; return }
+                    out.append(Line(summary: s, bytes: bytes))
                 }
-                out.append(Line(summary: s, bytes: Data(bytes)))
+                start = end + 1
+                cut = start
             }
-            start = end + 1
         }
-        return (out, cut < data.endIndex)
+        if let n = failure { throw InputError(file: path, line: n, "not a ClusterPDF batch record") }
+        return (out, cut < data.count)
+    }
+
+    static let classificationField = Data(",\"classification\":".utf8)
+
+    /// The small fields of one line: from the part before the classification when the record
+    /// puts it last (as `BatchRecord.line` does), else from the whole line.
+    static func summary(_ line: Data, _ decoder: JSONDecoder) -> Summary? {
+        let at: Int? = line.withUnsafeBytes { raw in
+            classificationField.withUnsafeBytes { pat in
+                guard let b = raw.baseAddress, let p = pat.baseAddress else { return nil }
+                // memchr for the leading comma, memcmp for the rest (memmem is a GNU extension).
+                var i = 0
+                while i + pat.count <= raw.count, let hit = memchr(b + i, Int32(UInt8(ascii: ",")), raw.count - pat.count + 1 - i) {
+                    let k = b.distance(to: UnsafeRawPointer(hit))
+                    if memcmp(b + k, p, pat.count) == 0 { return k }
+                    i = k + 1
+                }
+                return nil
+            }
+        }
+        if let at, at > 0 {
+            var head = Data(line.prefix(at))
+            head.append(UInt8(ascii: "}"))
+            if let s = try? decoder.decode(Summary.self, from: head) { return s }
+        }
+        return try? decoder.decode(Summary.self, from: line)
     }
 
     /// Removes a partly written last line (from a killed run) so that appending starts on a

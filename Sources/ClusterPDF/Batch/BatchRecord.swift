@@ -54,11 +54,20 @@ public struct BatchRecord: Codable, Sendable {
         return out.isEmpty ? nil : out
     }
 
-    /// One JSON line (sorted keys, newline-terminated).
+    /// One JSON line, newline-terminated: the small fields first (sorted keys), the classification
+    /// last, so that `BatchOutputFile` reads keys and status without parsing the classification.
     public var line: Data {
         let enc = JSONEncoder()
         enc.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        var d = (try? enc.encode(self)) ?? Data("{\"status\":\"error\"}".utf8)
+        var head = self
+        head.classification = nil
+        guard var d = try? enc.encode(head) else { return Data("{\"status\":\"error\"}\n".utf8) }
+        if let c = classification, let body = try? enc.encode(c) {
+            d.removeLast()  // "}"
+            d.append(contentsOf: Array(",\"classification\":".utf8))
+            d.append(body)
+            d.append(UInt8(ascii: "}"))
+        }
         d.append(UInt8(ascii: "\n"))
         return d
     }

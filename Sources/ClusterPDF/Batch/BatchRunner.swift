@@ -48,7 +48,7 @@ public struct BatchRunner: Sendable {
         let existing = try BatchOutputFile.lines(output).lines
         try BatchOutputFile.checkSettings(existing, settings, file: output)
         if existing.contains(where: { !$0.summary.isFinal }) {
-            try AtomicFile.write(data: Data(existing.filter(\.summary.isFinal).map(\.bytes).joined()), to: output)
+            try AtomicFile.write(data: BatchMerge.concatenate(existing.filter(\.summary.isFinal).map(\.bytes)), to: output)
         }
         return Set(existing.filter(\.summary.isFinal).map(\.summary.key))
     }
