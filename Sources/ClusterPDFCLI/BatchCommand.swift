@@ -5,6 +5,7 @@ import Foundation
 struct Batch: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Classify many curves into a JSON-lines file: here, as a Slurm array job, or following a directory.",
+        discussion: "`clusterpdf batch INPUT… -o OUT.jsonl` runs `batch run`; its options: clusterpdf batch run --help. Guide: docs/batch.md.",
         subcommands: [BatchRun.self, BatchStatusCommand.self, BatchMergeCommand.self, BatchReportCommand.self],
         defaultSubcommand: BatchRun.self)
 }
