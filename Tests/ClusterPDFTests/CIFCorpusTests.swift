@@ -102,8 +102,10 @@ final class CIFCorpusTests: XCTestCase {
         XCTAssertEqual(differ, [])
         XCTAssertEqual(asP1, [])
         // Regression guards on the figures of this reading (README): no more refusals, no fewer agreements.
-        XCTAssertLessThanOrEqual(refusedByUs.count, 24)
-        XCTAssertGreaterThanOrEqual(agree, 641)
+        // 25 and 640 since type symbols are exact: cod-tools' unknown-elements test file (type
+        // symbols 'AA', 'EI', which gemmi leaves unnamed) is refused instead of read from its labels.
+        XCTAssertLessThanOrEqual(refusedByUs.count, 25)
+        XCTAssertGreaterThanOrEqual(agree, 640)
         XCTAssertEqual(gemmiIgnoresSymmetry.count, 4)
     }
 }

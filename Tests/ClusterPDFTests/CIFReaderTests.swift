@@ -128,7 +128,7 @@ final class CIFReaderTests: XCTestCase {
         assertInputError(try CIFReader.parse(text: zero, file: "z.cif"), contains: ["positive"])
         // Unknown element and NaN coordinate.
         let unknown = good.replacingOccurrences(of: "Cd1  Cd", with: "Qq1  Qq")
-        assertInputError(try CIFReader.parse(text: unknown, file: "u.cif"), contains: ["u.cif:", "cannot identify the element of atom site 'Qq1'"])
+        assertInputError(try CIFReader.parse(text: unknown, file: "u.cif"), contains: ["u.cif:", "type symbol 'Qq' of atom site 'Qq1' is not an element symbol", "_atom_site_type_symbol"])
         let nan = good.replacingOccurrences(of: "Se1  Se\t0.25\t0.25\t0.25", with: "Se1  Se\t0.25\tnan\t0.25")
         assertInputError(try CIFReader.parse(text: nan, file: "n.cif"), contains: ["n.cif:", "not a finite number"])
         assertInputError(try CIFReader.parse(text: "_cell_length_a 4\n", file: "x.cif"), contains: ["before any data_ block"])

@@ -82,4 +82,29 @@ final class XYZReaderTests: XCTestCase {
         _ = FileManager.default.createFile(atPath: empty, contents: Data())
         assertInputError(try StructureReader.read(path: empty), contains: ["empty"])
     }
+
+    /// A misspelt element symbol is an error naming file, line and symbol, never another element
+    /// (issue: `Sx` was read as sulfur); symbols with charges or numbers and atomic numbers still read.
+    func testElementSymbolsAreExact() throws {
+        let misspelt = ["Sx", "Xx", "Cx", "Sse", "Cdd", "Ses", "Pp", "Inn", "Se1A", "C-d", "Cd+-", "Cd2+x", "S_e", "Q", "Du"]
+        for bad in misspelt {
+            let xyz = "2\nt\nCd 0 0 0\n\(bad) 2.6 0 0\n"
+            assertInputError(try XYZReader.parseFrames(text: xyz, file: "m.xyz"), contains: ["m.xyz:4", "unknown element '\(bad)'"])
+            let cif = "data_t\n_cell_length_a 6\n_cell_length_b 6\n_cell_length_c 6\n_cell_angle_alpha 90\n_cell_angle_beta 90\n_cell_angle_gamma 90\n" +
+                "loop_\n_atom_site_label\n_atom_site_type_symbol\n_atom_site_fract_x\n_atom_site_fract_y\n_atom_site_fract_z\n" +
+                "Cd1 Cd 0 0 0\nS1 \(bad) 0.25 0.25 0.25\n"
+            assertInputError(try CIFReader.parse(text: cif, file: "m.cif"), contains: ["m.cif:", "_atom_site_type_symbol"])
+        }
+        let good: [(String, String, Int)] = [("Cd", "Cd", 0), ("CD", "Cd", 0), ("se", "Se", 0), ("Cd2+", "Cd", 2), ("Se2-", "Se", -2),
+                                              ("O-", "O", -1), ("Fe+3", "Fe", 3), ("Na0", "Na", 0), ("D", "D", 0), ("48", "Cd", 0)]
+        for (text, symbol, charge) in good {
+            let s = try XYZReader.parseFrames(text: "1\nt\n\(text) 0 0 0\n", file: "g.xyz")[0]
+            XCTAssertEqual(s.atoms[0].element.symbol, symbol, text)
+            XCTAssertEqual(s.atoms[0].charge, charge, text)
+        }
+        // CIF labels stay lenient (documented): no type symbol, label Se1A → Se.
+        let labelOnly = "data_t\n_cell_length_a 6\n_cell_length_b 6\n_cell_length_c 6\n_cell_angle_alpha 90\n_cell_angle_beta 90\n_cell_angle_gamma 90\n" +
+            "loop_\n_atom_site_label\n_atom_site_fract_x\n_atom_site_fract_y\n_atom_site_fract_z\nSe1A 0 0 0\n"
+        XCTAssertEqual(try CIFReader.parse(text: labelOnly, file: "l.cif").unitCell.atoms.first?.element.symbol, "Se")
+    }
 }

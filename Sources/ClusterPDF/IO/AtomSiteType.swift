@@ -21,9 +21,21 @@ extension CIFReader {
     /// 3. dummy atoms (Q, Du, Dum, X, XX, M, Lp) are not elements: refused with the reason;
     /// 4. otherwise a two-letter element symbol, else a one-letter one (Element.parseLabel),
     ///    with an optional charge ("Fe3+").
-    /// A type symbol that is "?" or "." defers to the label.
+    /// A type symbol that is "?" or "." defers to the label. A type symbol is exact: an element
+    /// symbol with an optional charge (`Element.parseSymbol`), or one of the documented water,
+    /// deuterium and dummy forms; a misspelt one ("Sx") is an error, never another element.
     static func siteType(type: String?, label: String) -> Result<SiteType, SiteTypeProblem> {
-        if let t = type, !t.isEmpty, let r = elementRule(t) { return r }
+        if let t = type, !t.isEmpty {
+            if let (e, q) = Element.parseSymbol(t) { return .success(SiteType(element: e, charge: q, note: nil)) }
+            if let r = elementRule(t) {
+                // Only the special forms (water, deuterium, dummies) are taken from a type symbol.
+                if case .success(let st) = r, st.note == nil {
+                    return .failure(SiteTypeProblem(message: "type symbol '\(t)' of atom site '\(label)' is not an element symbol (Cd, Se, Cd2+ …)"))
+                }
+                return r
+            }
+            return .failure(SiteTypeProblem(message: "type symbol '\(t)' of atom site '\(label)' is not an element symbol (Cd, Se, Cd2+ …)"))
+        }
         if let r = elementRule(label) { return r }
         let shown = type ?? label
         return .failure(SiteTypeProblem(message: "cannot identify the element of atom site '\(label.isEmpty ? shown : label)'\(type != nil && type != label ? " (type symbol '\(type!)')" : ""): not an element symbol or a documented label"))

@@ -61,8 +61,10 @@ public enum XYZReader {
         let parsed: (element: Element, charge: Int)?
         if let known = labels[field] { parsed = known } else if let z = Int(sym) {
             parsed = Element(atomicNumber: z).map { ($0, 0) }
-        } else { parsed = Element.parseLabel(sym) }
-        guard let (el, charge) = parsed else { throw InputError(file: file, line: ln, "unknown element '\(sym)'") }
+        } else { parsed = Element.parseSymbol(sym) }
+        guard let (el, charge) = parsed else {
+            throw InputError(file: file, line: ln, "unknown element '\(sym)': XYZ needs an element symbol (Cd, Se; a charge such as Cd2+ is allowed) or an atomic number")
+        }
         labels[field] = (el, charge)
         var p = SIMD3<Double>()
         for c in 0..<3 {

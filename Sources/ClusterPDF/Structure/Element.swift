@@ -40,6 +40,26 @@ public struct Element: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// Deuterium: mass 2.01410178 u (AME 2016), b_c = 6.671 fm (Sears 1992).
     static let deuteriumMass = 2.01410178, deuteriumLength = 6.671
 
+    /// Element and charge from an exact element symbol with an optional charge or number: "Cd",
+    /// "CD", "Cd2+", "Se2-", "O-", "Fe+3", "Na0", "Fe1", "D". The letters must be a symbol exactly:
+    /// "Sx", "Xx", "Se1A" give nil (a misspelt symbol is never read as another element). XYZ species and CIF `_atom_site_type_symbol` use this;
+    /// only CIF labels are read leniently (`parseLabel`).
+    public static func parseSymbol(_ text: String) -> (element: Element, charge: Int)? {
+        let t = text.trimmingCharacters(in: .whitespaces)
+        let letters = String(t.prefix { $0.isASCII && $0.isLetter })
+        guard (1...2).contains(letters.count), let e = Element(symbol: letters) else { return nil }
+        let rest = t.dropFirst(letters.count)
+        if rest.isEmpty { return (e, 0) }
+        // Digits alone: "Na0" (COD's oxidation state 0), "FE1" (a serial number); no charge.
+        if rest.allSatisfy(\.isNumber) { return (e, 0) }
+        // A charge: "2+", "+2", "+", "-", "3-", "-3".
+        let signs = rest.filter { $0 == "+" || $0 == "-" }, digits = rest.filter(\.isNumber)
+        guard signs.count == 1, digits.count + 1 == rest.count, digits.count <= 1,
+              rest.first == signs.first || rest.last == signs.first else { return nil }
+        let n = Int(String(digits)) ?? 1
+        return (e, signs == "+" ? n : -n)
+    }
+
     /// Element and charge from an atom label or typed symbol: "Cd", "CD1", "In3", "P2A", "Cd2+", "Se2-", "O1-".
     /// Leading letters are matched two-then-one against the symbols (case-insensitive); a trailing
     /// "n+"/"n-" (or "+n") gives the charge. Returns nil when no element matches.
