@@ -11,7 +11,8 @@ import Foundation
 /// tried, symmetry-equivalent orientations (the 12 of a Td tetrahedron, …) are all visited, and
 /// the result does not depend on the starting orientation or the order of the atoms.
 public enum ClusterAligner {
-    /// Aligns B onto A.
+    /// Aligns B onto A. The mirror image of B is always tried; it is used only with
+    /// `options.allowMirror`, and otherwise reported (`mirror`, `mirrorRMSD`) when only it aligns.
     public static func align(_ a: Structure, _ b: Structure, options: AlignmentOptions = AlignmentOptions()) throws -> ClusterAlignment {
         guard a.count >= 3, b.count >= 3 else {
             throw SettingsError.invalid("alignment needs at least 3 atoms in each cluster (A: \(a.count), B: \(b.count))")
@@ -37,21 +38,34 @@ public enum ClusterAligner {
         let sizeSmall = aIsSmall ? 1 / s0 : s0
         let search = AlignmentSearch(small: small, smallClass: smallClass, large: large, largeClass: largeClass,
                             scale: sizeSmall, refineScale: options.refineScale, mode: options.mode, tolerance: options.tolerance)
-        var best = search.run(mirror: false)
-        var mirrorRMSD: Double?
-        if options.allowMirror {
-            let m = search.run(mirror: true)
-            mirrorRMSD = m.map(\.rmsd).flatMap { $0.isFinite ? $0 : nil }  // no mirror alignment: nil, never ∞ in JSON
-            if let mm = m, best == nil || mm.isBetter(than: best!, mode: options.mode) { best = mm }
-        }
-        guard let found = best, !found.pairs.isEmpty else {
+        // The mirror image is always tried: a cluster and its enantiomer have the same G(r), and
+        // "not homologous" would hide that. It is chosen only with `allowMirror`; otherwise, when
+        // only the reflection aligns, the result says so.
+        let proper = search.run(mirror: false)
+        let reflected = search.run(mirror: true)
+        let mirrorRMSD = reflected.map(\.rmsd).flatMap { $0.isFinite ? $0 : nil }  // none: nil, never ∞ in JSON
+        var best = proper
+        if options.allowMirror, let mm = reflected, best == nil || mm.isBetter(than: best!, mode: options.mode) { best = mm }
+        guard let found = best ?? (options.allowMirror ? nil : reflected), !found.pairs.isEmpty else {
             throw SettingsError.invalid("no alignment found: the clusters share no triplet of bonded atoms with matching elements and distances (A: \(a.formula), B: \(b.formula))")
         }
-        // Pairs as (A index, B index); the final transform B → A from them.
-        let pairs = found.pairs.map { aIsSmall ? (a: $0.small, b: $0.large) : (a: $0.large, b: $0.small) }.sorted { $0.a < $1.a }
-        let t = Superposition.fit(a: pairs.map { a.atoms[$0.a].position }, b: pairs.map { b.atoms[$0.b].position },
-                                  scale: 1, refineScale: options.refineScale, mirror: found.mirror)
-        return report(a, b, map: map, pairs: pairs, transform: t, mirrorRMSD: mirrorRMSD, options: options)
+        func result(_ r: AlignmentSearch.Result) -> ClusterAlignment {
+            // Pairs as (A index, B index); the final transform B → A from them.
+            let pairs = r.pairs.map { aIsSmall ? (a: $0.small, b: $0.large) : (a: $0.large, b: $0.small) }.sorted { $0.a < $1.a }
+            let t = Superposition.fit(a: pairs.map { a.atoms[$0.a].position }, b: pairs.map { b.atoms[$0.b].position },
+                                      scale: 1, refineScale: options.refineScale, mirror: r.mirror)
+            return report(a, b, map: map, pairs: pairs, transform: t, mirrorRMSD: mirrorRMSD, options: options)
+        }
+        var out = result(found)
+        out.mirror = found.mirror
+        if !options.allowMirror, !out.homologous, let mm = reflected, !mm.pairs.isEmpty {
+            let m = result(mm)
+            if m.homologous {
+                out.mirror = true
+                out.reason = String(format: "B is the mirror image of A: RMSD %.3f Å with reflection (%.3f Å without); use --allow-mirror to align it", m.rmsd, out.rmsd)
+            }
+        }
+        return out
     }
 
     /// B's atoms carried into A's frame (scaled, rotated, mirrored as found), B's elements kept.
@@ -59,7 +73,7 @@ public enum ClusterAligner {
         var out = b
         out.lattice = nil
         for k in out.atoms.indices { out.atoms[k].position = alignment.transform.apply(b.atoms[k].position) }
-        out.title = "\(b.title.isEmpty ? b.formula : b.title) aligned onto A (RMSD \(String(format: "%.4f", alignment.rmsd)) Å, scale \(String(format: "%.4f", alignment.scale))\(alignment.mirror ? ", mirror image" : ""))"
+        out.title = "\(b.title.isEmpty ? b.formula : b.title) aligned onto A (RMSD \(String(format: "%.4f", alignment.rmsd)) Å, scale \(String(format: "%.4f", alignment.scale))\(alignment.transform.mirror ? ", mirror image" : ""))"
         return out
     }
 

@@ -32,8 +32,11 @@ public struct ClusterAlignment: Sendable, Codable {
     public var unmatchedA: [Int], unmatchedB: [Int]
     /// The largest deviations (up to five matched pairs, largest first).
     public var largestDeviations: [AtomMatch]
-    /// RMSD of the best mirror-image alignment, when mirror images were allowed (nil otherwise).
+    /// RMSD (Å) of the best mirror-image alignment (nil when none was found).
     public var mirrorRMSD: Double?
+    /// B is the mirror image of A: aligned with a reflection (`allowMirror`), or, without it,
+    /// only the reflection would have aligned them (then `homologous` is false and `reason` says so).
+    public var mirror = false
     /// The verdict of `rule`.
     public var homologous: Bool
     /// Why (the numbers the rule was applied to).
@@ -43,8 +46,17 @@ public struct ClusterAlignment: Sendable, Codable {
 
     /// B's lengths ÷ A's.
     public var scale: Double { transform.scale }
-    /// B is A's mirror image.
-    public var mirror: Bool { transform.mirror }
+    /// The verdict in words: "homologous", "not homologous", "contained", "partly shared", …,
+    /// with "(mirror image)" when B is A's mirror image.
+    public var verdict: String {
+        let word: String
+        switch mode {
+        case .whole: word = homologous ? "homologous" : "not homologous"
+        case .substructure: word = homologous ? "contained" : "not contained"
+        case .common: word = homologous ? "homologous" : "partly shared"
+        }
+        return mirror ? word + " (mirror image)" : word
+    }
     /// A's atom number → B's atom number.
     public var indexMap: [Int: Int] { Dictionary(uniqueKeysWithValues: matches.map { ($0.a, $0.b) }) }
 

@@ -30,10 +30,10 @@ public struct HomologyComparison: Sendable, Codable {
         var out = "A: \(nameA) (\(al.countA) atoms)\nB: \(nameB) (\(al.countB) atoms)\n"
         out += "mode:      \(al.mode.rawValue)\n"
         out += "map B→A:   " + al.elementMap.keys.sorted().map { "\($0)=\(al.elementMap[$0]!)" }.joined(separator: ",") + "\n"
-        out += String(format: "scale:     %.4f (B's lengths ÷ A's)%@\n", al.scale, al.mirror ? "; B is the mirror image of A" : "")
+        out += String(format: "scale:     %.4f (B's lengths ÷ A's)%@\n", al.scale, al.transform.mirror ? "; B reflected (mirror image of A)" : "")
         out += String(format: "RMSD:      %.4f Å over %d matched pairs", al.rmsd, al.matches.count)
         out += " (" + al.elementRMSD.keys.sorted().map { String(format: "%@ %.4f", $0, al.elementRMSD[$0]!) }.joined(separator: ", ") + ")\n"
-        if let m = al.mirrorRMSD { out += String(format: "mirror:    best mirror-image RMSD %.4f Å\n", m) }
+        if let m = al.mirrorRMSD { out += String(format: "mirror:    best mirror-image RMSD %.4f Å%@\n", m, al.mirror && !al.transform.mirror ? " (only the mirror image aligns: --allow-mirror)" : "") }
         if !al.unmatchedA.isEmpty { out += "unmatched in A (\(al.unmatchedA.count)): " + Self.list(al.unmatchedA) + "\n" }
         if !al.unmatchedB.isEmpty { out += "unmatched in B (\(al.unmatchedB.count)): " + Self.list(al.unmatchedB) + "\n" }
         out += "largest deviations: " + al.largestDeviations.map { String(format: "A%d–B%d %@ %.3f Å", $0.a, $0.b, $0.element, $0.deviation) }.joined(separator: ", ") + "\n"
@@ -44,13 +44,7 @@ public struct HomologyComparison: Sendable, Codable {
         } else if let n = pairDistributionNote {
             out += "supporting: \(n)\n"
         }
-        let word: String
-        switch al.mode {
-        case .whole: word = al.homologous ? "homologous" : "not homologous"
-        case .substructure: word = al.homologous ? "contained" : "not contained"
-        case .common: word = al.homologous ? "homologous" : "partly shared"
-        }
-        out += "verdict:   \(word): \(al.reason)\nrule:      \(al.rule)\n"
+        out += "verdict:   \(al.verdict): \(al.reason)\nrule:      \(al.rule)\n"
         return out
     }
 
