@@ -25,8 +25,9 @@ struct BatchRun: ParsableCommand {
     @Option(name: [.customShort("o"), .long], help: "Output JSON-lines file (appended; resumed).") var output: String
     @OptionGroup var library: LibraryOptions
     @OptionGroup var fit: ClassifyFitOptions
-    @Option(name: [.long, .customLong("threads")], help: "Curves classified at once (default: all cores).")
-    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(name: [.customLong("jobs"), .customLong("threads")], help: "Curves classified at once (default: all cores).")
+    var jobsOption: Int?
+    var jobs: Int { jobsOption ?? ProcessInfo.processInfo.activeProcessorCount }
     @Option(help: "Process share i of n (e.g. 3/8); 'auto' from an array job's variables (Slurm, SGE), 'auto/n' (also PBS).") var shard: String?
     @Option(help: "Also write all results as CSV to this file.") var csv: String?
     @Option(help: "Write a self-contained HTML report of all results.") var report: String?

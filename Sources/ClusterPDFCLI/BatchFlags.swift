@@ -61,7 +61,7 @@ struct SlurmFlags: ParsableArguments {
 struct FollowFlags: ParsableArguments {
     @Flag(help: "Follow a directory: classify each curve that appears in it, once, in arrival order.") var follow = false
     @Option(help: "With --follow: stop after this many seconds without a new curve (default: run until SIGINT/SIGTERM).") var idleTimeout: Double?
-    @Option(help: "With --follow: seconds a file must be unchanged before it is read (default: 2).") var settle: Double = 2
+    @Option(help: "With --follow: seconds a file must be unchanged before it is read.") var settle: Double = 2
 
     func run(directory: String, runner: BatchRunner, output: String, stop: StopSignal) throws {
         var f = DirectoryFollower(directory: directory)

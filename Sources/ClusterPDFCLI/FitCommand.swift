@@ -10,6 +10,8 @@ struct Fit: ParsableCommand {
     @OptionGroup var crystal: CrystalFlags
     @OptionGroup(title: "Reciprocal-space data") var pattern: PatternFlags
     @Option(name: .shortAndLong, help: "Write r, Gobs, Gcalc, Gdiff with all parameters to this file.") var output: String?
+    @Option(help: "Header of the written fit file: pdfgetx3 (key = value lines, as PDFgui writes) or comment (# key = value: numpy.loadtxt and gnuplot skip it).")
+    var header: HeaderStyle = .pdfgetx3
     @Option(help: "Write the fit figure (SVG).") var plot: String?
     @Flag(help: "Print the result as JSON (without the curves).") var json = false
 
@@ -27,7 +29,7 @@ struct Fit: ParsableCommand {
             }
             if pattern.anyGiven { throw ValidationError("--wavelength, --anode, --caglioti, --range … apply to reciprocal-space data; \(curve.path) is a G(r)") }
             var result = try ModelFit.run(models: models, data: curve, cluster: refinement.options(), crystal: crystal.options(refinement))
-            try emit(fileText: result.fileText(), plot: result.plot(), table: result.table()) {
+            try emit(fileText: result.fileText(style: header), plot: result.plot(), table: result.table()) {
                 result.curves = nil
                 return try JSONOutput.string(result)
             }
@@ -55,7 +57,7 @@ struct Fit: ParsableCommand {
         }
         let data = try pattern.data(curve)
         var result = try ModelFit.runPattern(models: models, data: data, options: pattern.options(refinement, data: data))
-        try emit(fileText: result.fileText(), plot: result.plot(), table: result.table()) {
+        try emit(fileText: result.fileText(style: header), plot: result.plot(), table: result.table()) {
             result.curves = nil
             return try JSONOutput.string(result)
         }

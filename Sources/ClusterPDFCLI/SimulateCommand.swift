@@ -9,6 +9,8 @@ extension DebyeMode: ExpressibleByArgument {}
 extension Anode: ExpressibleByArgument {}
 
 /// Options of the Debye / G(r) calculation shared by simulate, fit and classify.
+extension HeaderStyle: ExpressibleByArgument {}
+
 struct Simulate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Compute G(r), F(Q), S(Q), I(Q), R(r) or a powder pattern of a cluster (Debye equation).",
@@ -46,6 +48,8 @@ struct Simulate: ParsableCommand {
     var tthStep: Double = 0.02
     @Option(name: .shortAndLong, help: "Output file (default: standard output).")
     var output: String?
+    @Option(help: "Header of the written curve: pdfgetx3 (key = value lines, as PDFgetX3 writes) or comment (# key = value: numpy.loadtxt and gnuplot skip it).")
+    var header: HeaderStyle = .pdfgetx3
     @Option(help: "Also write an SVG plot to this file.")
     var plot: String?
     @Option(help: "With --function gr: also write I(Q) (0…qmax by qstep) to this file, from the same pair histogram.")
@@ -104,11 +108,11 @@ struct Simulate: ParsableCommand {
             job.alsoIntensity = iqOutput != nil
             let out = try job.run()
             for w in out.warnings { warn("warning: \(w)") }
-            let text = CurveWriter.string(out.curve, header: out.header)
+            let text = CurveWriter.string(out.curve, header: out.header, style: header)
             var files = [(text: String, path: String)]()
             if let o = output { files.append((text, o)) }
             if let p = plot { files.append((out.plot.render(), p)) }
-            if let path = iqOutput, let iq = out.intensity { files.append((CurveWriter.string(iq.curve, header: iq.header), path)) }
+            if let path = iqOutput, let iq = out.intensity { files.append((CurveWriter.string(iq.curve, header: iq.header, style: header), path)) }
             try AtomicFile.writeAll(files, inputs: [input.file])
             if output == nil { print(text, terminator: "") }
         }

@@ -24,6 +24,40 @@ final class CLITests: XCTestCase {
         XCTAssertTrue(t.err.contains("t.xyz:4"), t.err)
     }
 
+    /// `--header comment`: every header line a comment, so numpy.loadtxt and gnuplot read the
+    /// columns; ClusterPDF (and PDFgui) still read the header values back.
+    func testCommentHeaderLoadsInNumpy() throws {
+        let dir = temporaryDirectory()
+        let out = dir + "/t.gr"
+        let r = try runCLI(["simulate", fixture("golden/Cd35Se20-tetrahedron.xyz"), "--qmax", "19", "--rmax", "10", "--header", "comment", "-o", out])
+        XCTAssertEqual(r.status, 0, r.err)
+        let text = try String(contentsOfFile: out, encoding: .utf8)
+        // numpy.loadtxt's rule: lines starting with '#' are skipped, the rest must be rows of numbers.
+        var rows = 0, width: Int?
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) where !line.isEmpty && !line.hasPrefix("#") {
+            let v = line.split(separator: " ").map { Double($0) }
+            XCTAssertFalse(v.contains(nil), "not a number row: \(line)")
+            XCTAssertEqual(width ?? v.count, v.count); width = v.count; rows += 1
+        }
+        XCTAssertGreaterThan(rows, 100)
+        let back = try MeasuredCurveReader.read(path: out)
+        XCTAssertEqual(back.header["qmax"], "19.0")
+        XCTAssertEqual(back.x.count, rows)
+        // The real numpy, where it is installed.
+        let py = Process()
+        py.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        py.arguments = ["python3", "-c", "import sys\ntry:\n import numpy\nexcept ImportError:\n sys.exit(3)\nd = numpy.loadtxt(sys.argv[1]); print(d.shape[0])", out]
+        let pipe = Pipe(); py.standardOutput = pipe; py.standardError = FileHandle.nullDevice
+        try py.run(); py.waitUntilExit()
+        if py.terminationStatus != 3 {
+            XCTAssertEqual(py.terminationStatus, 0, "numpy.loadtxt failed on the comment-header file")
+            XCTAssertEqual(String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines), "\(rows)")
+        }
+        // The default stays PDFgetX3's layout.
+        let plain = try runCLI(["simulate", fixture("golden/Cd35Se20-tetrahedron.xyz"), "--rmax", "5"])
+        XCTAssertTrue(plain.out.contains("\nqmax = "), String(plain.out.prefix(300)))
+    }
+
     func testSimulateOutputsAndErrors() throws {
         let dir = temporaryDirectory()
         let tet = fixture("golden/Cd35Se20-tetrahedron.xyz")
@@ -93,5 +127,23 @@ final class CLITests: XCTestCase {
         let cluster = try runCLI(["build", "sphere", fixture("golden/CdSe-dimer.xyz"), "--radius", "5"])
         XCTAssertEqual(cluster.status, 1)
         XCTAssertTrue(cluster.err.contains("no lattice"), cluster.err)
+    }
+}
+
+final class FitTableTests: XCTestCase {
+    /// Two-phase names are printed whole; a parameter held at a bound gets no uncertainty.
+    func testParameterTableFullNamesAndNoSigmaAtBound() throws {
+        var q = RefinementParameter(try ParameterName(parsing: "qdamp"), value: 0.2, free: true, bounds: 0...0.2)
+        q.atBound = true; q.uncertainty = 1050
+        var u = RefinementParameter(try ParameterName(parsing: "phase1.uiso:Cd"), value: 0.01, free: true, bounds: 0.0001...0.1)
+        u.uncertainty = 0.002
+        let d1 = RefinementParameter(try ParameterName(parsing: "phase1.delta1"), value: 0, free: false)
+        let d2 = RefinementParameter(try ParameterName(parsing: "phase1.delta2"), value: 5, free: false)
+        let table = RefinementParameter.table([q, u, d1, d2])
+        for name in ["phase1.uiso:Cd", "phase1.delta1", "phase1.delta2"] { XCTAssertTrue(table.contains(name + " "), "\(name) cut:\n\(table)") }
+        let qline = try XCTUnwrap(table.split(separator: "\n").first { $0.hasPrefix("qdamp") })
+        XCTAssertFalse(qline.contains("±"), String(qline))
+        XCTAssertTrue(qline.contains("AT BOUND"))
+        XCTAssertTrue(table.contains("± 0.002"))
     }
 }

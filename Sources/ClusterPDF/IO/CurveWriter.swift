@@ -3,14 +3,25 @@ import Foundation
 import Glibc
 #endif
 
+/// How the header of a written curve looks.
+public enum HeaderStyle: String, Sendable, CaseIterable, Codable {
+    /// `key = value` lines (PDFgetX3; PDFgui, diffpy and xPDFsuite read it).
+    case pdfgetx3
+    /// `# key = value` lines: every header line a comment, so that `numpy.loadtxt`, gnuplot and
+    /// spreadsheets skip it; PDFgui, diffpy and ClusterPDF still read the values.
+    case comment
+}
+
 /// Writes computed curves in the PDFgetX3 layout that PDFgui, diffpy and xPDFsuite load unchanged:
 /// `key = value` header lines, `#### start data`, `#S 1`, `#L` with the column names, then columns.
+/// With `HeaderStyle.comment` every header line starts with `#`.
 public enum CurveWriter {
     /// The file text. `header` is written in order.
-    public static func string(_ curve: Curve, header: [(String, String)]) -> String {
+    public static func string(_ curve: Curve, header: [(String, String)], style: HeaderStyle = .pdfgetx3) -> String {
         var out = ""
-        for (k, v) in header { out += "\(k) = \(v.replacingOccurrences(of: "\n", with: " "))\n" }
-        out += "\n#### start data\n#S 1\n#L " + curve.labels.joined(separator: " ") + "\n"
+        let prefix = style == .comment ? "# " : ""
+        for (k, v) in header { out += "\(prefix)\(k) = \(v.replacingOccurrences(of: "\n", with: " "))\n" }
+        out += (style == .comment ? "#" : "") + "\n#### start data\n#S 1\n#L " + curve.labels.joined(separator: " ") + "\n"
         // Numbers are printed with C's vsnprintf into one byte buffer (String(format:) costs
         // 2.5× more, which shows on small structures whose whole run is a few milliseconds).
         var bytes = [UInt8]()

@@ -102,7 +102,7 @@ public struct PatternFitResult: Codable, Sendable {
     }
 
     /// The fit file: parameters, settings and warnings in the header; x, yobs, ycalc, ydiff, background.
-    public func fileText() -> String {
+    public func fileText(style: HeaderStyle = .pdfgetx3) -> String {
         var header: [(String, String)] = [("program", "ClusterPDF \(ClusterPDFVersion.string)"), ("model", model), ("formula", formula),
                                           ("data", data), ("kind", kind.rawValue), ("radiation", radiation.rawValue)]
         if let l = wavelength { header.append(("wavelength", "\(l)")) }
@@ -121,7 +121,7 @@ public struct PatternFitResult: Codable, Sendable {
         let xl = kind == .pattern ? "2theta(deg)" : "Q(A^-1)"
         let curve = Curve(x: c.x, columns: [c.yObserved, c.yCalculated, zip(c.yObserved, c.yCalculated).map { $0 - $1 }, c.background],
                           labels: [xl, "yobs", "ycalc", "ydiff", "background"])
-        return CurveWriter.string(curve, header: header)
+        return CurveWriter.string(curve, header: header, style: style)
     }
 
     /// The Rietveld-style figure: data as circles, fit as a line, background dashed, difference
