@@ -152,7 +152,10 @@ public enum BatchReport {
             if (q && text.indexOf(q) < 0) continue;
             shown++;
             if (out.length >= 4000) continue;
-            const warn = r[11] !== null ? '<span class="error">' + esc(r[11]) + '</span>' : (r[10].length ? r[10].length + ' warning' + (r[10].length > 1 ? 's' : '') : '');
+            const first = r[10].length ? S[r[10][0]] : '';
+            const warn = r[11] !== null ? '<span class="error">' + esc(r[11]) + '</span>' :
+              (r[10].length ? '<span class="warning">' + esc(first.length > 90 ? first.slice(0, 88) + '…' : first) + '</span>' +
+               (r[10].length > 1 ? ' (+' + (r[10].length - 1) + ' more)' : '') : '');
             out.push('<tr data-i="' + i + '"><td class="num">' + i + '</td><td title="' + esc(S[r[0]]) + '">' + esc(r[1]) + '</td><td class="' + v + '">' + v +
               '</td><td class="num">' + fmt(r[3], 3) + '</td><td class="num">' + fmt(r[4], 3) + '</td><td class="num">' + fmt(r[5], 3) + '</td><td>' + esc(S[r[6]]) +
               '</td><td class="num">' + fmt(r[7], 4) + '</td><td class="num">' + (r[8] === null ? '' : r[8]) + '</td><td class="num">' + fmt(r[9], 1) + '</td>' +
