@@ -17,6 +17,8 @@ struct Simulate: ParsableCommand {
         discussion: "Writes PDFgetX3-style files (key = value header, '#### start data', '#L' column names) that PDFgui and diffpy read.")
 
     @OptionGroup var input: StructureInput
+    @Argument(help: "More structures: their curves are overlaid with the first in --plot.")
+    var more: [String] = []
     @Option(name: .long, help: "Function: gr, fq, sq, iq, rdf or xrd.")
     var function: ScatteringFunction = .gr
     @OptionGroup var scattering: ScatteringOptions
@@ -62,6 +64,10 @@ struct Simulate: ParsableCommand {
     var envelopeFile: String?
 
     func validate() throws {
+        if !more.isEmpty {
+            guard plot != nil else { throw ValidationError("several structures are compared in one figure: give --plot FILE.svg (and one structure per -o)") }
+            if output != nil || iqOutput != nil { throw ValidationError("-o and --iq-output write one structure's curve; with several structures give --plot only") }
+        }
         if kalpha2, wavelength != nil { throw ValidationError("--kalpha2 takes the doublet of --anode; it cannot be combined with --wavelength") }
         if let c = caglioti, c.split(separator: ",").compactMap({ Double($0) }).count != 3 { throw ValidationError("--caglioti needs three numbers U,V,W") }
         if fwhm != nil, caglioti != nil { throw ValidationError("give either --fwhm or --caglioti, not both") }
@@ -90,7 +96,43 @@ struct Simulate: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
+            if !more.isEmpty { return try overlay() }
             let loaded = try input.load()
+            let out = try simulate(loaded)
+            let text = CurveWriter.string(out.curve, header: out.header, style: header)
+            var files = [(text: String, path: String)]()
+            if let o = output { files.append((text, o)) }
+            if let p = plot { files.append((out.plot.render(), p)) }
+            if let path = iqOutput, let iq = out.intensity { files.append((CurveWriter.string(iq.curve, header: iq.header, style: header), path)) }
+            try AtomicFile.writeAll(files, inputs: [input.file])
+            if output == nil { print(text, terminator: "") }
+        }
+    }
+
+    /// Several structures: their curves overlaid in one figure (the comparison chemists draw most).
+    func overlay() throws {
+        let colors = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"]
+        var figure: SVGPlot?
+        for (i, path) in ([input.file] + more).enumerated() {
+            var one = input
+            one.file = path
+            let out = try simulate(try one.load())
+            let name = (path as NSString).lastPathComponent
+            let series = SVGPlot.Series(x: out.curve.x, y: out.curve.columns[0], label: "\(name) (\(out.header.first { $0.0 == "formula" }?.1 ?? ""))",
+                                        color: colors[i % colors.count])
+            if figure == nil {
+                let what = [ScatteringFunction.gr: "G(r)", .fq: "F(Q)", .sq: "S(Q)", .iq: "I(Q)", .rdf: "R(r)", .xrd: "Powder patterns"][function] ?? "Curves"
+                figure = SVGPlot(title: "\(what) of \(more.count + 1) structures", xLabel: out.plot.xLabel, yLabel: out.plot.yLabel, series: [])
+                figure?.subtitle = out.plot.subtitle
+            }
+            figure?.series.append(series)
+        }
+        try AtomicFile.writeAll([(figure!.render(), plot!)], inputs: [input.file] + more)
+        print("wrote \(plot!) (\(more.count + 1) structures overlaid)")
+    }
+
+    /// One structure's curve, figure and header.
+    func simulate(_ loaded: LoadedStructure) throws -> Simulation.Output {
             let lambda1 = wavelength ?? anode.kAlpha1
             var job = Simulation(structure: loaded.structure, path: loaded.path, function: function,
                                  settings: try scattering.settings(wavelength: function == .xrd ? lambda1 : nil))
@@ -108,13 +150,6 @@ struct Simulate: ParsableCommand {
             job.alsoIntensity = iqOutput != nil
             let out = try job.run()
             for w in out.warnings { warn("warning: \(w)") }
-            let text = CurveWriter.string(out.curve, header: out.header, style: header)
-            var files = [(text: String, path: String)]()
-            if let o = output { files.append((text, o)) }
-            if let p = plot { files.append((out.plot.render(), p)) }
-            if let path = iqOutput, let iq = out.intensity { files.append((CurveWriter.string(iq.curve, header: iq.header, style: header), path)) }
-            try AtomicFile.writeAll(files, inputs: [input.file])
-            if output == nil { print(text, terminator: "") }
-        }
+            return out
     }
 }

@@ -58,6 +58,27 @@ final class CLITests: XCTestCase {
         XCTAssertTrue(plain.out.contains("\nqmax = "), String(plain.out.prefix(300)))
     }
 
+    /// `simulate A B C --plot` overlays the structures in one figure that states its settings.
+    func testSimulateOverlayAndSettingsOnFigure() throws {
+        let dir = temporaryDirectory()
+        let tet = fixture("golden/Cd35Se20-tetrahedron.xyz")
+        let small = dir + "/t4.xyz"
+        XCTAssertEqual(try runCLI(["build", "tetrahedron", "--size", "4", "-o", small]).status, 0)
+        let r = try runCLI(["simulate", tet, small, "--plot", dir + "/o.svg", "--qmax", "20", "--qdamp", "0.03", "--uiso", "0.008", "--rmax", "12"])
+        XCTAssertEqual(r.status, 0, r.err)
+        let svg = try String(contentsOfFile: dir + "/o.svg", encoding: .utf8)
+        XCTAssertEqual(svg.components(separatedBy: "<path").count - 1, 2, "one line per structure")
+        for needle in ["G(r) of 2 structures", "Cd35Se20", "Cd20Se10", "Q 1.0–20.0 Å⁻¹", "qdamp 0.03", "Uiso", "X-rays"] {
+            XCTAssertTrue(svg.contains(needle), "figure lacks \(needle)")
+        }
+        let one = try runCLI(["simulate", tet, "--plot", dir + "/one.svg", "--qmax", "22", "-o", dir + "/one.gr"])
+        XCTAssertEqual(one.status, 0, one.err)
+        XCTAssertTrue(try String(contentsOfFile: dir + "/one.svg", encoding: .utf8).contains("Q 1.0–22.0 Å⁻¹"))
+        let bad = try runCLI(["simulate", tet, small])
+        XCTAssertEqual(bad.status, 64)
+        XCTAssertTrue(bad.err.contains("--plot"), bad.err)
+    }
+
     func testSimulateOutputsAndErrors() throws {
         let dir = temporaryDirectory()
         let tet = fixture("golden/Cd35Se20-tetrahedron.xyz")

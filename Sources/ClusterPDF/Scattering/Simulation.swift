@@ -119,8 +119,9 @@ public struct Simulation: Sendable {
             let dropped: Set<String> = ["function", "definition", "rmin", "rmax", "rstep"]
             intensity = (calc.structureFactorAndIntensity().i, header.filter { !dropped.contains($0.0) } + [("function", "iq"), ("qstep", "\(s.qstep)")])
         }
-        return Output(curve: curve, header: header, plot: Simulation.plot(curve, title: title, xLabel: xLabel, yLabel: yLabel),
-                      intensity: intensity, warnings: calc.warnings)
+        var figure = Simulation.plot(curve, title: title, xLabel: xLabel, yLabel: yLabel)
+        figure.subtitle = Simulation.settingsLine(header)
+        return Output(curve: curve, header: header, plot: figure, intensity: intensity, warnings: calc.warnings)
     }
 
     /// The periodic G(r) of a crystal (times its envelope).
@@ -144,9 +145,24 @@ public struct Simulation: Sendable {
             ("rmin", "\(s.rmin)"), ("rmax", "\(s.rmax)"), ("rstep", "\(s.rstep)"),
             ("definition", "G(r) = [1/(N<f>^2) sum_ij f_i f_j Gauss(r - r_ij, s_ij)/r_ij - 4 pi rho0 r], band-limited to [qmin, qmax], * exp(-(qdamp r)^2/2) * envelope(r) (periodic crystal, as PDFgui/diffpy.srreal PDFCalculator)"),
         ]
-        return Output(curve: curve, header: header,
-                      plot: Simulation.plot(curve, title: "G(r) of \(crystal.formula) crystal", xLabel: "r (Å)", yLabel: "G (Å⁻²)"),
-                      intensity: nil, warnings: [])
+        var figure = Simulation.plot(curve, title: "G(r) of \(crystal.formula) crystal", xLabel: "r (Å)", yLabel: "G (Å⁻²)")
+        figure.subtitle = Simulation.settingsLine(header)
+        return Output(curve: curve, header: header, plot: figure, intensity: nil, warnings: [])
+    }
+
+    /// The settings a figure states under its title, from the file header: Q range, damping,
+    /// displacements, δ2, envelope, radiation, wavelength.
+    static func settingsLine(_ header: [(String, String)]) -> String {
+        let h = Dictionary(header, uniquingKeysWith: { a, _ in a })
+        var parts = [String]()
+        if let a = h["qmin"], let b = h["qmax"] { parts.append("Q \(a)–\(b) Å⁻¹") }
+        if let q = h["qdamp"] { parts.append("qdamp \(q) Å⁻¹") }
+        if let u = h["uiso"] { parts.append("Uiso \(u.count > 60 ? String(u.prefix(58)) + "…" : u) Å²") }
+        if let d = h["delta2"], d != "0.0" { parts.append("δ2 \(d) Å²") }
+        if let e = h["envelope"], !e.hasPrefix("none") { parts.append("envelope \(e)") }
+        if let r = h["radiation"] { parts.append(r.hasPrefix("neutron") ? "neutrons" : "X-rays") }
+        if let w = h["wavelength"] { parts.append("λ \(w) Å") }
+        return parts.joined(separator: " · ")
     }
 
     /// The figure of a computed curve (one series per column).

@@ -23,6 +23,8 @@ public struct SVGPlot: Sendable {
     }
     /// Title above the plot.
     public var title: String
+    /// A smaller line under the title: the settings the curves were made with (Qmax, qdamp, Uiso …).
+    public var subtitle: String?
     /// x-axis label.
     public var xLabel: String
     /// y-axis label.
@@ -68,7 +70,7 @@ public struct SVGPlot: Sendable {
 
     /// The plot as a standalone SVG document.
     public func render() -> String {
-        let ml = 80.0, mr = 20.0, mt = 40.0, mb = 60.0
+        let ml = 80.0, mr = 20.0, mt = subtitle == nil ? 40.0 : 56.0, mb = 60.0
         let pw = width - ml - mr, ph = height - mt - mb
         let xs = series.flatMap(\.x).filter(\.isFinite), ys = series.flatMap(\.y).filter(\.isFinite)
         var x0 = xs.min() ?? 0, x1 = xs.max() ?? 1, y0 = ys.min() ?? 0, y1 = ys.max() ?? 1
@@ -80,6 +82,9 @@ public struct SVGPlot: Sendable {
         var s = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" font-family=\"Helvetica, Arial, sans-serif\" font-size=\"13\">\n"
         s += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
         s += "<text x=\"\(ml + pw / 2)\" y=\"24\" text-anchor=\"middle\" font-size=\"16\">\(SVGPlot.escape(title))</text>\n"
+        if let sub = subtitle {
+            s += "<text x=\"\(ml + pw / 2)\" y=\"42\" text-anchor=\"middle\" font-size=\"11\" fill=\"#555\">\(SVGPlot.escape(sub))</text>\n"
+        }
         for t in SVGPlot.ticks(x0, x1) {
             let X = px(t)
             s += String(format: "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#ddd\"/>\n", X, mt, X, mt + ph)
