@@ -19,7 +19,7 @@ struct BatchRun: ParsableCommand {
         column, or .jsonl; optional rmin, rmax, qdamp per curve). One JSON line per curve, in input \
         order; a bad, missing or unreadable file gives an error record and the rest go on. Re-running with the same --output \
         skips curves already recorded; records made with other settings are an error naming the option. \
-        --slurm submits an array job and a merge job instead (see the README). The exit status is the number of failed curves (at most 250).
+        --slurm submits an array job and a merge job instead (see docs/batch.md). The exit status is the number of failed curves (at most 250).
         """)
     @Argument(help: "Files, directories or manifests (with --follow: one directory).") var inputs: [String]
     @Option(name: [.customShort("o"), .long], help: "Output JSON-lines file (appended; resumed).") var output: String

@@ -44,7 +44,7 @@ struct Build: ParsableCommand {
 
     struct Candidate: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Rebuild a classify candidate by its name (e.g. CdSe-faulted-c0.25-s1-spheroid-R15.25-A0.75-cation-k2).")
+            abstract: "Rebuild a classify candidate by its name (e.g. CdSe-faulted-c0.5-s1-bullet-R19.00-A0.50-anion-cut).")
         @Argument(help: "Candidate name as printed by classify.") var name: String
         @OptionGroup var out: StructureOutput
         func run() throws {

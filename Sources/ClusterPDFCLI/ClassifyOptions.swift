@@ -47,7 +47,7 @@ struct ClassifyFitOptions: ParsableArguments {
     var stackingLimits: String = StackingLimits.calibrated.description
     @Flag(help: "Screen the small candidate space (a few hundred candidates; for quick looks and tests).")
     var quick = false
-    @Option(help: "Candidate space from a JSON file (the fields of CandidateSpace; see the README) instead of the standard one.")
+    @Option(help: "Candidate space from a JSON file (the fields of CandidateSpace; see docs/classify.md) instead of the standard one.")
     var space: String?
     @Option(help: "Directory of the candidate-histogram cache (default: $XDG_CACHE_HOME/clusterpdf or ~/.cache/clusterpdf).")
     var cache: String?

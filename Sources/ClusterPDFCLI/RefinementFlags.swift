@@ -27,7 +27,7 @@ struct DataSettingFlags: ParsableArguments {
 /// Refinement options of fit.
 struct RefinementFlags: ParsableArguments {
     @OptionGroup var data: DataSettingFlags
-    @Option(help: "Free parameters, comma-separated: scale, zoom, uiso, uiso:<element>, delta1, delta2, qdamp, qbroad; crystals also a, b, c, alpha, beta, gamma, x:<site>, u11:<site>, occ:<site>, psize, erad, prad, radius, thickness, psig, phase<N>.<name> (default clusters: scale,zoom,uiso,delta2; crystals: see the README).")
+    @Option(help: "Free parameters, comma-separated: scale, zoom, uiso, uiso:<element>, delta1, delta2, qdamp, qbroad; crystals also a, b, c, alpha, beta, gamma, x:<site>, u11:<site>, occ:<site>, psize, erad, prad, radius, thickness, psig, phase<N>.<name> (default clusters: scale,zoom,uiso,delta2; crystals: see docs/crystals.md).")
     var free: String?
     @Flag(help: "Refine one Uiso per element (default: one shared).") var uisoPerElement = false
     @Option(help: "Starting zoom (used as is only with --no-global-search or when fixed).") var zoom: Double?

@@ -1,0 +1,90 @@
+import XCTest
+@testable import ClusterPDF
+
+/// Every command in the README and the guides (`docs/*.md`) runs on the bundled data and
+/// succeeds, so the docs cannot drift from the program. A command is a line of a code block that
+/// starts with `$B ` or `clusterpdf ` (with `\` continuations); a block preceded by
+/// `<!-- not run: REASON -->` is skipped (a Slurm cluster, a job script), and the reason must be
+/// given. Commands run in order per file, in one scratch directory per file where `Structures`,
+/// `Tests` and `Scripts` are the repository's, so later commands may use earlier outputs.
+final class DocsCommandTests: XCTestCase {
+    struct Command { var file: String; var line: Int; var text: String }
+
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+
+    /// The commands of one Markdown file and the number of skipped ones.
+    static func commands(in path: String) throws -> (run: [Command], skipped: Int, reasonsMissing: [Int]) {
+        let lines = try String(contentsOfFile: path, encoding: .utf8).components(separatedBy: "\n")
+        var out = [Command](), skipped = 0, missing = [Int]()
+        var fenced = false, skipBlock = false, inBlock = false
+        var lastText = ""
+        var i = 0
+        while i < lines.count {
+            let l = lines[i]
+            let t = l.trimmingCharacters(in: .whitespaces)
+            if t.hasPrefix("```") {
+                fenced.toggle()
+                if fenced { inBlock = true; skipBlock = lastText.hasPrefix("<!-- not run") }
+                i += 1; continue
+            }
+            let code = fenced || l.hasPrefix("    ")
+            if code && !inBlock { inBlock = true; skipBlock = lastText.hasPrefix("<!-- not run") }
+            if !code && !t.isEmpty { inBlock = false; lastText = t }
+            if code, t.hasPrefix("$B ") || t.hasPrefix("clusterpdf ") {
+                let start = i + 1
+                var cmd = t
+                while cmd.hasSuffix("\\"), i + 1 < lines.count {
+                    i += 1
+                    cmd = String(cmd.dropLast()).trimmingCharacters(in: .whitespaces) + " " + lines[i].trimmingCharacters(in: .whitespaces)
+                }
+                if skipBlock {
+                    skipped += 1
+                    if !lastText.contains("not run:") || lastText.count < 20 { missing.append(start) }
+                } else {
+                    out.append(Command(file: path, line: start, text: cmd))
+                }
+            }
+            i += 1
+        }
+        return (out, skipped, missing)
+    }
+
+    func testEveryDocumentedCommandRuns() throws {
+        let fm = FileManager.default
+        let docs = try fm.contentsOfDirectory(atPath: Self.root + "/docs").filter { $0.hasSuffix(".md") }.sorted().map { Self.root + "/docs/" + $0 }
+        let bin = executableURL.deletingLastPathComponent().path
+        var ran = 0, skipped = 0
+        for file in [Self.root + "/README.md"] + docs {
+            let (commands, s, missing) = try Self.commands(in: file)
+            skipped += s
+            XCTAssertEqual(missing, [], "\(file): blocks marked not run without a reason at lines \(missing)")
+            guard !commands.isEmpty else { continue }
+            let work = temporaryDirectory()
+            for name in ["Structures", "Tests", "Scripts"] {
+                try fm.createSymbolicLink(atPath: work + "/" + name, withDestinationPath: Self.root + "/" + name)
+            }
+            for c in commands {
+                let p = Process()
+                p.executableURL = URL(fileURLWithPath: "/bin/bash")
+                p.arguments = ["-c", "set -o pipefail; " + c.text]
+                p.currentDirectoryURL = URL(fileURLWithPath: work)
+                var env = ProcessInfo.processInfo.environment
+                env["B"] = bin + "/clusterpdf"
+                env["PATH"] = bin + ":" + (env["PATH"] ?? "/usr/bin:/bin")
+                env["XDG_CACHE_HOME"] = (NSTemporaryDirectory() as NSString).appendingPathComponent("clusterpdf-test-cache")
+                p.environment = env
+                let err = Pipe()
+                p.standardOutput = FileHandle.nullDevice
+                p.standardError = err
+                try p.run()
+                let e = err.fileHandleForReading.readDataToEndOfFile()
+                p.waitUntilExit()
+                let rel = c.file.replacingOccurrences(of: Self.root + "/", with: "")
+                XCTAssertEqual(p.terminationStatus, 0, "\(rel):\(c.line): `\(c.text)` failed (exit \(p.terminationStatus)): \(String(decoding: e, as: UTF8.self).suffix(400))")
+                ran += 1
+            }
+        }
+        print("documented commands: \(ran) run, \(skipped) marked not run")
+        XCTAssertGreaterThanOrEqual(ran, 30)
+    }
+}
