@@ -183,3 +183,25 @@ final class CellAngleTests: XCTestCase {
         XCTAssertNoThrow(try Lattice(a: 5, b: 5, c: 5, alpha: 60, beta: 60, gamma: 60), "a primitive fcc cell")
     }
 }
+
+final class SpaceGroupSettingTests: XCTestCase {
+    /// A centred space group in a setting spglib's database lacks ('A -1'), named without
+    /// operations: derived from its primitive counterpart and the centring, with a note — the same
+    /// atoms as when the file lists the operations.
+    func testNonStandardCentredSettingIsDerivedNotRefused() throws {
+        let ops = try XCTUnwrap(SpaceGroup.resolve(symbol: "A -1"))
+        XCTAssertEqual(ops.operations.count, 4)  // 1, -1, and both shifted by (0, 1/2, 1/2)
+        XCTAssertNotNil(ops.note)
+        XCTAssertNil(SpaceGroup.resolve(symbol: "P -1")?.note, "database groups carry no note")
+        XCTAssertNil(SpaceGroup.resolve(symbol: "Q -1"), "not a lattice letter")
+        let cell = "data_t\n_cell_length_a 7\n_cell_length_b 8\n_cell_length_c 9\n_cell_angle_alpha 80\n_cell_angle_beta 85\n_cell_angle_gamma 95\n"
+        let sites = "loop_\n_atom_site_label\n_atom_site_type_symbol\n_atom_site_fract_x\n_atom_site_fract_y\n_atom_site_fract_z\nCd1 Cd 0.1 0.2 0.3\nSe1 Se 0.3 0.1 0.15\n"
+        let named = try CIFReader.parse(text: cell + "_symmetry_space_group_name_H-M 'A -1'\n" + sites, file: "a.cif")
+        let listed = try CIFReader.parse(text: cell + "loop_\n_symmetry_equiv_pos_as_xyz\nx,y,z\n-x,-y,-z\nx,y+1/2,z+1/2\n-x,-y+1/2,-z+1/2\n" + sites, file: "b.cif")
+        XCTAssertEqual(named.unitCell.count, 8)
+        XCTAssertEqual(named.unitCell.count, listed.unitCell.count)
+        func key(_ s: Structure) -> [String] { s.atoms.map { String(format: "%@ %.4f %.4f %.4f", $0.element.symbol, $0.position.x, $0.position.y, $0.position.z) }.sorted() }
+        XCTAssertEqual(key(named.unitCell), key(listed.unitCell))
+        XCTAssertTrue(named.notes.contains { $0.contains("non-standard setting") }, "\(named.notes)")
+    }
+}

@@ -47,6 +47,65 @@ public enum SpaceGroup {
     /// "Fm-3m"; spaces, underscores and case ignored; a ":1"/":2" or ":H"/":R" suffix picks the
     /// setting) or nil when spglib's database has no such symbol.
     public static func operations(symbol: String) -> [SymmetryOperation]? {
+        resolve(symbol: symbol)?.operations
+    }
+
+    /// The operations of the space group named `symbol`, as `operations(symbol:)`, and a note when
+    /// they were derived rather than taken from spglib's database: a centred symbol in a
+    /// non-standard setting that the database lacks ("A -1", "I 1 2/a 1", "B 2/b 1 1") is its
+    /// primitive counterpart's operations ("P -1") combined with the centring translations of
+    /// the letter (A, B, C, I, F, R obverse), accepted only when the result is a group.
+    public static func resolve(symbol: String) -> (operations: [SymmetryOperation], note: String?)? {
+        if let o = databaseOperations(symbol: symbol) { return (o, nil) }
+        let trimmed = symbol.trimmingCharacters(in: .whitespaces)
+        guard let letter = trimmed.first.map({ Character($0.uppercased()) }), let shifts = centring[letter] else { return nil }
+        let primitive = "P" + trimmed.dropFirst()
+        guard let base = databaseOperations(symbol: primitive) else { return nil }
+        var ops = [SymmetryOperation]()
+        for op in base {
+            for t in [SIMD3<Double>.zero] + shifts {
+                let v = op.translation + t
+                let w = SIMD3(v.x - v.x.rounded(.down), v.y - v.y.rounded(.down), v.z - v.z.rounded(.down))
+                let candidate = SymmetryOperation(rotation: op.rotation, translation: w)
+                if !ops.contains(where: { same($0, candidate) }) { ops.append(candidate) }
+            }
+        }
+        guard isGroup(ops) else { return nil }
+        return (ops, "space group '\(trimmed)' (a non-standard setting spglib's database lacks) built from '\(primitive)' and the \(letter) centring")
+    }
+
+    /// Centring translations of the lattice letters (R: obverse, hexagonal axes).
+    static let centring: [Character: [SIMD3<Double>]] = [
+        "A": [SIMD3(0, 0.5, 0.5)], "B": [SIMD3(0.5, 0, 0.5)], "C": [SIMD3(0.5, 0.5, 0)], "I": [SIMD3(0.5, 0.5, 0.5)],
+        "F": [SIMD3(0, 0.5, 0.5), SIMD3(0.5, 0, 0.5), SIMD3(0.5, 0.5, 0)],
+        "R": [SIMD3(2.0 / 3, 1.0 / 3, 1.0 / 3), SIMD3(1.0 / 3, 2.0 / 3, 2.0 / 3)],
+    ]
+
+    static func same(_ a: SymmetryOperation, _ b: SymmetryOperation) -> Bool {
+        guard a.rotation == b.rotation else { return false }
+        let d = a.translation - b.translation
+        return [d.x, d.y, d.z].allSatisfy { abs($0 - $0.rounded()) < 1e-6 }
+    }
+
+    /// a ∘ b: x ↦ Ra (Rb x + tb) + ta.
+    static func compose(_ a: SymmetryOperation, _ b: SymmetryOperation) -> SymmetryOperation {
+        var rows = [SIMD3<Double>]()
+        for i in 0..<3 {
+            var row = SIMD3<Double>.zero
+            for k in 0..<3 { row += a.rotation[i][k] * b.rotation[k] }
+            rows.append(row)
+        }
+        let t = SIMD3((a.rotation[0] * b.translation).sum(), (a.rotation[1] * b.translation).sum(), (a.rotation[2] * b.translation).sum()) + a.translation
+        return SymmetryOperation(rotation: rows, translation: t)
+    }
+
+    /// Whether `ops` is closed under composition (modulo lattice translations).
+    static func isGroup(_ ops: [SymmetryOperation]) -> Bool {
+        for a in ops { for b in ops { let c = compose(a, b); if !ops.contains(where: { same($0, c) }) { return false } } }
+        return true
+    }
+
+    static func databaseOperations(symbol: String) -> [SymmetryOperation]? {
         for (name, choice) in symbolVariants(symbol) {
             for hall in 1...530 {
                 let t = spg_get_spacegroup_type(Int32(hall))

@@ -129,10 +129,11 @@ public enum CIFReader {
             if let (_, v) = hall, let name = v.text, let o = SpaceGroup.operations(hallSymbol: name) {
                 ops = o
             } else if let (tag, v) = hm, let name = v.text {
-                guard let o = SpaceGroup.operations(symbol: name) else {
-                    throw InputError(file: file, line: v.line, item: tag, "space group '\(name)' is not in spglib's database and the file lists no symmetry operations")
+                guard let (o, note) = SpaceGroup.resolve(symbol: name) else {
+                    throw InputError(file: file, line: v.line, item: tag, "space group '\(name)' is not in spglib's database (nor a centred setting of a group that is) and the file lists no symmetry operations")
                 }
                 ops = o
+                if let n = note { notes.append(n) }
             } else if let (tag, v) = hall, let name = v.text {
                 throw InputError(file: file, line: v.line, item: tag, "Hall symbol '\(name)' is not in spglib's database and the file lists no symmetry operations")
             } else if let (tag, v) = number {
