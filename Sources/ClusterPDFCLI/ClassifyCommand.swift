@@ -11,9 +11,16 @@ struct Classify: ParsableCommand {
     @Flag(help: "Print JSON (one document: an object for one curve, an array for several).") var json = false
     @Flag(help: "Print one JSON record per line (JSON Lines), one per curve.") var jsonl = false
     @Flag(help: "Print CSV.") var csv = false
-    @Option(help: "Write one overlay plot (SVG) per curve into this directory.") var plot: String?
+    @Option(help: "Overlay plot (SVG): a FILE.svg for one curve (as fit and simulate take), or a directory for one plot per curve.") var plot: String?
     @Option(help: "Write a self-contained HTML report.") var report: String?
     @Option(help: "Worker threads.") var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    /// `--plot FILE.svg` names the figure of a single curve; anything else is a directory.
+    var plotIsFile: Bool { plot?.lowercased().hasSuffix(".svg") == true }
+
+    func validate() throws {
+        if plotIsFile, data.count > 1 { throw ValidationError("--plot \(plot!) names one figure, but \(data.count) curves are given: give a directory for one plot per curve") }
+    }
 
     func run() throws {
         let failures = try reportingErrors { () -> Int in
@@ -43,9 +50,13 @@ struct Classify: ParsableCommand {
                     }
                     svg.identifier = "curve\(n)"
                     plots[path] = svg.render()
-                    if let dir = plot {
-                        let name = ((path as NSString).lastPathComponent as NSString).deletingPathExtension + ".svg"
-                        files.append((svg.render(), (dir as NSString).appendingPathComponent(name)))
+                    if let target = plot {
+                        if plotIsFile {
+                            files.append((svg.render(), target))
+                        } else {
+                            let name = ((path as NSString).lastPathComponent as NSString).deletingPathExtension + ".svg"
+                            files.append((svg.render(), (target as NSString).appendingPathComponent(name)))
+                        }
                     }
                 } catch {
                     warn("error: \(error)")
@@ -63,7 +74,7 @@ struct Classify: ParsableCommand {
             } else {
                 print(done.map(ClassificationReport.text).joined(separator: "\n"))
             }
-            if let dir = plot { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+            if let dir = plot, !plotIsFile { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
             if let r = report { files.append((ClassificationReport.html(title: "ClusterPDF classification", rows: rows, plots: plots), r)) }
             try AtomicFile.writeAll(files, inputs: data)
             return rows.filter { $0.classification == nil }.count

@@ -79,6 +79,19 @@ final class CLITests: XCTestCase {
         XCTAssertTrue(bad.err.contains("--plot"), bad.err)
     }
 
+    /// `classify --plot FILE.svg` writes one figure, as fit and simulate do; a directory still
+    /// takes one plot per curve.
+    func testClassifyPlotFileOrDirectory() throws {
+        let dir = temporaryDirectory()
+        let curve = fixture("measured/CdSe-3.gr")
+        let r = try runCLI(["classify", curve, "--quick", "--plot", dir + "/one.svg"])
+        XCTAssertEqual(r.status, 0, r.err)
+        XCTAssertTrue(try String(contentsOfFile: dir + "/one.svg", encoding: .utf8).hasPrefix("<svg"))
+        let two = try runCLI(["classify", curve, fixture("measured/CdSe-4.gr"), "--quick", "--plot", dir + "/two.svg"])
+        XCTAssertEqual(two.status, 64)
+        XCTAssertTrue(two.err.contains("names one figure"), two.err)
+    }
+
     func testSimulateOutputsAndErrors() throws {
         let dir = temporaryDirectory()
         let tet = fixture("golden/Cd35Se20-tetrahedron.xyz")
