@@ -205,3 +205,16 @@ final class SpaceGroupSettingTests: XCTestCase {
         XCTAssertTrue(named.notes.contains { $0.contains("non-standard setting") }, "\(named.notes)")
     }
 }
+
+final class SpaceGroupTagTests: XCTestCase {
+    /// A space group named with the dotted DDLm/mmCIF tags and no operations is applied, never P1.
+    func testDottedSpaceGroupTagsAreRead() throws {
+        let cell = "data_t\n_cell_length_a 7\n_cell_length_b 8\n_cell_length_c 9\n_cell_angle_alpha 90\n_cell_angle_beta 100\n_cell_angle_gamma 90\n"
+        let sites = "loop_\n_atom_site_label\n_atom_site_type_symbol\n_atom_site_fract_x\n_atom_site_fract_y\n_atom_site_fract_z\nCd1 Cd 0.1 0.2 0.3\n"
+        for tag in ["_space_group.name_H-M_alt 'P 1 21/n 1'", "_symmetry.space_group_name_H-M 'P 1 21/n 1'", "_space_group.name_Hall '-P 2yn'", "_space_group.IT_number 14"] {
+            let c = try CIFReader.parse(text: cell + tag + "\n" + sites, file: "d.cif")
+            XCTAssertEqual(c.unitCell.count, 4, tag)
+            XCTAssertTrue(c.declaresSymmetry, tag)
+        }
+    }
+}

@@ -119,9 +119,11 @@ public enum CIFReader {
             for t in tags { if let v = block.value(t), let text = v.text, !text.trimmingCharacters(in: .whitespaces).isEmpty, text != "?" { return (t, v) } }
             return nil
         }
-        let hm = item(["_symmetry_space_group_name_h-m", "_space_group_name_h-m_alt"])
-        let hall = item(["_symmetry_space_group_name_hall", "_space_group_name_hall"])
-        let number = item(["_space_group_it_number", "_symmetry_int_tables_number"])
+        // CIF 1.1 names and their DDLm/mmCIF spellings with a dot (`_space_group.name_H-M_alt`).
+        let hm = item(["_symmetry_space_group_name_h-m", "_space_group_name_h-m_alt", "_space_group.name_h-m_alt",
+                       "_symmetry.space_group_name_h-m", "_space_group_name_h-m_full", "_space_group.name_h-m_full"])
+        let hall = item(["_symmetry_space_group_name_hall", "_space_group_name_hall", "_space_group.name_hall", "_symmetry.space_group_name_hall"])
+        let number = item(["_space_group_it_number", "_symmetry_int_tables_number", "_space_group.it_number", "_symmetry.int_tables_number"])
         let spaceGroupName = hm?.value.text ?? hall?.value.text
         let declaresSymmetry = !ops.isEmpty || hm != nil || hall != nil || number != nil
         if ops.isEmpty {
