@@ -87,4 +87,56 @@ final class DocsCommandTests: XCTestCase {
         print("documented commands: \(ran) run, \(skipped) marked not run")
         XCTAssertGreaterThanOrEqual(ran, 30)
     }
+
+    /// Figures quoted in the docs hold: each `<!-- figure: COMMAND | KEY | VALUE ± TOLERANCE -->`
+    /// marker (or `| KEY | TEXT` for a word) runs its command (which prints JSON), reads KEY
+    /// (dotted path) and compares; the quoted value must also appear in the text just before the
+    /// marker, so the check is tied to the prose it guards.
+    func testQuotedFiguresHold() throws {
+        let fm = FileManager.default
+        let docs = try fm.contentsOfDirectory(atPath: Self.root + "/docs").filter { $0.hasSuffix(".md") }.sorted().map { Self.root + "/docs/" + $0 }
+        let bin = executableURL.deletingLastPathComponent().path
+        let work = temporaryDirectory()
+        for name in ["Structures", "Tests", "Scripts"] { try fm.createSymbolicLink(atPath: work + "/" + name, withDestinationPath: Self.root + "/" + name) }
+        let re = try NSRegularExpression(pattern: "<!-- figure: (.+?) \\| ([A-Za-z0-9_.]+) \\| (.+?) -->")
+        var checked = 0
+        for file in [Self.root + "/README.md"] + docs {
+            let text = try String(contentsOfFile: file, encoding: .utf8)
+            let rel = file.replacingOccurrences(of: Self.root + "/", with: "")
+            for m in re.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
+                let r = { (k: Int) in String(text[Range(m.range(at: k), in: text)!]) }
+                let (command, key, expected) = (r(1), r(2), r(3))
+                let markerStart = Range(m.range, in: text)!.lowerBound
+                let line = text[..<markerStart].filter { $0 == "\n" }.count + 1
+                let before = String(text[text.index(markerStart, offsetBy: -min(1500, text.distance(from: text.startIndex, to: markerStart)))..<markerStart])
+                let parts = expected.components(separatedBy: " ± ")
+                XCTAssertTrue(before.contains(parts[0]), "\(rel):\(line): the quoted \(parts[0]) is not in the text before the marker")
+                let p = Process()
+                p.executableURL = URL(fileURLWithPath: "/bin/bash")
+                p.arguments = ["-c", command]
+                p.currentDirectoryURL = URL(fileURLWithPath: work)
+                var env = ProcessInfo.processInfo.environment
+                env["B"] = bin + "/clusterpdf"
+                env["XDG_CACHE_HOME"] = (NSTemporaryDirectory() as NSString).appendingPathComponent("clusterpdf-test-cache")
+                p.environment = env
+                let out = Pipe()
+                p.standardOutput = out; p.standardError = FileHandle.nullDevice
+                try p.run()
+                let data = out.fileHandleForReading.readDataToEndOfFile()
+                p.waitUntilExit()
+                XCTAssertEqual(p.terminationStatus, 0, "\(rel):\(line): `\(command)` failed")
+                var value: Any? = try? JSONSerialization.jsonObject(with: data)
+                for k in key.split(separator: ".") { value = (value as? [String: Any])?[String(k)] }
+                if parts.count == 2, let want = Double(parts[0]), let tol = Double(parts[1]) {
+                    let got = try XCTUnwrap(value as? Double, "\(rel):\(line): no number at \(key)")
+                    XCTAssertLessThanOrEqual(abs(got - want), tol, "\(rel):\(line): \(key) is \(got), the docs quote \(expected)")
+                } else {
+                    XCTAssertEqual(value as? String, expected, "\(rel):\(line): \(key)")
+                }
+                checked += 1
+            }
+        }
+        print("quoted figures checked: \(checked)")
+        XCTAssertGreaterThanOrEqual(checked, 5)
+    }
 }
