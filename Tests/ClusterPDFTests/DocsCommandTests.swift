@@ -139,4 +139,27 @@ final class DocsCommandTests: XCTestCase {
         print("quoted figures checked: \(checked)")
         XCTAssertGreaterThanOrEqual(checked, 5)
     }
+
+    /// Every relative link of the README and the guides points to a file that exists, and every
+    /// in-page anchor to a heading of that page.
+    func testLinksResolve() throws {
+        let fm = FileManager.default
+        let docs = try fm.contentsOfDirectory(atPath: Self.root + "/docs").filter { $0.hasSuffix(".md") }.map { Self.root + "/docs/" + $0 }
+        let re = try NSRegularExpression(pattern: "\\]\\(([^)\\s]+)\\)")
+        var links = 0
+        for file in [Self.root + "/README.md"] + docs {
+            let text = try String(contentsOfFile: file, encoding: .utf8)
+            let dir = (file as NSString).deletingLastPathComponent
+            for m in re.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
+                let target = String(text[Range(m.range(at: 1), in: text)!])
+                if target.hasPrefix("http://") || target.hasPrefix("https://") { continue }
+                let path = String(target.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)[0])
+                if !path.isEmpty {
+                    XCTAssertTrue(fm.fileExists(atPath: (dir as NSString).appendingPathComponent(path)), "\(file): link to \(target) does not resolve")
+                }
+                links += 1
+            }
+        }
+        XCTAssertGreaterThan(links, 15)
+    }
 }

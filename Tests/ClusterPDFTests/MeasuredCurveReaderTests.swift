@@ -41,4 +41,14 @@ final class MeasuredCurveReaderTests: XCTestCase {
         let c = try MeasuredCurveReader.parse(text: "#L r G dr dG\n1.0 0.5 0 0.02\n1.1 0.7 0 0.03\n", file: "d.gr")
         XCTAssertEqual(c.dy, [0.02, 0.03])
     }
+
+    /// A value with a lost or mistyped exponent (fuzzing found −8.2e-02 → −8.2e002) is refused,
+    /// naming its line; smooth measured curves, with their largest peaks, are not.
+    func testLoneCorruptedValueIsRefused() throws {
+        let good = try String(contentsOfFile: fixture("measured/CdSe-3.gr"), encoding: .utf8)
+        let bad = good.replacingOccurrences(of: "1.530000000000000027e+00 -8.214373138859376589e-02", with: "1.530000000000000027e+00 -8.214373138859376589e002")
+        XCTAssertNotEqual(bad, good, "fixture changed: update the test")
+        assertInputError(try MeasuredCurveReader.parse(text: bad, file: "c.gr"), contains: ["c.gr:", "more than 10× every other value", "corrupted"])
+        for k in ["bulk", "1", "2", "3", "4"] { XCTAssertNoThrow(try MeasuredCurveReader.read(path: fixture("measured/CdSe-\(k).gr"))) }
+    }
 }

@@ -156,6 +156,16 @@ public enum MeasuredCurveReader {
         }
         var curve = MeasuredCurve(path: file, x: x, y: y, dy: d, header: header, columnNames: names)
         curve.rowLines = rows
+        // A G(r) is smooth on its grid: one value more than 10× every other is a corrupted number
+        // (a lost or mistyped exponent), which would wreck every fit; refuse it, naming the line.
+        if (curve.axis ?? .r) == .r, y.count >= 5 {
+            var top = 0, second = 0.0
+            for i in y.indices where abs(y[i]) > abs(y[top]) { top = i }
+            for i in y.indices where i != top { second = max(second, abs(y[i])) }
+            if abs(y[top]) > 10 * second, second > 0 {
+                throw InputError(file: file, line: rows[top], "G = \(y[top]) at r = \(x[top]) is more than 10× every other value of the curve (largest \(String(format: "%.4g", second))): a corrupted number?")
+            }
+        }
         return curve
     }
 
