@@ -9,7 +9,7 @@ struct ClusterPDFCommand: ParsableCommand {
         commandName: "clusterpdf",
         abstract: "Simulate and compare pair distribution functions and powder diffraction of nanoclusters.",
         version: ClusterPDFVersion.string,
-        subcommands: [Info.self, Simulate.self, Build.self, Library.self, Fit.self, Classify.self, Batch.self, HomologyCommand.self, Calibrate.self]
+        subcommands: [Info.self, Simulate.self, Build.self, Library.self, Fit.self, Classify.self, Batch.self, SeriesCommand.self, HomologyCommand.self, Calibrate.self]
     )
 
     static func main() {

@@ -60,7 +60,7 @@ final class DocsCommandTests: XCTestCase {
             XCTAssertEqual(missing, [], "\(file): blocks marked not run without a reason at lines \(missing)")
             guard !commands.isEmpty else { continue }
             let work = temporaryDirectory()
-            for name in ["Structures", "Tests", "Scripts"] {
+            for name in ["Structures", "Tests", "Scripts", "Examples"] {
                 try fm.createSymbolicLink(atPath: work + "/" + name, withDestinationPath: Self.root + "/" + name)
             }
             for c in commands {
@@ -97,7 +97,7 @@ final class DocsCommandTests: XCTestCase {
         let docs = try fm.contentsOfDirectory(atPath: Self.root + "/docs").filter { $0.hasSuffix(".md") }.sorted().map { Self.root + "/docs/" + $0 }
         let bin = executableURL.deletingLastPathComponent().path
         let work = temporaryDirectory()
-        for name in ["Structures", "Tests", "Scripts"] { try fm.createSymbolicLink(atPath: work + "/" + name, withDestinationPath: Self.root + "/" + name) }
+        for name in ["Structures", "Tests", "Scripts", "Examples"] { try fm.createSymbolicLink(atPath: work + "/" + name, withDestinationPath: Self.root + "/" + name) }
         let re = try NSRegularExpression(pattern: "<!-- figure: (.+?) \\| ([A-Za-z0-9_.]+) \\| (.+?) -->")
         var checked = 0
         for file in [Self.root + "/README.md"] + docs {
@@ -126,9 +126,11 @@ final class DocsCommandTests: XCTestCase {
                 p.waitUntilExit()
                 XCTAssertEqual(p.terminationStatus, 0, "\(rel):\(line): `\(command)` failed")
                 var value: Any? = try? JSONSerialization.jsonObject(with: data)
-                for k in key.split(separator: ".") { value = (value as? [String: Any])?[String(k)] }
+                for k in key.split(separator: ".") {
+                    if let i = Int(k), let a = value as? [Any] { value = i < a.count ? a[i] : nil } else { value = (value as? [String: Any])?[String(k)] }
+                }
                 if parts.count == 2, let want = Double(parts[0]), let tol = Double(parts[1]) {
-                    let got = try XCTUnwrap(value as? Double, "\(rel):\(line): no number at \(key)")
+                    let got = try XCTUnwrap((value as? Double) ?? (value as? Int).map(Double.init), "\(rel):\(line): no number at \(key)")
                     XCTAssertLessThanOrEqual(abs(got - want), tol, "\(rel):\(line): \(key) is \(got), the docs quote \(expected)")
                 } else {
                     XCTAssertEqual(value as? String, expected, "\(rel):\(line): \(key)")

@@ -114,12 +114,14 @@ public struct SVGPlot: Sendable {
         }
         s += "</g>\n"
         // Legend box sized to its longest label (≈ 7 px per character at 13 px).
-        let legendWidth = min(pw - 10, 44 + 7.0 * Double(series.map(\.label.count).max() ?? 0))
-        if !series.isEmpty {
+        // Series without a label (e.g. the second edge of an uncertainty band) stay out of it.
+        let listed = series.filter { !$0.label.isEmpty }
+        let legendWidth = min(pw - 10, 44 + 7.0 * Double(listed.map(\.label.count).max() ?? 0))
+        if !listed.isEmpty {
             s += String(format: "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"white\" fill-opacity=\"0.85\" stroke=\"#ccc\"/>\n",
-                        ml + pw - legendWidth - 6, mt + 4, legendWidth, Double(series.count) * 18 + 6)
+                        ml + pw - legendWidth - 6, mt + 4, legendWidth, Double(listed.count) * 18 + 6)
         }
-        for (i, se) in series.enumerated() {
+        for (i, se) in listed.enumerated() {
             let Y = mt + 16 + Double(i) * 18, X = ml + pw - legendWidth
             if se.style == .circles {
                 s += String(format: "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"none\" stroke=\"%@\"/>\n", X + 12, Y - 4, se.color)

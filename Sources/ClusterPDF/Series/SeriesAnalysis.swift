@@ -1,0 +1,226 @@
+import Foundation
+
+/// One component of a series: a cluster model (end member).
+public struct SeriesModel: Sendable {
+    /// Name shown in outputs (the file name).
+    public var name: String
+    /// The cluster.
+    public var structure: Structure
+    /// A model named `name`.
+    public init(name: String, structure: Structure) { self.name = name; self.structure = structure }
+}
+
+/// A reaction series: every frame modelled as a mixture of the end-member clusters (atom
+/// fractions with Nyquist-honest uncertainties), and the number of independent components the
+/// frames hold.
+///
+/// The end members' zoom, Uiso and δ2 are shared across the series: each model is refined once
+/// (`PDFRefinement`, the `fit` engine) on the frame where a first mixture pass gives it its largest
+/// share, then every frame's amplitudes are solved by non-negative least squares
+/// (`MixtureSolver`) on the fit range. A mixture of kinds k with atom fractions x_k scatters as
+/// G = Σ_k x_k (⟨f⟩_k²/⟨f⟩²) G_k, ⟨f⟩ = Σ_k x_k ⟨f⟩_k (f at Q = 0, X-rays: the electron count), so
+/// x_k ∝ a_k/⟨f⟩_k²; clusters of one composition have equal weights.
+public struct SeriesAnalysis: Sendable {
+    /// The end members.
+    public var models: [SeriesModel]
+    /// Fit range, Q range, damping and radiation (the data headers' values where not given).
+    public var refinement = RefinementOptions()
+    /// Worker threads of the end-member refinements.
+    public var threads = ProcessInfo.processInfo.activeProcessorCount
+    /// Refine one Uiso per element for each end member (default: one shared Uiso per member).
+    public var uisoPerElement = false
+
+    /// An analysis with `models` as end members.
+    public init(models: [SeriesModel]) { self.models = models }
+
+    /// One frame's result.
+    public struct Frame: Sendable, Codable {
+        /// The curve's path.
+        public var curve: String
+        /// The frame's position: its header's time, temperature or x, else its index.
+        public var x: Double
+        /// Where `x` came from ("time", "temperature", "x" or "index").
+        public var xSource: String
+        /// Atom fraction per model name.
+        public var fractions: [String: Double]
+        /// Standard uncertainty of each fraction.
+        public var uncertainties: [String: Double]
+        /// Rw of the mixture.
+        public var rw: Double
+        /// Models at their bound 0 in this frame.
+        public var atBound: [String]
+        /// The error, when the frame could not be read or fitted (then the rest is empty).
+        public var error: String?
+    }
+
+    /// An end member as refined.
+    public struct ModelInfo: Sendable, Codable {
+        /// Its name.
+        public var name: String
+        /// Formula.
+        public var formula: String
+        /// Refined zoom and Uiso (Å²; the mean over elements with `uisoPerElement`).
+        public var zoom: Double, uiso: Double
+        /// Refined Uiso per element ("uiso:Cd" → Å²), with `uisoPerElement`.
+        public var uisoPerElement: [String: Double]?
+        /// Refined δ2 (Å²).
+        public var delta2: Double
+        /// The frame it was refined on, and that single fit's Rw.
+        public var refinedOn: String, rw: Double
+        /// Its scattering weight ⟨f⟩² (f at Q = 0).
+        public var weight: Double
+    }
+
+    /// The whole result (the JSON `series` writes).
+    public struct Result: Sendable, Codable {
+        /// Frames in input order.
+        public var frames: [Frame]
+        /// The end members.
+        public var models: [ModelInfo]
+        /// The number of components the frames hold (model-free), when it could be estimated.
+        public var components: Int?
+        /// What `components` was decided on.
+        public var componentEstimate: ComponentCount.Estimate?
+        /// Notes and warnings (a model never needed, more components than models, …).
+        public var warnings: [String]
+    }
+
+    /// Runs the analysis on `paths` (frames that fail to read give error entries).
+    public func run(paths: [String]) throws -> Result {
+        guard !models.isEmpty else { throw MixtureSolver.SolverError(description: "a series needs at least one model (--models A.xyz B.xyz)") }
+        var curves = [(index: Int, curve: MeasuredCurve)]()
+        var frames = [Frame?](repeating: nil, count: paths.count)
+        for (i, p) in paths.enumerated() {
+            do {
+                let c = try MeasuredCurveReader.read(path: p)
+                if let a = c.axis, a != .r { throw SettingsError.invalid("\(p) is reciprocal-space data; a series fits G(r)") }
+                curves.append((i, c))
+            } catch {
+                frames[i] = Frame(curve: p, x: Double(i), xSource: "index", fractions: [:], uncertainties: [:], rw: .nan, atBound: [], error: "\(error)")
+            }
+        }
+        guard let first = curves.first else { throw MixtureSolver.SolverError(description: "no frame could be read") }
+        let weights = models.map { SeriesAnalysis.weight($0.structure, radiation: refinement.overrides.radiation ?? .xray) }
+        // Pass 1: default parameters; pass 2: each model refined on the frame it dominates.
+        var params: [[ParameterName: Double]] = models.map { _ in [.zoom: 1.0, .uiso: 0.01, .delta2: 0.0] }
+        var shares = [[Double]]()
+        for c in curves { shares.append(try mixture(c.curve, params: params, weights: weights).values) }
+        // Each end member is refined on the frame it dominates; in the second round the other
+        // members' share of that frame (from the mixture with the first round's parameters) is
+        // subtracted first, so that a member is never refined against its neighbours' peaks.
+        var infos = [ModelInfo]()
+        for round in 0..<2 {
+            infos = []
+            var next = params
+            for (k, m) in models.enumerated() {
+                let best = shares.indices.max { shares[$0][k] < shares[$1][k] } ?? 0
+                var data = curves[best].curve
+                if round == 1, models.count > 1 {
+                    let mix = try mixture(data, params: params, weights: weights)
+                    var y = mix.observed
+                    for j in models.indices where j != k { for i in y.indices { y[i] -= mix.amplitudes[j] * mix.columns[j][i] } }
+                    data.x = mix.r; data.y = y; data.dy = nil
+                }
+                var o = refinement
+                o.threads = threads
+                o.uncertainties = false
+                o.uisoPerElement = uisoPerElement
+                let r = try PDFRefinement(structure: m.structure, data: data, options: o).run()
+                next[k] = Dictionary(r.parameters.filter { $0.name != .scale }.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a })
+                let uisos = r.parameters.filter { $0.name.description.hasPrefix("uiso") }
+                infos.append(ModelInfo(name: m.name, formula: m.structure.formula, zoom: r.value(.zoom) ?? 1,
+                                       uiso: uisos.map(\.value).reduce(0, +) / Double(max(1, uisos.count)),
+                                       uisoPerElement: uisoPerElement ? Dictionary(uisos.map { ($0.name.description, $0.value) }, uniquingKeysWith: { a, _ in a }) : nil,
+                                       delta2: r.value(.delta2) ?? 0, refinedOn: curves[best].curve.path, rw: r.rw, weight: weights[k]))
+            }
+            params = next
+            if round == 0 { shares = try curves.map { try mixture($0.curve, params: params, weights: weights).values } }
+        }
+        for (n, c) in curves.enumerated() {
+            let (x, source) = SeriesAnalysis.position(c.curve, index: c.index)
+            do {
+                let s = try mixture(c.curve, params: params, weights: weights)
+                frames[c.index] = Frame(curve: c.curve.path, x: x, xSource: source,
+                                        fractions: Dictionary(uniqueKeysWithValues: zip(models.map(\.name), s.values)),
+                                        uncertainties: Dictionary(uniqueKeysWithValues: zip(models.map(\.name), s.sigmas)),
+                                        rw: s.rw, atBound: zip(models.map(\.name), s.atZero).filter(\.1).map(\.0), error: nil)
+            } catch {
+                frames[c.index] = Frame(curve: c.curve.path, x: x, xSource: source, fractions: [:], uncertainties: [:], rw: .nan, atBound: [], error: "\(error)")
+            }
+            _ = n
+        }
+        // Model-free count on the frames that share the first frame's grid.
+        var estimate: ComponentCount.Estimate?
+        var warnings = [String]()
+        let range = fitRange(first.curve)
+        let grid = first.curve.x.indices.filter { range.contains(first.curve.x[$0]) }
+        let same = curves.filter { $0.curve.x.count == first.curve.x.count && zip($0.curve.x, first.curve.x).allSatisfy { abs($0 - $1) < 1e-9 } }
+        if same.count >= 3, grid.count > same.count {
+            let step = grid.count > 1 ? first.curve.x[grid[1]] - first.curve.x[grid[0]] : 0.01
+            let q = (try? DataSettings.resolve(first.curve, overrides: refinement.overrides)).map { ($0.qmin.value, $0.qmax.value) } ?? (1.0, 25.0)
+            let k = Double.pi / (max(1, q.1 - q.0) * max(1e-6, step))
+            estimate = try? ComponentCount.estimate(frames: same.map { c in grid.map { c.curve.y[$0] } }, oversampling: k)
+            if let e = estimate, e.components > models.count {
+                warnings.append("the frames hold \(e.components) independent components but \(models.count) model\(models.count == 1 ? "" : "s") were given: an intermediate or another structure is likely")
+            }
+        } else {
+            warnings.append("component count not estimated: it needs at least 3 frames on one r grid")
+        }
+        for (k, m) in models.enumerated() where curves.indices.allSatisfy({ (frames[curves[$0].index]?.fractions[m.name] ?? 0) < 0.02 }) {
+            _ = k
+            warnings.append("\(m.name) takes less than 2 % of every frame: it may not be in this series")
+        }
+        return Result(frames: frames.map { $0! }, models: infos, components: estimate?.components, componentEstimate: estimate, warnings: warnings)
+    }
+
+    func fitRange(_ c: MeasuredCurve) -> ClosedRange<Double> {
+        let lo = refinement.overrides.rmin ?? Defaults.fitRange.lowerBound, hi = refinement.overrides.rmax ?? Defaults.fitRange.upperBound
+        return lo...max(lo, hi)
+    }
+
+    /// One frame's mixture: each model's G(r) with its parameters (scale 1) on the frame's grid,
+    /// then non-negative amplitudes and fractions.
+    func mixture(_ curve: MeasuredCurve, params: [[ParameterName: Double]], weights: [Double]) throws
+        -> (values: [Double], sigmas: [Double], rw: Double, atZero: [Bool], amplitudes: [Double], columns: [[Double]], observed: [Double], r: [Double]) {
+        var columns = [[Double]](), observed = [Double](), oversampling = 1.0, grid = [Double]()
+        for (k, m) in models.enumerated() {
+            var o = refinement
+            // Every parameter held: the model's G(r) at scale 1 on the frame's grid and settings.
+            o.free = []
+            o.start = params[k].merging([.scale: 1]) { _, b in b }
+            o.uisoPerElement = uisoPerElement
+            o.globalSearch = false
+            o.uncertainties = false
+            o.threads = 1
+            o.bounds = [.zoom: 0.5...2, .uiso: 0...1, .delta2: 0...1000]
+            let r = try PDFRefinement(structure: m.structure, data: curve, options: o).run()
+            guard r.gCalculated.contains(where: { $0 != 0 }) else { throw SettingsError.invalid("\(m.name) gives no G(r) on \(curve.path)") }
+            columns.append(r.gCalculated)
+            observed = r.gObserved
+            grid = r.r
+            oversampling = r.oversampling
+        }
+        let sol = try MixtureSolver.solve(columns: columns, y: observed, oversampling: oversampling)
+        let f = MixtureSolver.fractions(sol, weights: weights)
+        let norm = observed.reduce(0) { $0 + $1 * $1 }
+        return (f.values, f.sigmas, norm > 0 ? (sol.rss / norm).squareRoot() : .nan, sol.atZero, sol.amplitudes, columns, observed, grid)
+    }
+
+    /// ⟨f⟩² at Q = 0: X-rays, the mean electron count squared (neutral atoms); neutrons, the mean
+    /// coherent scattering length squared.
+    static func weight(_ s: Structure, radiation: Radiation) -> Double {
+        let n = max(1e-12, s.atoms.reduce(0) { $0 + $1.occupancy })
+        let f = s.atoms.reduce(0.0) { acc, a in
+            acc + a.occupancy * (radiation == .neutron ? (a.element.neutronScatteringLength ?? 1) : Double(a.element.atomicNumber - a.charge))
+        } / n
+        return f * f
+    }
+
+    /// A frame's position: header time, temperature or x, else its index in the input.
+    static func position(_ c: MeasuredCurve, index: Int) -> (Double, String) {
+        for key in ["time", "temperature", "x"] {
+            if let t = c.header[key], let v = Double(t.split(separator: " ").first.map(String.init) ?? ""), v.isFinite { return (v, key) }
+        }
+        return (Double(index), "index")
+    }
+}

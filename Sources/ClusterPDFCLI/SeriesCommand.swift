@@ -1,0 +1,73 @@
+import ArgumentParser
+import ClusterPDF
+import Foundation
+
+struct SeriesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "series",
+        abstract: "Follow a reaction: each frame as a mixture of end-member clusters (atom fractions with uncertainties), and how many components the frames hold.",
+        discussion: "FRAMES: G(r) files or directories (every .gr/.fgr/.dat inside, sorted). Guide: docs/series.md.")
+    @Argument(help: "Frames: G(r) files or directories.") var frames: [String]
+    @Option(parsing: .upToNextOption, help: "End-member clusters (XYZ or CIF of a finite cluster), e.g. --models A.xyz B.xyz.") var models: [String]
+    @OptionGroup var data: DataSettingFlags
+    @Flag(help: "Refine one Uiso per element for each end member (default: one shared Uiso per member).") var uisoPerElement = false
+    @Flag(help: "Print the result as JSON.") var json = false
+    @Option(name: [.customShort("o"), .long], help: "Write the JSON result to this file.") var output: String?
+    @Option(help: "Write the fractions as CSV to this file.") var csv: String?
+    @Option(help: "Write the figure of fractions against the frames (SVG).") var plot: String?
+    @Option(help: "Worker threads.") var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    func validate() throws {
+        guard !models.isEmpty else { throw ValidationError("give the end members: --models A.xyz B.xyz") }
+        guard models.count <= 6 else { throw ValidationError("at most 6 models") }
+        guard threads >= 1 else { throw ValidationError("--threads must be ≥ 1") }
+    }
+
+    func run() throws {
+        let failed = try reportingErrors { () -> Int in
+            let paths = try BatchInputs.expand(frames).map(\.path)
+            guard !paths.isEmpty else { throw ValidationError("no frames in \(frames.joined(separator: ", "))") }
+            let loaded = try models.map { path -> SeriesModel in
+                let l = try StructureReader.read(path: path)
+                guard l.kind != .crystal else { throw ValidationError("\(path) is a periodic crystal; series models are finite clusters (carve one with 'clusterpdf build sphere')") }
+                return SeriesModel(name: (path as NSString).lastPathComponent, structure: l.structure)
+            }
+            var analysis = SeriesAnalysis(models: loaded)
+            analysis.refinement.overrides = data.overrides
+            analysis.threads = threads
+            analysis.uisoPerElement = uisoPerElement
+            let result = try analysis.run(paths: paths)
+            var files = [(text: String, path: String)]()
+            let text = try JSONOutput.string(result)
+            if let o = output { files.append((text, o)) }
+            if let c = csv { files.append((result.csv, c)) }
+            if let p = plot { files.append((result.plot(title: "Series: \(paths.count) frames, \(loaded.count) end members").render(), p)) }
+            try AtomicFile.writeAll(files, inputs: paths + models)
+            if json { print(text) } else { print(SeriesCommand.table(result), terminator: "") }
+            return result.frames.filter { $0.error != nil }.count
+        }
+        if failed > 0 { throw ExitCode(Int32(min(failed, 250))) }
+    }
+
+    static func table(_ r: SeriesAnalysis.Result) -> String {
+        var s = "end members (refined on the frame each dominates; shared by all frames):\n"
+        for m in r.models {
+            s += String(format: "  %@ (%@): zoom %.4f, Uiso %.4f Å², δ2 %.2f Å²; refined on %@ (Rw %.4f)\n",
+                        m.name, m.formula, m.zoom, m.uiso, m.delta2, (m.refinedOn as NSString).lastPathComponent, m.rw)
+        }
+        let names = r.models.map(\.name)
+        s += "frame" + (r.frames.first.map { "  \($0.xSource)" } ?? "") + "  " + names.map { "\($0) ± σ" }.joined(separator: "  ") + "  Rw\n"
+        for f in r.frames {
+            if let e = f.error { s += "  \(f.curve): error: \(e)\n"; continue }
+            s += "  \((f.curve as NSString).lastPathComponent)  \(String(format: "%.4g", f.x))  "
+            s += names.map { n in String(format: "%.3f ± %.3f%@", f.fractions[n] ?? 0, f.uncertainties[n] ?? 0, f.atBound.contains(n) ? " (AT BOUND 0)" : "") }.joined(separator: "  ")
+            s += String(format: "  %.4f\n", f.rw)
+        }
+        if let e = r.componentEstimate {
+            s += "components: \(e.components) (singular values " + e.singularValues.prefix(6).map { String(format: "%.3g", $0) }.joined(separator: ", ") +
+                String(format: "; threshold %.3g)\n", e.threshold)
+        }
+        for w in r.warnings { s += "warning: \(w)\n" }
+        return s
+    }
+}

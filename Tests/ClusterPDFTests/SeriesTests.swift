@@ -1,0 +1,116 @@
+import XCTest
+@testable import ClusterPDF
+
+/// Reaction series: synthetic conversions with known fractions, band-limited noise as in measured
+/// curves, per-element Uiso; fractions, their uncertainties and the component count.
+final class SeriesTests: XCTestCase {
+    static let cd = Element(symbol: "Cd")!, se = Element(symbol: "Se")!
+
+    /// End members: the Cd35Se20 tetrahedron (zincblende), a 7 Å wurtzite sphere and a 6 Å
+    /// zincblende sphere (for a third component).
+    static func members() throws -> [Structure] {
+        [try TetrahedronBuilder.build(cation: cd, anion: se, size: 5),
+         try ClusterCarver.carve(CrystalBuilder.wurtzite(cation: cd, anion: se), radius: 7),
+         try ClusterCarver.carve(CrystalBuilder.zincblende(cation: cd, anion: se), radius: 6)]
+    }
+
+    /// Writes `fractions.count` frames mixing `structures` with the given atom fractions per frame
+    /// (the mixture rule of SeriesAnalysis), band-limited noise of 1 % of the largest |G| (synchrotron G(r) of
+    /// clusters); returns the paths.
+    static func write(_ structures: [Structure], fractions: [[Double]], noise: Double = 0.01) throws -> [String] {
+        var recipe = SyntheticCurve()
+        recipe.qmin = 1; recipe.qmax = 20; recipe.qdamp = 0.04; recipe.rmin = 0.5; recipe.rmax = 20; recipe.rstep = 0.01
+        recipe.uisoPerElement = [cd: 0.012, se: 0.006]; recipe.delta2 = 2
+        let curves = try structures.map { try recipe.curve(of: $0) }
+        let dir = temporaryDirectory()
+        var paths = [String]()
+        // The physics of a mixture with atom fractions x_k: G = Σ x_k (⟨f⟩_k²/⟨f⟩²) G_k, ⟨f⟩ = Σ x_k ⟨f⟩_k.
+        let fbar = structures.map { SeriesAnalysis.weight($0, radiation: .xray).squareRoot() }
+        for (n, x) in fractions.enumerated() {
+            var g = [Double](repeating: 0, count: curves[0].g.count)
+            let fmix = zip(x, fbar).reduce(0) { $0 + $1.0 * $1.1 }
+            for (k, c) in curves.enumerated() { for i in g.indices { g[i] += x[k] * fbar[k] * fbar[k] / (fmix * fmix) * c.g[i] } }
+            var noisy = recipe
+            noisy.seed = UInt64(1000 + n)
+            let e = noisy.bandLimitedNoise(r: curves[0].r)
+            let amp = g.map(abs).max() ?? 1, rms = (e.reduce(0) { $0 + $1 * $1 } / Double(e.count)).squareRoot()
+            for i in g.indices { g[i] += noise * amp * e[i] / rms }
+            let path = dir + String(format: "/frame-%03d.gr", n)
+            var text = recipe.text(r: curves[0].r, g: g, composition: "Cd Se", header: true)
+            text = "time = \(Double(n) * 30)\n" + text
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+            paths.append(path)
+        }
+        return paths
+    }
+
+    func testTwoComponentConversionFractionsAndUncertainties() throws {
+        let m = try Self.members()
+        // Logistic conversion tetrahedron → wurtzite sphere over 24 frames.
+        let truth = (0..<24).map { n -> Double in 1 / (1 + exp(-(Double(n) - 11.5) / 3)) }
+        let paths = try Self.write([m[0], m[1]], fractions: truth.map { [1 - $0, $0] })
+        var a = SeriesAnalysis(models: [SeriesModel(name: "tet", structure: m[0]), SeriesModel(name: "wz", structure: m[1])])
+        a.threads = 2
+        a.uisoPerElement = true
+        let r = try a.run(paths: paths)
+        XCTAssertEqual(r.frames.count, 24)
+        var z = [Double]()
+        for (f, t) in zip(r.frames, truth) {
+            let got = try XCTUnwrap(f.fractions["wz"]), s = try XCTUnwrap(f.uncertainties["wz"])
+            XCTAssertEqual(got, t, accuracy: 0.03, "\(f.curve)")
+            XCTAssertEqual((f.fractions["tet"] ?? 0) + got, 1, accuracy: 1e-9)
+            if s > 0 { z.append((got - t) / s) }
+            XCTAssertEqual(f.xSource, "time")
+        }
+        let scatter = (z.reduce(0) { $0 + $1 * $1 } / Double(z.count)).squareRoot()
+        print("series: scatter/σ = \(scatter) over \(z.count) frames; components \(r.components ?? -1)")
+        XCTAssertGreaterThan(scatter, 0.5); XCTAssertLessThan(scatter, 2)
+        XCTAssertEqual(r.components, 2)
+        // The outputs.
+        XCTAssertTrue(r.csv.hasPrefix("curve,x,x_source,rw,fraction_tet,sigma_tet,fraction_wz,sigma_wz,error"))
+        XCTAssertTrue(r.plot(title: "t").render().contains("atom fraction"))
+    }
+
+    func testComponentCountOneAndThree() throws {
+        let m = try Self.members()
+        let one = try Self.write([m[0]], fractions: (0..<12).map { _ in [1] })
+        let r1 = try SeriesAnalysis(models: [SeriesModel(name: "tet", structure: m[0])]).run(paths: one)
+        XCTAssertEqual(r1.components, 1)
+        // A → B → C: B rises and falls.
+        let abc = (0..<21).map { n -> [Double] in
+            let t = Double(n) / 20
+            let a = max(0, 1 - 2 * t), c = max(0, 2 * t - 1)
+            return [a, 1 - a - c, c]
+        }
+        let three = try Self.write(m, fractions: abc)
+        let r3 = try SeriesAnalysis(models: [SeriesModel(name: "tet", structure: m[0])]).run(paths: three)
+        XCTAssertEqual(r3.components, 3)
+        XCTAssertTrue(r3.warnings.contains { $0.contains("3 independent components") }, "\(r3.warnings)")
+    }
+
+    func testUnreadableFrameIsAnErrorEntry() throws {
+        let m = try Self.members()
+        var paths = try Self.write([m[0], m[1]], fractions: [[1, 0], [0.5, 0.5], [0, 1]])
+        let bad = writeTemporary("not a curve\n", name: "bad.gr")
+        paths.insert(bad, at: 1)
+        let r = try SeriesAnalysis(models: [SeriesModel(name: "tet", structure: m[0]), SeriesModel(name: "wz", structure: m[1])]).run(paths: paths)
+        XCTAssertEqual(r.frames.count, 4)
+        XCTAssertNotNil(r.frames[1].error)
+        XCTAssertTrue(r.frames[1].error?.contains("bad.gr") ?? false)
+        XCTAssertEqual(r.frames[2].fractions["wz"] ?? -1, 0.5, accuracy: 0.05)
+        XCTAssertEqual(r.frames[0].atBound, ["wz"])
+    }
+
+    func testMixtureSolverIsExactOnNoiseFreeData() throws {
+        let c1 = (0..<50).map { sin(Double($0) / 5) }, c2 = (0..<50).map { cos(Double($0) / 7) }
+        let y = zip(c1, c2).map { 0.3 * $0 + 0.7 * $1 }
+        let s = try MixtureSolver.solve(columns: [c1, c2], y: y)
+        XCTAssertEqual(s.amplitudes[0], 0.3, accuracy: 1e-10); XCTAssertEqual(s.amplitudes[1], 0.7, accuracy: 1e-10)
+        // A negative best amplitude is held at 0.
+        let neg = try MixtureSolver.solve(columns: [c1, c2], y: zip(c1, c2).map { -0.2 * $0 + 0.7 * $1 })
+        XCTAssertEqual(neg.amplitudes[0], 0); XCTAssertTrue(neg.atZero[0]); XCTAssertGreaterThan(neg.amplitudes[1], 0)
+        // Weights: a component scattering four times as strongly per atom has a quarter of the atoms.
+        let f = MixtureSolver.fractions(s, weights: [1, 4])
+        XCTAssertEqual(f.values[0], 0.3 / (0.3 + 0.7 / 4), accuracy: 1e-10)
+    }
+}
