@@ -28,6 +28,10 @@ struct Fit: ParsableCommand {
                 return
             }
             if pattern.anyGiven { throw ValidationError("--wavelength, --anode, --caglioti, --range … apply to reciprocal-space data; \(curve.path) is a G(r)") }
+            if models.count > 1, models.allSatisfy({ $0.kind != .crystal }) {
+                try fitMixture(models: models, curve: curve)
+                return
+            }
             var result = try ModelFit.run(models: models, data: curve, cluster: refinement.options(), crystal: crystal.options(refinement))
             try emit(fileText: result.fileText(style: header), plot: result.plot(), table: result.table()) {
                 result.curves = nil
@@ -60,6 +64,43 @@ struct Fit: ParsableCommand {
         try emit(fileText: result.fileText(style: header), plot: result.plot(), table: result.table()) {
             result.curves = nil
             return try JSONOutput.string(result)
+        }
+    }
+
+    /// Several finite clusters: a mixture (atom fractions with uncertainties; docs/series.md).
+    func fitMixture(models: [LoadedStructure], curve: MeasuredCurve) throws {
+        var analysis = SeriesAnalysis(models: zip(inputs, models).map { SeriesModel(name: ($0.0 as NSString).lastPathComponent, structure: $0.1.structure) })
+        analysis.refinement.overrides = refinement.data.overrides
+        analysis.uisoPerElement = refinement.uisoPerElement
+        if let t = refinement.threads { analysis.threads = t }
+        let fit = try analysis.fit(curve)
+        var columns = [fit.gObserved, fit.gCalculated, zip(fit.gObserved, fit.gCalculated).map { $0 - $1 }]
+        var labels = ["r", "Gobs", "Gcalc", "Gdiff"]
+        for m in fit.models { columns.append(fit.parts[m.name] ?? []); labels.append("G_" + m.name.replacingOccurrences(of: " ", with: "_")) }
+        var header: [(String, String)] = [("program", "ClusterPDF \(ClusterPDFVersion.string)"), ("data", curve.path), ("model", "mixture of \(fit.models.count) clusters")]
+        for m in fit.models {
+            header.append(("fraction_\(m.name)", String(format: "%.5f +/- %.5f", fit.frame.fractions[m.name] ?? 0, fit.frame.uncertainties[m.name] ?? 0)))
+            header.append(("model_\(m.name)", "\(m.formula): zoom \(m.zoom), uiso \(m.uiso), delta2 \(m.delta2)"))
+        }
+        header.append(("Rw", "\(fit.frame.rw)"))
+        let text = CurveWriter.string(Curve(x: fit.r, columns: columns, labels: labels), header: header, style: self.header)
+        var svg = SVGPlot(title: "Mixture fit of \((curve.path as NSString).lastPathComponent), Rw \(String(format: "%.4f", fit.frame.rw))", xLabel: "r (Å)", yLabel: "G (Å⁻²)",
+                          series: [SVGPlot.Series(x: fit.r, y: fit.gObserved, label: "Gobs", color: "#1f77b4", style: .circles),
+                                   SVGPlot.Series(x: fit.r, y: fit.gCalculated, label: "Gcalc", color: "#d62728")])
+        let colors = ["#2ca02c", "#ff7f0e", "#9467bd", "#8c564b"]
+        for (k, m) in fit.models.enumerated() {
+            svg.series.append(SVGPlot.Series(x: fit.r, y: fit.parts[m.name] ?? [], label: String(format: "%@ (%.3f)", m.name, fit.frame.fractions[m.name] ?? 0), color: colors[k % colors.count], style: .dashed))
+        }
+        var table = "mixture of \(fit.models.count) clusters against \(curve.path) (atom fractions; docs/series.md)\n"
+        for m in fit.models {
+            table += String(format: "  %@ (%@): fraction %.4f ± %.4f%@; zoom %.4f, Uiso %.4f Å², δ2 %.2f Å²\n", m.name, m.formula, fit.frame.fractions[m.name] ?? 0,
+                            fit.frame.uncertainties[m.name] ?? 0, fit.frame.atBound.contains(m.name) ? " (AT BOUND 0)" : "", m.zoom, m.uiso, m.delta2)
+        }
+        table += String(format: "Rw %.5f\n", fit.frame.rw)
+        try emit(fileText: text, plot: svg, table: table) {
+            var light = fit
+            light.r = []; light.gObserved = []; light.gCalculated = []; light.parts = [:]
+            return try JSONOutput.string(light)
         }
     }
 }

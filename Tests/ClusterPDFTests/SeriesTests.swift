@@ -113,4 +113,21 @@ final class SeriesTests: XCTestCase {
         let f = MixtureSolver.fractions(s, weights: [1, 4])
         XCTAssertEqual(f.values[0], 0.3 / (0.3 + 0.7 / 4), accuracy: 1e-10)
     }
+
+    /// `fit A.xyz B.xyz DATA` with clusters: a mixture fit with fractions, a fit file and JSON.
+    func testFitOfTwoClustersIsAMixture() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+        let frame = root + "/Examples/series/frame-10.gr"
+        let truth = try XCTUnwrap(try MeasuredCurveReader.read(path: frame).headerNumber("true_fraction_wz"))
+        let dir = temporaryDirectory()
+        let r = try runCLI(["fit", root + "/Structures/Cd35Se20.xyz", root + "/Structures/CdSe-wurtzite-R7.xyz", frame, "--uiso-per-element",
+                            "-o", dir + "/mix.fgr", "--json"])
+        XCTAssertEqual(r.status, 0, r.err)
+        let obj = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any])
+        let fractions = try XCTUnwrap((obj["frame"] as? [String: Any])?["fractions"] as? [String: Double])
+        XCTAssertEqual(try XCTUnwrap(fractions["CdSe-wurtzite-R7.xyz"]), truth, accuracy: 0.03)
+        let back = try MeasuredCurveReader.read(path: dir + "/mix.fgr")
+        XCTAssertEqual(back.columnNames.prefix(4), ["r", "Gobs", "Gcalc", "Gdiff"])
+        XCTAssertNotNil(back.header["fraction_cdse-wurtzite-r7.xyz"], "\(back.header.keys.sorted())")
+    }
 }

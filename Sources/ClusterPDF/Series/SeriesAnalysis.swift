@@ -100,42 +100,7 @@ public struct SeriesAnalysis: Sendable {
             }
         }
         guard let first = curves.first else { throw MixtureSolver.SolverError(description: "no frame could be read") }
-        let weights = models.map { SeriesAnalysis.weight($0.structure, radiation: refinement.overrides.radiation ?? .xray) }
-        // Pass 1: default parameters; pass 2: each model refined on the frame it dominates.
-        var params: [[ParameterName: Double]] = models.map { _ in [.zoom: 1.0, .uiso: 0.01, .delta2: 0.0] }
-        var shares = [[Double]]()
-        for c in curves { shares.append(try mixture(c.curve, params: params, weights: weights).values) }
-        // Each end member is refined on the frame it dominates; in the second round the other
-        // members' share of that frame (from the mixture with the first round's parameters) is
-        // subtracted first, so that a member is never refined against its neighbours' peaks.
-        var infos = [ModelInfo]()
-        for round in 0..<2 {
-            infos = []
-            var next = params
-            for (k, m) in models.enumerated() {
-                let best = shares.indices.max { shares[$0][k] < shares[$1][k] } ?? 0
-                var data = curves[best].curve
-                if round == 1, models.count > 1 {
-                    let mix = try mixture(data, params: params, weights: weights)
-                    var y = mix.observed
-                    for j in models.indices where j != k { for i in y.indices { y[i] -= mix.amplitudes[j] * mix.columns[j][i] } }
-                    data.x = mix.r; data.y = y; data.dy = nil
-                }
-                var o = refinement
-                o.threads = threads
-                o.uncertainties = false
-                o.uisoPerElement = uisoPerElement
-                let r = try PDFRefinement(structure: m.structure, data: data, options: o).run()
-                next[k] = Dictionary(r.parameters.filter { $0.name != .scale }.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a })
-                let uisos = r.parameters.filter { $0.name.description.hasPrefix("uiso") }
-                infos.append(ModelInfo(name: m.name, formula: m.structure.formula, zoom: r.value(.zoom) ?? 1,
-                                       uiso: uisos.map(\.value).reduce(0, +) / Double(max(1, uisos.count)),
-                                       uisoPerElement: uisoPerElement ? Dictionary(uisos.map { ($0.name.description, $0.value) }, uniquingKeysWith: { a, _ in a }) : nil,
-                                       delta2: r.value(.delta2) ?? 0, refinedOn: curves[best].curve.path, rw: r.rw, weight: weights[k]))
-            }
-            params = next
-            if round == 0 { shares = try curves.map { try mixture($0.curve, params: params, weights: weights).values } }
-        }
+        let (params, infos, weights) = try endMembers(curves.map(\.curve))
         for (n, c) in curves.enumerated() {
             let (x, source) = SeriesAnalysis.position(c.curve, index: c.index)
             do {
@@ -171,6 +136,75 @@ public struct SeriesAnalysis: Sendable {
             warnings.append("\(m.name) takes less than 2 % of every frame: it may not be in this series")
         }
         return Result(frames: frames.map { $0! }, models: infos, components: estimate?.components, componentEstimate: estimate, warnings: warnings)
+    }
+
+    /// The end members' parameters: a first pass with defaults finds the frame each dominates;
+    /// each is refined there, then (`rounds` − 1 times) again with the other members' share of
+    /// that frame subtracted.
+    func endMembers(_ curves: [MeasuredCurve], rounds: Int = 2) throws -> (params: [[ParameterName: Double]], infos: [ModelInfo], weights: [Double]) {
+        let weights = models.map { SeriesAnalysis.weight($0.structure, radiation: refinement.overrides.radiation ?? .xray) }
+        var params: [[ParameterName: Double]] = models.map { _ in [.zoom: 1.0, .uiso: 0.01, .delta2: 0.0] }
+        var shares = try curves.map { try mixture($0, params: params, weights: weights).values }
+        var infos = [ModelInfo]()
+        for round in 0..<max(1, rounds) {
+            infos = []
+            var next = params
+            for (k, m) in models.enumerated() {
+                let best = shares.indices.max { shares[$0][k] < shares[$1][k] } ?? 0
+                var data = curves[best]
+                if round > 0, models.count > 1 {
+                    let mix = try mixture(data, params: params, weights: weights)
+                    var y = mix.observed
+                    for j in models.indices where j != k { for i in y.indices { y[i] -= mix.amplitudes[j] * mix.columns[j][i] } }
+                    data.x = mix.r; data.y = y; data.dy = nil
+                }
+                var o = refinement
+                o.threads = threads
+                o.uncertainties = false
+                o.uisoPerElement = uisoPerElement
+                let r = try PDFRefinement(structure: m.structure, data: data, options: o).run()
+                next[k] = Dictionary(r.parameters.filter { $0.name != .scale }.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a })
+                let uisos = r.parameters.filter { $0.name.description.hasPrefix("uiso") }
+                infos.append(ModelInfo(name: m.name, formula: m.structure.formula, zoom: r.value(.zoom) ?? 1,
+                                       uiso: uisos.map(\.value).reduce(0, +) / Double(max(1, uisos.count)),
+                                       uisoPerElement: uisoPerElement ? Dictionary(uisos.map { ($0.name.description, $0.value) }, uniquingKeysWith: { a, _ in a }) : nil,
+                                       delta2: r.value(.delta2) ?? 0, refinedOn: curves[best].path, rw: r.rw, weight: weights[k]))
+            }
+            params = next
+            shares = try curves.map { try mixture($0, params: params, weights: weights).values }
+        }
+        return (params, infos, weights)
+    }
+
+    /// A two- or more-component fit of one curve (`clusterpdf fit A.xyz B.xyz DATA`): every member
+    /// refined on the curve with the others subtracted, alternately (`rounds` times), then the
+    /// mixture; the curves of the fit file (r, Gobs, Gcalc and each member's part).
+    public struct MixtureFit: Sendable, Codable {
+        /// Fractions, uncertainties, Rw, bounds.
+        public var frame: Frame
+        /// The members as refined.
+        public var models: [ModelInfo]
+        /// r (Å), observed and calculated G over the fit range.
+        public var r: [Double], gObserved: [Double], gCalculated: [Double]
+        /// Each member's part of gCalculated, by name.
+        public var parts: [String: [Double]]
+    }
+
+    /// Fits `curve` as a mixture of the models.
+    public func fit(_ curve: MeasuredCurve, rounds: Int = 4) throws -> MixtureFit {
+        let (params, infos, weights) = try endMembers([curve], rounds: rounds)
+        let mix = try mixture(curve, params: params, weights: weights)
+        var calc = [Double](repeating: 0, count: mix.observed.count), parts = [String: [Double]]()
+        for (k, m) in models.enumerated() {
+            let part = mix.columns[k].map { $0 * mix.amplitudes[k] }
+            parts[m.name] = part
+            for i in calc.indices { calc[i] += part[i] }
+        }
+        let (x, source) = SeriesAnalysis.position(curve, index: 0)
+        let frame = Frame(curve: curve.path, x: x, xSource: source, fractions: Dictionary(uniqueKeysWithValues: zip(models.map(\.name), mix.values)),
+                          uncertainties: Dictionary(uniqueKeysWithValues: zip(models.map(\.name), mix.sigmas)), rw: mix.rw,
+                          atBound: zip(models.map(\.name), mix.atZero).filter(\.1).map(\.0), error: nil)
+        return MixtureFit(frame: frame, models: infos, r: mix.r, gObserved: mix.observed, gCalculated: calc, parts: parts)
     }
 
     func fitRange(_ c: MeasuredCurve) -> ClosedRange<Double> {
