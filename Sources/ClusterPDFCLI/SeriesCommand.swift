@@ -8,17 +8,22 @@ struct SeriesCommand: ParsableCommand {
         abstract: "Follow a reaction: each frame as a mixture of end-member clusters (atom fractions with uncertainties), and how many components the frames hold.",
         discussion: "FRAMES: G(r) files or directories (every .gr/.fgr/.dat inside, sorted). Guide: docs/series.md.")
     @Argument(help: "Frames: G(r) files or directories.") var frames: [String]
-    @Option(parsing: .upToNextOption, help: "End-member clusters (XYZ or CIF of a finite cluster), e.g. --models A.xyz B.xyz.") var models: [String]
+    @Option(parsing: .upToNextOption, help: "End-member clusters (XYZ or CIF of a finite cluster), e.g. --models A.xyz B.xyz.") var models: [String] = []
+    @Option(help: "Model-free components: auto (from the singular values) or the total number K (models included); the extra ones are resolved by MCR-ALS.") var components: String?
+    @Option(help: "Write each model-free component's G(r) as DIR/component-N.gr (with the first frame's Q range and composition), to classify it.") var componentsOutput: String?
     @OptionGroup var data: DataSettingFlags
     @Flag(help: "Refine one Uiso per element for each end member (default: one shared Uiso per member).") var uisoPerElement = false
     @Flag(help: "Print the result as JSON.") var json = false
+    @Option(help: "Header of written curves: pdfgetx3 or comment.") var header: HeaderStyle = .pdfgetx3
     @Option(name: [.customShort("o"), .long], help: "Write the JSON result to this file.") var output: String?
     @Option(help: "Write the fractions as CSV to this file.") var csv: String?
     @Option(help: "Write the figure of fractions against the frames (SVG).") var plot: String?
     @Option(help: "Worker threads.") var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
     func validate() throws {
-        guard !models.isEmpty else { throw ValidationError("give the end members: --models A.xyz B.xyz") }
+        guard !models.isEmpty || components != nil else { throw ValidationError("give the end members (--models A.xyz B.xyz), model-free components (--components auto|K), or both") }
+        if let c = components, c != "auto", Int(c).map({ (1...6).contains($0) }) != true { throw ValidationError("--components takes auto or a number 1…6, got '\(c)'") }
+        if componentsOutput != nil, components == nil { throw ValidationError("--components-output goes with --components") }
         guard models.count <= 6 else { throw ValidationError("at most 6 models") }
         guard threads >= 1 else { throw ValidationError("--threads must be ≥ 1") }
     }
@@ -36,12 +41,23 @@ struct SeriesCommand: ParsableCommand {
             analysis.refinement.overrides = data.overrides
             analysis.threads = threads
             analysis.uisoPerElement = uisoPerElement
+            analysis.components = components.map { $0 == "auto" ? .auto : .count(Int($0)!) }
             let result = try analysis.run(paths: paths)
             var files = [(text: String, path: String)]()
             let text = try JSONOutput.string(result)
             if let o = output { files.append((text, o)) }
             if let c = csv { files.append((result.csv, c)) }
             if let p = plot { files.append((result.plot(title: "Series: \(paths.count) frames, \(loaded.count) end members").render(), p)) }
+            if let dir = componentsOutput, let curves = result.componentCurves {
+                try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+                let first = try? MeasuredCurveReader.read(path: paths[0])
+                var header: [(String, String)] = [("program", "ClusterPDF \(ClusterPDFVersion.string)"), ("source", "model-free component of \(paths.count) frames (MCR-ALS)")]
+                for key in ["qmin", "qmax", "qdamp", "composition"] { if let v = first?.header[key] { header.append((key, v)) } }
+                for c in curves {
+                    let name = c.name.replacingOccurrences(of: " ", with: "-") + ".gr"
+                    files.append((CurveWriter.string(Curve(x: c.r, columns: [c.g], labels: ["r", "G"]), header: header + [("component", c.name)], style: self.header), (dir as NSString).appendingPathComponent(name)))
+                }
+            }
             try AtomicFile.writeAll(files, inputs: paths + models)
             if json { print(text) } else { print(SeriesCommand.table(result), terminator: "") }
             return result.frames.filter { $0.error != nil }.count
@@ -50,12 +66,12 @@ struct SeriesCommand: ParsableCommand {
     }
 
     static func table(_ r: SeriesAnalysis.Result) -> String {
-        var s = "end members (refined on the frame each dominates; shared by all frames):\n"
+        var s = r.models.isEmpty ? "" : "end members (refined on the frame each dominates; shared by all frames):\n"
         for m in r.models {
             s += String(format: "  %@ (%@): zoom %.4f, Uiso %.4f Å², δ2 %.2f Å²; refined on %@ (Rw %.4f)\n",
                         m.name, m.formula, m.zoom, m.uiso, m.delta2, (m.refinedOn as NSString).lastPathComponent, m.rw)
         }
-        let names = r.models.map(\.name)
+        let names = r.models.map(\.name) + (r.componentCurves ?? []).map(\.name)
         s += "frame" + (r.frames.first.map { "  \($0.xSource)" } ?? "") + "  " + names.map { "\($0) ± σ" }.joined(separator: "  ") + "  Rw\n"
         for f in r.frames {
             if let e = f.error { s += "  \(f.curve): error: \(e)\n"; continue }

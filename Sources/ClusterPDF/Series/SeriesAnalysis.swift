@@ -29,6 +29,16 @@ public struct SeriesAnalysis: Sendable {
     public var threads = ProcessInfo.processInfo.activeProcessorCount
     /// Refine one Uiso per element for each end member (default: one shared Uiso per member).
     public var uisoPerElement = false
+    /// Model-free components to resolve besides the models (nil: models only).
+    public var components: ComponentRequest?
+
+    /// How many components `series --components` asks for.
+    public enum ComponentRequest: Sendable, Hashable {
+        /// As many as the singular values show (`ComponentCount`).
+        case auto
+        /// This many in all (models included).
+        case count(Int)
+    }
 
     /// An analysis with `models` as end members.
     public init(models: [SeriesModel]) { self.models = models }
@@ -51,6 +61,14 @@ public struct SeriesAnalysis: Sendable {
         public var atBound: [String]
         /// The error, when the frame could not be read or fitted (then the rest is empty).
         public var error: String?
+    }
+
+    /// A model-free component's curve.
+    public struct ComponentCurve: Sendable, Codable {
+        /// "component 1", …
+        public var name: String
+        /// r (Å) and G (Å⁻²) on the frames' fit range.
+        public var r: [Double], g: [Double]
     }
 
     /// An end member as refined.
@@ -81,13 +99,17 @@ public struct SeriesAnalysis: Sendable {
         public var components: Int?
         /// What `components` was decided on.
         public var componentEstimate: ComponentCount.Estimate?
+        /// The model-free component curves resolved (`--components`), each of which can be classified.
+        public var componentCurves: [ComponentCurve]?
         /// Notes and warnings (a model never needed, more components than models, …).
         public var warnings: [String]
     }
 
     /// Runs the analysis on `paths` (frames that fail to read give error entries).
     public func run(paths: [String]) throws -> Result {
-        guard !models.isEmpty else { throw MixtureSolver.SolverError(description: "a series needs at least one model (--models A.xyz B.xyz)") }
+        guard !models.isEmpty || components != nil else {
+            throw MixtureSolver.SolverError(description: "a series needs models (--models A.xyz B.xyz), model-free components (--components auto|K), or both")
+        }
         var curves = [(index: Int, curve: MeasuredCurve)]()
         var frames = [Frame?](repeating: nil, count: paths.count)
         for (i, p) in paths.enumerated() {
@@ -100,8 +122,8 @@ public struct SeriesAnalysis: Sendable {
             }
         }
         guard let first = curves.first else { throw MixtureSolver.SolverError(description: "no frame could be read") }
-        let (params, infos, weights) = try endMembers(curves.map(\.curve))
-        for (n, c) in curves.enumerated() {
+        let (params, infos, weights) = models.isEmpty ? ([], [], []) : try endMembers(curves.map(\.curve))
+        for (n, c) in curves.enumerated() where !models.isEmpty {
             let (x, source) = SeriesAnalysis.position(c.curve, index: c.index)
             do {
                 let s = try mixture(c.curve, params: params, weights: weights)
@@ -125,7 +147,7 @@ public struct SeriesAnalysis: Sendable {
             let q = (try? DataSettings.resolve(first.curve, overrides: refinement.overrides)).map { ($0.qmin.value, $0.qmax.value) } ?? (1.0, 25.0)
             let k = Double.pi / (max(1, q.1 - q.0) * max(1e-6, step))
             estimate = try? ComponentCount.estimate(frames: same.map { c in grid.map { c.curve.y[$0] } }, oversampling: k)
-            if let e = estimate, e.components > models.count {
+            if let e = estimate, e.components > models.count, components == nil {
                 warnings.append("the frames hold \(e.components) independent components but \(models.count) model\(models.count == 1 ? "" : "s") were given: an intermediate or another structure is likely")
             }
         } else {
@@ -135,7 +157,52 @@ public struct SeriesAnalysis: Sendable {
             _ = k
             warnings.append("\(m.name) takes less than 2 % of every frame: it may not be in this series")
         }
-        return Result(frames: frames.map { $0! }, models: infos, components: estimate?.components, componentEstimate: estimate, warnings: warnings)
+        var resolved: [ComponentCurve]?
+        if let request = components {
+            let k: Int
+            switch request {
+            case .auto:
+                guard let e = estimate else { throw MixtureSolver.SolverError(description: "--components auto needs the component count, which needs at least 3 frames on one r grid") }
+                k = e.components
+            case .count(let c): k = c
+            }
+            if k <= models.count {
+                warnings.append("\(k) component\(k == 1 ? "" : "s") asked or found, no more than the \(models.count) model\(models.count == 1 ? "" : "s"): no model-free component resolved")
+            } else {
+                let q = (try? DataSettings.resolve(first.curve, overrides: refinement.overrides)).map { ($0.qmin.value, $0.qmax.value) } ?? (1.0, 25.0)
+                let step = grid.count > 1 ? first.curve.x[grid[1]] - first.curve.x[grid[0]] : 0.01
+                let oversampling = Double.pi / (max(1, q.1 - q.0) * max(1e-6, step))
+                var fixed = [[Double]]()
+                if !models.isEmpty {
+                    let mix = try mixture(first.curve, params: params, weights: weights)
+                    guard mix.r.count == grid.count else { throw MixtureSolver.SolverError(description: "the models' grid (\(mix.r.count) points) differs from the frames' fit range (\(grid.count))") }
+                    fixed = mix.columns
+                }
+                let data = same.map { c in grid.map { c.curve.y[$0] } }
+                let res = try ComponentResolution.resolve(frames: data, count: k, fixed: fixed, oversampling: oversampling)
+                let names = models.map(\.name) + (1...(k - models.count)).map { "component \($0)" }
+                for (row, c) in same.enumerated() {
+                    let (x, source) = SeriesAnalysis.position(c.curve, index: c.index)
+                    let model = zip(data[row].indices, data[row]).map { p, _ in (0..<k).reduce(0.0) { $0 + res.fractions[row][$1] * res.curves[$1][p] } }
+                    let obs = data[row]
+                    let rss = zip(obs, model).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }, norm = obs.reduce(0) { $0 + $1 * $1 }
+                    frames[c.index] = Frame(curve: c.curve.path, x: x, xSource: source,
+                                            fractions: Dictionary(uniqueKeysWithValues: zip(names, res.fractions[row])),
+                                            uncertainties: Dictionary(uniqueKeysWithValues: zip(names, res.uncertainties[row])),
+                                            rw: norm > 0 ? (rss / norm).squareRoot() : .nan,
+                                            atBound: zip(names, res.fractions[row]).filter { $0.1 == 0 }.map(\.0), error: nil)
+                }
+                for c in curves where !same.contains(where: { $0.index == c.index }) {
+                    frames[c.index] = Frame(curve: c.curve.path, x: Double(c.index), xSource: "index", fractions: [:], uncertainties: [:], rw: .nan, atBound: [],
+                                            error: "\(c.curve.path): not on the first frame's r grid; model-free components need one grid")
+                }
+                let r = grid.map { first.curve.x[$0] }
+                resolved = (models.count..<k).map { ComponentCurve(name: names[$0], r: r, g: res.curves[$0]) }
+                warnings.append("with model-free components, fractions are shares of each frame's G(r) (scattering fractions), not atom fractions; their uncertainties hold the component curves fixed")
+            }
+        }
+        return Result(frames: frames.map { $0! }, models: infos, components: estimate?.components, componentEstimate: estimate,
+                      componentCurves: resolved, warnings: warnings)
     }
 
     /// The end members' parameters: a first pass with defaults finds the frame each dominates;

@@ -4,7 +4,7 @@ import Foundation
 extension SeriesAnalysis.Result {
     /// CSV: curve, x, x source, Rw, then a fraction and an uncertainty column per model, error.
     public var csv: String {
-        let names = models.map(\.name)
+        let names = models.map(\.name) + (componentCurves ?? []).map(\.name)
         func q(_ s: String) -> String { s.contains(",") || s.contains("\"") ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s }
         var out = (["curve", "x", "x_source", "rw"] + names.flatMap { ["fraction_\($0)", "sigma_\($0)"] } + ["error"]).map(q).joined(separator: ",") + "\n"
         for f in frames {
@@ -24,10 +24,11 @@ extension SeriesAnalysis.Result {
         let colors = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b"]
         let ok = frames.filter { $0.error == nil }.sorted { $0.x < $1.x }
         var series = [SVGPlot.Series]()
-        for (k, m) in models.enumerated() {
+        let members = models.map { ($0.name, "\($0.name) (\($0.formula))") } + (componentCurves ?? []).map { ($0.name, "\($0.name) (model-free)") }
+        for (k, (name, label)) in members.enumerated() {
             let c = colors[k % colors.count]
-            let x = ok.map(\.x), y = ok.map { $0.fractions[m.name] ?? 0 }, s = ok.map { $0.uncertainties[m.name] ?? 0 }
-            series.append(SVGPlot.Series(x: x, y: y, label: "\(m.name) (\(m.formula))", color: c, style: .line))
+            let x = ok.map(\.x), y = ok.map { $0.fractions[name] ?? 0 }, s = ok.map { $0.uncertainties[name] ?? 0 }
+            series.append(SVGPlot.Series(x: x, y: y, label: label, color: c, style: .line))
             series.append(SVGPlot.Series(x: x, y: zip(y, s).map { $0 + $1 }, label: "± 1σ", color: c, style: .dashed))
             series.append(SVGPlot.Series(x: x, y: zip(y, s).map { $0 - $1 }, label: "", color: c, style: .dashed))
         }
