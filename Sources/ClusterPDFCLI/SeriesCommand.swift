@@ -18,6 +18,7 @@ struct SeriesCommand: ParsableCommand {
     @Option(name: [.customShort("o"), .long], help: "Write the JSON result to this file.") var output: String?
     @Option(help: "Write the fractions as CSV to this file.") var csv: String?
     @Option(help: "Write the figure of fractions against the frames (SVG).") var plot: String?
+    @Option(help: "Write the series page (HTML): fractions, a waterfall of the frames, end members, the frame table.") var report: String?
     @Option(help: "Worker threads.") var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
     func validate() throws {
@@ -48,6 +49,14 @@ struct SeriesCommand: ParsableCommand {
             if let o = output { files.append((text, o)) }
             if let c = csv { files.append((result.csv, c)) }
             if let p = plot { files.append((result.plot(title: "Series: \(paths.count) frames, \(loaded.count) end members").render(), p)) }
+            if let rep = report {
+                let curves = paths.compactMap { p in (try? MeasuredCurveReader.read(path: p)).map { c -> (name: String, r: [Double], g: [Double]) in
+                    let keep = c.x.indices.filter { c.x[$0] <= (data.rmax ?? Defaults.fitRange.upperBound) && c.x[$0] >= (data.rmin ?? Defaults.fitRange.lowerBound) }
+                    return ((p as NSString).lastPathComponent, keep.map { c.x[$0] }, keep.map { c.y[$0] })
+                } }
+                let fall = SeriesAnalysis.Result.waterfall(frames: curves, title: "\(curves.count) frames in input order")
+                files.append((result.html(title: "ClusterPDF series: \(paths.count) frames", waterfall: fall), rep))
+            }
             if let dir = componentsOutput, let curves = result.componentCurves {
                 try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
                 let first = try? MeasuredCurveReader.read(path: paths[0])

@@ -69,6 +69,12 @@ final class SeriesTests: XCTestCase {
         // The outputs.
         XCTAssertTrue(r.csv.hasPrefix("curve,x,x_source,rw,fraction_tet,sigma_tet,fraction_wz,sigma_wz,error"))
         XCTAssertTrue(r.plot(title: "t").render().contains("atom fraction"))
+        let curves = try paths.map { p -> (name: String, r: [Double], g: [Double]) in let c = try MeasuredCurveReader.read(path: p); return ((p as NSString).lastPathComponent, c.x, c.y) }
+        let page = r.html(title: "series", waterfall: SeriesAnalysis.Result.waterfall(frames: curves, title: "frames"))
+        for needle in ["Fractions", "End members", "frame-000.gr", "frame-023.gr", "2 components in the frames", "offset per frame"] {
+            XCTAssertTrue(page.contains(needle), "series page lacks \(needle)")
+        }
+        XCTAssertFalse(page.contains("href="), "the page links nowhere")
     }
 
     func testComponentCountOneAndThree() throws {
