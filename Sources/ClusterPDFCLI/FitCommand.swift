@@ -82,9 +82,10 @@ struct Fit: ParsableCommand {
             header.append(("fraction_\(m.name)", String(format: "%.5f +/- %.5f", fit.frame.fractions[m.name] ?? 0, fit.frame.uncertainties[m.name] ?? 0)))
             header.append(("model_\(m.name)", "\(m.formula): zoom \(m.zoom), uiso \(m.uiso), delta2 \(m.delta2)"))
         }
-        header.append(("Rw", "\(fit.frame.rw)"))
+        let rw = fit.frame.rw.map { String(format: "%.5f", $0) } ?? "–"
+        header.append(("Rw", rw))
         let text = CurveWriter.string(Curve(x: fit.r, columns: columns, labels: labels), header: header, style: self.header)
-        var svg = SVGPlot(title: "Mixture fit of \((curve.path as NSString).lastPathComponent), Rw \(String(format: "%.4f", fit.frame.rw))", xLabel: "r (Å)", yLabel: "G (Å⁻²)",
+        var svg = SVGPlot(title: "Mixture fit of \((curve.path as NSString).lastPathComponent), Rw \(rw)", xLabel: "r (Å)", yLabel: "G (Å⁻²)",
                           series: [SVGPlot.Series(x: fit.r, y: fit.gObserved, label: "Gobs", color: "#1f77b4", style: .circles),
                                    SVGPlot.Series(x: fit.r, y: fit.gCalculated, label: "Gcalc", color: "#d62728")])
         let colors = ["#2ca02c", "#ff7f0e", "#9467bd", "#8c564b"]
@@ -96,7 +97,7 @@ struct Fit: ParsableCommand {
             table += String(format: "  %@ (%@): fraction %.4f ± %.4f%@; zoom %.4f, Uiso %.4f Å², δ2 %.2f Å²\n", m.name, m.formula, fit.frame.fractions[m.name] ?? 0,
                             fit.frame.uncertainties[m.name] ?? 0, fit.frame.atBound.contains(m.name) ? " (AT BOUND 0)" : "", m.zoom, m.uiso, m.delta2)
         }
-        table += String(format: "Rw %.5f\n", fit.frame.rw)
+        table += "Rw \(rw)\n"
         try emit(fileText: text, plot: svg, table: table) {
             var light = fit
             light.r = []; light.gObserved = []; light.gCalculated = []; light.parts = [:]

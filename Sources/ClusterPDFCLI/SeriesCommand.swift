@@ -86,7 +86,7 @@ struct SeriesCommand: ParsableCommand {
             if let e = f.error { s += "  \(f.curve): error: \(e)\n"; continue }
             s += "  \((f.curve as NSString).lastPathComponent)  \(String(format: "%.4g", f.x))  "
             s += names.map { n in String(format: "%.3f ± %.3f%@", f.fractions[n] ?? 0, f.uncertainties[n] ?? 0, f.atBound.contains(n) ? " (AT BOUND 0)" : "") }.joined(separator: "  ")
-            s += String(format: "  %.4f\n", f.rw)
+            s += "  " + (f.rw.map { String(format: "%.4f", $0) } ?? "–") + "\n"
         }
         if let e = r.componentEstimate {
             s += "components: \(e.components) (singular values " + e.singularValues.prefix(6).map { String(format: "%.3g", $0) }.joined(separator: ", ") +

@@ -181,4 +181,39 @@ final class SeriesTests: XCTestCase {
         XCTAssertLessThan(worst, 0.06)
         print("series: known A and C + unknown intermediate: largest intermediate deviation \(worst)")
     }
+
+    /// A bad frame among good ones: `series --json` stays valid JSON (no NaN), the frame is an
+    /// error entry with no Rw, the exit status counts it, and every output is written whole.
+    func testBadFrameKeepsJSONValid() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+        let bad = writeTemporary("garbage\n", name: "bad.gr")
+        let out = temporaryDirectory() + "/s.json"
+        let frames = (0..<4).map { root + String(format: "/Examples/series/frame-%02d.gr", $0) } + [bad]
+        let r = try runCLI(["series"] + frames + ["--models", root + "/Structures/Cd35Se20.xyz", root + "/Structures/CdSe-wurtzite-R7.xyz", "--json", "-o", out])
+        XCTAssertEqual(r.status, 1, r.err)
+        for text in [r.out, try String(contentsOfFile: out, encoding: .utf8)] {
+            let obj = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+            let last = try XCTUnwrap((obj["frames"] as? [[String: Any]])?.last)
+            XCTAssertTrue((last["error"] as? String)?.contains("bad.gr") ?? false)
+            XCTAssertNil(last["rw"])
+        }
+        // Refused before any work: no output file.
+        let none = temporaryDirectory() + "/none.json"
+        let v = try runCLI(["series"] + frames + ["--components", "9", "-o", none])
+        XCTAssertEqual(v.status, 64)
+        XCTAssertTrue(v.err.contains("--components"), v.err)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: none))
+    }
+
+    /// The same fractions whatever the thread count and the working directory.
+    func testThreadCountDoesNotChangeTheResult() throws {
+        let m = try Self.members()
+        let paths = try Self.write([m[0], m[1]], fractions: [[1, 0], [0.7, 0.3], [0.2, 0.8], [0, 1]])
+        var one = SeriesAnalysis(models: [SeriesModel(name: "tet", structure: m[0]), SeriesModel(name: "wz", structure: m[1])])
+        one.threads = 1
+        var two = one
+        two.threads = 2
+        let a = try one.run(paths: paths), b = try two.run(paths: paths)
+        for (x, y) in zip(a.frames, b.frames) { XCTAssertEqual(x.fractions["wz"] ?? -1, y.fractions["wz"] ?? -2, accuracy: 1e-9) }
+    }
 }

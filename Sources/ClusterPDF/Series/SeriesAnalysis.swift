@@ -55,12 +55,17 @@ public struct SeriesAnalysis: Sendable {
         public var fractions: [String: Double]
         /// Standard uncertainty of each fraction.
         public var uncertainties: [String: Double]
-        /// Rw of the mixture.
-        public var rw: Double
+        /// Rw of the mixture (nil when the frame failed or holds no signal; never NaN in JSON).
+        public var rw: Double?
         /// Models at their bound 0 in this frame.
         public var atBound: [String]
         /// The error, when the frame could not be read or fitted (then the rest is empty).
         public var error: String?
+
+        /// The entry of a frame that could not be read or fitted.
+        static func failed(_ curve: String, x: Double, xSource: String, error: String) -> Frame {
+            Frame(curve: curve, x: x, xSource: xSource, fractions: [:], uncertainties: [:], rw: nil, atBound: [], error: error)
+        }
     }
 
     /// A model-free component's curve.
@@ -87,6 +92,8 @@ public struct SeriesAnalysis: Sendable {
         public var refinedOn: String, rw: Double
         /// Its scattering weight ⟨f⟩² (f at Q = 0).
         public var weight: Double
+        /// The warnings of its refinement (parameters at bounds, …).
+        public var warnings: [String]
     }
 
     /// The whole result (the JSON `series` writes).
@@ -118,7 +125,7 @@ public struct SeriesAnalysis: Sendable {
                 if let a = c.axis, a != .r { throw SettingsError.invalid("\(p) is reciprocal-space data; a series fits G(r)") }
                 curves.append((i, c))
             } catch {
-                frames[i] = Frame(curve: p, x: Double(i), xSource: "index", fractions: [:], uncertainties: [:], rw: .nan, atBound: [], error: "\(error)")
+                frames[i] = .failed(p, x: Double(i), xSource: "index", error: "\(error)")
             }
         }
         guard let first = curves.first else { throw MixtureSolver.SolverError(description: "no frame could be read") }
@@ -132,13 +139,14 @@ public struct SeriesAnalysis: Sendable {
                                         uncertainties: Dictionary(uniqueKeysWithValues: zip(models.map(\.name), s.sigmas)),
                                         rw: s.rw, atBound: zip(models.map(\.name), s.atZero).filter(\.1).map(\.0), error: nil)
             } catch {
-                frames[c.index] = Frame(curve: c.curve.path, x: x, xSource: source, fractions: [:], uncertainties: [:], rw: .nan, atBound: [], error: "\(error)")
+                frames[c.index] = .failed(c.curve.path, x: x, xSource: source, error: "\(error)")
             }
             _ = n
         }
         // Model-free count on the frames that share the first frame's grid.
         var estimate: ComponentCount.Estimate?
-        var warnings = [String]()
+        // A value at a limit in an end member's refinement is a limit of every fraction.
+        var warnings = infos.flatMap { m in m.warnings.map { "\(m.name): \($0)" } }
         let range = fitRange(first.curve)
         let grid = first.curve.x.indices.filter { range.contains(first.curve.x[$0]) }
         let same = curves.filter { $0.curve.x.count == first.curve.x.count && zip($0.curve.x, first.curve.x).allSatisfy { abs($0 - $1) < 1e-9 } }
@@ -189,12 +197,12 @@ public struct SeriesAnalysis: Sendable {
                     frames[c.index] = Frame(curve: c.curve.path, x: x, xSource: source,
                                             fractions: Dictionary(uniqueKeysWithValues: zip(names, res.fractions[row])),
                                             uncertainties: Dictionary(uniqueKeysWithValues: zip(names, res.uncertainties[row])),
-                                            rw: norm > 0 ? (rss / norm).squareRoot() : .nan,
+                                            rw: norm > 0 ? (rss / norm).squareRoot() : nil,
                                             atBound: zip(names, res.fractions[row]).filter { $0.1 == 0 }.map(\.0), error: nil)
                 }
                 for c in curves where !same.contains(where: { $0.index == c.index }) {
-                    frames[c.index] = Frame(curve: c.curve.path, x: Double(c.index), xSource: "index", fractions: [:], uncertainties: [:], rw: .nan, atBound: [],
-                                            error: "\(c.curve.path): not on the first frame's r grid; model-free components need one grid")
+                    frames[c.index] = .failed(c.curve.path, x: Double(c.index), xSource: "index",
+                                              error: "\(c.curve.path): not on the first frame's r grid; model-free components need one grid")
                 }
                 let r = grid.map { first.curve.x[$0] }
                 resolved = (models.count..<k).map { ComponentCurve(name: names[$0], r: r, g: res.curves[$0]) }
@@ -235,7 +243,8 @@ public struct SeriesAnalysis: Sendable {
                 infos.append(ModelInfo(name: m.name, formula: m.structure.formula, zoom: r.value(.zoom) ?? 1,
                                        uiso: uisos.map(\.value).reduce(0, +) / Double(max(1, uisos.count)),
                                        uisoPerElement: uisoPerElement ? Dictionary(uisos.map { ($0.name.description, $0.value) }, uniquingKeysWith: { a, _ in a }) : nil,
-                                       delta2: r.value(.delta2) ?? 0, refinedOn: curves[best].path, rw: r.rw, weight: weights[k]))
+                                       delta2: r.value(.delta2) ?? 0, refinedOn: curves[best].path, rw: r.rw, weight: weights[k],
+                                       warnings: r.warnings.map(\.message)))
             }
             params = next
             shares = try curves.map { try mixture($0, params: params, weights: weights).values }
@@ -282,7 +291,7 @@ public struct SeriesAnalysis: Sendable {
     /// One frame's mixture: each model's G(r) with its parameters (scale 1) on the frame's grid,
     /// then non-negative amplitudes and fractions.
     func mixture(_ curve: MeasuredCurve, params: [[ParameterName: Double]], weights: [Double]) throws
-        -> (values: [Double], sigmas: [Double], rw: Double, atZero: [Bool], amplitudes: [Double], columns: [[Double]], observed: [Double], r: [Double]) {
+        -> (values: [Double], sigmas: [Double], rw: Double?, atZero: [Bool], amplitudes: [Double], columns: [[Double]], observed: [Double], r: [Double]) {
         var columns = [[Double]](), observed = [Double](), oversampling = 1.0, grid = [Double]()
         for (k, m) in models.enumerated() {
             var o = refinement
@@ -304,7 +313,7 @@ public struct SeriesAnalysis: Sendable {
         let sol = try MixtureSolver.solve(columns: columns, y: observed, oversampling: oversampling)
         let f = MixtureSolver.fractions(sol, weights: weights)
         let norm = observed.reduce(0) { $0 + $1 * $1 }
-        return (f.values, f.sigmas, norm > 0 ? (sol.rss / norm).squareRoot() : .nan, sol.atZero, sol.amplitudes, columns, observed, grid)
+        return (f.values, f.sigmas, norm > 0 ? (sol.rss / norm).squareRoot() : nil, sol.atZero, sol.amplitudes, columns, observed, grid)
     }
 
     /// ⟨f⟩² at Q = 0: X-rays, the mean electron count squared (neutral atoms); neutrons, the mean

@@ -8,7 +8,7 @@ extension SeriesAnalysis.Result {
         func q(_ s: String) -> String { s.contains(",") || s.contains("\"") ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s }
         var out = (["curve", "x", "x_source", "rw"] + names.flatMap { ["fraction_\($0)", "sigma_\($0)"] } + ["error"]).map(q).joined(separator: ",") + "\n"
         for f in frames {
-            var row = [q(f.curve), String(format: "%.6g", f.x), f.xSource, f.rw.isFinite ? String(format: "%.5f", f.rw) : ""]
+            var row = [q(f.curve), String(format: "%.6g", f.x), f.xSource, f.rw.map { String(format: "%.5f", $0) } ?? ""]
             for n in names {
                 row.append(f.fractions[n].map { String(format: "%.4f", $0) } ?? "")
                 row.append(f.uncertainties[n].map { String(format: "%.4f", $0) } ?? "")
@@ -32,7 +32,8 @@ extension SeriesAnalysis.Result {
             series.append(SVGPlot.Series(x: x, y: zip(y, s).map { $0 + $1 }, label: "± 1σ", color: c, style: .dashed))
             series.append(SVGPlot.Series(x: x, y: zip(y, s).map { $0 - $1 }, label: "", color: c, style: .dashed))
         }
-        series.append(SVGPlot.Series(x: ok.map(\.x), y: ok.map(\.rw), label: "Rw of the mixture", color: "#555555", style: .circles))
+        let withRw = ok.filter { $0.rw != nil }
+        series.append(SVGPlot.Series(x: withRw.map(\.x), y: withRw.map { $0.rw! }, label: "Rw of the mixture", color: "#555555", style: .circles))
         var p = SVGPlot(title: title, xLabel: ok.first.map { $0.xSource == "index" ? "frame (input order)" : $0.xSource } ?? "frame", yLabel: "atom fraction", series: series)
         p.subtitle = (components.map { "\($0) component\($0 == 1 ? "" : "s") in the frames (model-free)" } ?? "component count not estimated") +
             " · end members refined on the frames they dominate"
@@ -89,7 +90,7 @@ extension SeriesAnalysis.Result {
             for n in names {
                 h += String(format: "<td class=\"num\">%.3f ± %.3f%@</td>", f.fractions[n] ?? 0, f.uncertainties[n] ?? 0, f.atBound.contains(n) ? " (at 0)" : "")
             }
-            h += String(format: "<td class=\"num\">%.4f</td></tr>\n", f.rw)
+            h += "<td class=\"num\">" + (f.rw.map { String(format: "%.4f", $0) } ?? "") + "</td></tr>\n"
         }
         h += "</table>\n</body></html>\n"
         return h
