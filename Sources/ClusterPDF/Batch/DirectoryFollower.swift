@@ -36,7 +36,7 @@ public struct DirectoryFollower: Sendable {
             throw InputError(file: directory, "not a directory (--follow watches a directory)")
         }
         var done = try runner.prepare(output: output)
-        var firstSeen = [String: (order: Int, date: Date)]()
+        var firstSeen = [String: Int]()  // path → arrival order
         var order = 0
         var lastArrival = Date()
         var total = (processed: 0, failed: 0)
@@ -49,12 +49,12 @@ public struct DirectoryFollower: Sendable {
                 let path = (directory as NSString).appendingPathComponent(name)
                 let item = BatchItem(path: path)
                 if done.contains(item.key) { continue }
-                if firstSeen[path] == nil { firstSeen[path] = (order, now); order += 1; lastArrival = now }
+                if firstSeen[path] == nil { firstSeen[path] = order; order += 1; lastArrival = now }
                 waiting += 1
                 guard let attrs = try? FileManager.default.attributesOfItem(atPath: path),
                       (attrs[.type] as? FileAttributeType) == .typeRegular,
                       let mtime = attrs[.modificationDate] as? Date else { continue }
-                if now.timeIntervalSince(mtime) >= settle { ready.append((firstSeen[path]!.order, item)) }
+                if now.timeIntervalSince(mtime) >= settle { ready.append((firstSeen[path]!, item)) }
             }
             if !ready.isEmpty {
                 let items = ready.sorted { $0.order < $1.order }.map(\.item)

@@ -129,11 +129,12 @@ public struct SeriesAnalysis: Sendable {
             }
         }
         guard let first = curves.first else { throw MixtureSolver.SolverError(description: "no frame could be read") }
-        let (params, infos, weights) = models.isEmpty ? ([], [], []) : try endMembers(curves.map(\.curve))
-        for (n, c) in curves.enumerated() where !models.isEmpty {
+        let cache = ModelCurveCache()
+        let (params, infos, weights) = models.isEmpty ? ([], [], []) : try endMembers(curves.map(\.curve), cache: cache)
+        for c in curves where !models.isEmpty {
             let (x, source) = SeriesAnalysis.position(c.curve, index: c.index)
             do {
-                let s = try mixture(c.curve, params: params, weights: weights)
+                let s = try mixture(c.curve, params: params, weights: weights, cache: cache)
                 frames[c.index] = Frame(curve: c.curve.path, x: x, xSource: source,
                                         fractions: Dictionary(uniqueKeysWithValues: zip(models.map(\.name), s.values)),
                                         uncertainties: Dictionary(uniqueKeysWithValues: zip(models.map(\.name), s.sigmas)),
@@ -141,7 +142,6 @@ public struct SeriesAnalysis: Sendable {
             } catch {
                 frames[c.index] = .failed(c.curve.path, x: x, xSource: source, error: "\(error)")
             }
-            _ = n
         }
         // Model-free count on the frames that share the first frame's grid.
         var estimate: ComponentCount.Estimate?
@@ -150,19 +150,20 @@ public struct SeriesAnalysis: Sendable {
         let range = fitRange(first.curve)
         let grid = first.curve.x.indices.filter { range.contains(first.curve.x[$0]) }
         let same = curves.filter { $0.curve.x.count == first.curve.x.count && zip($0.curve.x, first.curve.x).allSatisfy { abs($0 - $1) < 1e-9 } }
+        // Oversampling of the frames' grid: π/((Qmax − Qmin)·Δr).
+        let step = grid.count > 1 ? first.curve.x[grid[1]] - first.curve.x[grid[0]] : 0.01
+        let q = (try? DataSettings.resolve(first.curve, overrides: refinement.overrides)).map { ($0.qmin.value, $0.qmax.value) } ?? (1.0, 25.0)
+        let oversampling = Double.pi / (max(1, q.1 - q.0) * max(1e-6, step))
+        let data = same.map { c in grid.map { c.curve.y[$0] } }
         if same.count >= 3, grid.count > same.count {
-            let step = grid.count > 1 ? first.curve.x[grid[1]] - first.curve.x[grid[0]] : 0.01
-            let q = (try? DataSettings.resolve(first.curve, overrides: refinement.overrides)).map { ($0.qmin.value, $0.qmax.value) } ?? (1.0, 25.0)
-            let k = Double.pi / (max(1, q.1 - q.0) * max(1e-6, step))
-            estimate = try? ComponentCount.estimate(frames: same.map { c in grid.map { c.curve.y[$0] } }, oversampling: k)
+            estimate = try? ComponentCount.estimate(frames: data, oversampling: oversampling)
             if let e = estimate, e.components > models.count, components == nil {
                 warnings.append("the frames hold \(e.components) independent components but \(models.count) model\(models.count == 1 ? "" : "s") were given: an intermediate or another structure is likely")
             }
         } else {
             warnings.append("component count not estimated: it needs at least 3 frames on one r grid")
         }
-        for (k, m) in models.enumerated() where curves.indices.allSatisfy({ (frames[curves[$0].index]?.fractions[m.name] ?? 0) < 0.02 }) {
-            _ = k
+        for m in models where curves.allSatisfy({ (frames[$0.index]?.fractions[m.name] ?? 0) < 0.02 }) {
             warnings.append("\(m.name) takes less than 2 % of every frame: it may not be in this series")
         }
         var resolved: [ComponentCurve]?
@@ -177,16 +178,12 @@ public struct SeriesAnalysis: Sendable {
             if k <= models.count {
                 warnings.append("\(k) component\(k == 1 ? "" : "s") asked or found, no more than the \(models.count) model\(models.count == 1 ? "" : "s"): no model-free component resolved")
             } else {
-                let q = (try? DataSettings.resolve(first.curve, overrides: refinement.overrides)).map { ($0.qmin.value, $0.qmax.value) } ?? (1.0, 25.0)
-                let step = grid.count > 1 ? first.curve.x[grid[1]] - first.curve.x[grid[0]] : 0.01
-                let oversampling = Double.pi / (max(1, q.1 - q.0) * max(1e-6, step))
                 var fixed = [[Double]]()
                 if !models.isEmpty {
-                    let mix = try mixture(first.curve, params: params, weights: weights)
+                    let mix = try mixture(first.curve, params: params, weights: weights, cache: cache)
                     guard mix.r.count == grid.count else { throw MixtureSolver.SolverError(description: "the models' grid (\(mix.r.count) points) differs from the frames' fit range (\(grid.count))") }
                     fixed = mix.columns
                 }
-                let data = same.map { c in grid.map { c.curve.y[$0] } }
                 let res = try ComponentResolution.resolve(frames: data, count: k, fixed: fixed, oversampling: oversampling)
                 let names = models.map(\.name) + (1...(k - models.count)).map { "component \($0)" }
                 for (row, c) in same.enumerated() {
@@ -216,10 +213,10 @@ public struct SeriesAnalysis: Sendable {
     /// The end members' parameters: a first pass with defaults finds the frame each dominates;
     /// each is refined there, then (`rounds` − 1 times) again with the other members' share of
     /// that frame subtracted.
-    func endMembers(_ curves: [MeasuredCurve], rounds: Int = 2) throws -> (params: [[ParameterName: Double]], infos: [ModelInfo], weights: [Double]) {
+    func endMembers(_ curves: [MeasuredCurve], rounds: Int = 2, cache: ModelCurveCache? = nil) throws -> (params: [[ParameterName: Double]], infos: [ModelInfo], weights: [Double]) {
         let weights = models.map { SeriesAnalysis.weight($0.structure, radiation: refinement.overrides.radiation ?? .xray) }
         var params: [[ParameterName: Double]] = models.map { _ in [.zoom: 1.0, .uiso: 0.01, .delta2: 0.0] }
-        var shares = try curves.map { try mixture($0, params: params, weights: weights).values }
+        var shares = try curves.map { try mixture($0, params: params, weights: weights, cache: cache).values }
         var infos = [ModelInfo]()
         for round in 0..<max(1, rounds) {
             infos = []
@@ -228,7 +225,7 @@ public struct SeriesAnalysis: Sendable {
                 let best = shares.indices.max { shares[$0][k] < shares[$1][k] } ?? 0
                 var data = curves[best]
                 if round > 0, models.count > 1 {
-                    let mix = try mixture(data, params: params, weights: weights)
+                    let mix = try mixture(data, params: params, weights: weights, cache: cache)
                     var y = mix.observed
                     for j in models.indices where j != k { for i in y.indices { y[i] -= mix.amplitudes[j] * mix.columns[j][i] } }
                     data.x = mix.r; data.y = y; data.dy = nil
@@ -247,7 +244,7 @@ public struct SeriesAnalysis: Sendable {
                                        warnings: r.warnings.map(\.message)))
             }
             params = next
-            shares = try curves.map { try mixture($0, params: params, weights: weights).values }
+            shares = try curves.map { try mixture($0, params: params, weights: weights, cache: cache).values }
         }
         return (params, infos, weights)
     }
@@ -290,8 +287,24 @@ public struct SeriesAnalysis: Sendable {
 
     /// One frame's mixture: each model's G(r) with its parameters (scale 1) on the frame's grid,
     /// then non-negative amplitudes and fractions.
-    func mixture(_ curve: MeasuredCurve, params: [[ParameterName: Double]], weights: [Double]) throws
+    func mixture(_ curve: MeasuredCurve, params: [[ParameterName: Double]], weights: [Double], cache: ModelCurveCache? = nil) throws
         -> (values: [Double], sigmas: [Double], rw: Double?, atZero: [Bool], amplitudes: [Double], columns: [[Double]], observed: [Double], r: [Double]) {
+        let m = try modelCurves(curve, params: params, cache: cache)
+        let sol = try MixtureSolver.solve(columns: m.columns, y: m.observed, oversampling: m.oversampling)
+        let f = MixtureSolver.fractions(sol, weights: weights)
+        let norm = m.observed.reduce(0) { $0 + $1 * $1 }
+        return (f.values, f.sigmas, norm > 0 ? (sol.rss / norm).squareRoot() : nil, sol.atZero, sol.amplitudes, m.columns, m.observed, m.r)
+    }
+
+    /// Each model's G(r) at `params` (scale 1) on the curve's fit-range grid and settings, and the
+    /// observed points there. Frames of a series share grid and settings, so the model curves are
+    /// computed once per (grid, resolved settings, parameters) when a cache is given.
+    func modelCurves(_ curve: MeasuredCurve, params: [[ParameterName: Double]], cache: ModelCurveCache?) throws
+        -> (columns: [[Double]], observed: [Double], r: [Double], oversampling: Double) {
+        let key = cache.flatMap { _ in try? ModelCurveCache.key(curve, overrides: refinement.overrides, params: params) }
+        if let key, let hit = cache?.get(key), let start = curve.x.firstIndex(of: hit.r[0]), start + hit.r.count <= curve.x.count {
+            return (hit.columns, Array(curve.y[start..<(start + hit.r.count)]), hit.r, hit.oversampling)
+        }
         var columns = [[Double]](), observed = [Double](), oversampling = 1.0, grid = [Double]()
         for (k, m) in models.enumerated() {
             var o = refinement
@@ -310,10 +323,13 @@ public struct SeriesAnalysis: Sendable {
             grid = r.r
             oversampling = r.oversampling
         }
-        let sol = try MixtureSolver.solve(columns: columns, y: observed, oversampling: oversampling)
-        let f = MixtureSolver.fractions(sol, weights: weights)
-        let norm = observed.reduce(0) { $0 + $1 * $1 }
-        return (f.values, f.sigmas, norm > 0 ? (sol.rss / norm).squareRoot() : nil, sol.atZero, sol.amplitudes, columns, observed, grid)
+        // Cached only when the observed points are exactly the curve's slice on that grid, so that
+        // a hit gives what a fresh computation would.
+        if let key, let first = grid.first, let start = curve.x.firstIndex(of: first), start + grid.count <= curve.x.count,
+           Array(curve.y[start..<(start + grid.count)]) == observed, Array(curve.x[start..<(start + grid.count)]) == grid {
+            cache?.put(key, (columns, grid, oversampling))
+        }
+        return (columns, observed, grid, oversampling)
     }
 
     /// ⟨f⟩² at Q = 0: X-rays, the mean electron count squared (neutral atoms); neutrons, the mean
@@ -332,5 +348,30 @@ public struct SeriesAnalysis: Sendable {
             if let t = c.header[key], let v = Double(t.split(separator: " ").first.map(String.init) ?? ""), v.isFinite { return (v, key) }
         }
         return (Double(index), "index")
+    }
+}
+
+/// Model curves of a series run, shared by its frames (one grid and settings): keyed by the
+/// frame's r grid, its resolved Q range, damping and radiation, and the models' parameters.
+final class ModelCurveCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var store = [String: (columns: [[Double]], r: [Double], oversampling: Double)]()
+
+    static func key(_ curve: MeasuredCurve, overrides: SettingOverrides, params: [[ParameterName: Double]]) throws -> String {
+        let d = try DataSettings.resolve(curve, overrides: overrides)
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for v in curve.x { var b = v.bitPattern; for _ in 0..<8 { h = (h ^ (b & 0xff)) &* 0x0000_0100_0000_01b3; b >>= 8 } }
+        let p = params.map { $0.sorted { $0.key.description < $1.key.description }.map { "\($0.key)=\($0.value.bitPattern)" }.joined(separator: ",") }
+        return "\(h)|\(d.qmin.value)|\(d.qmax.value)|\(d.qdamp.value)|\(d.qbroad.value)|\(d.radiation.value)|\(overrides.rmin ?? -1)|\(overrides.rmax ?? -1)|" + p.joined(separator: ";")
+    }
+
+    func get(_ key: String) -> (columns: [[Double]], r: [Double], oversampling: Double)? {
+        lock.lock(); defer { lock.unlock() }
+        return store[key]
+    }
+
+    func put(_ key: String, _ value: (columns: [[Double]], r: [Double], oversampling: Double)) {
+        lock.lock(); defer { lock.unlock() }
+        store[key] = value
     }
 }
