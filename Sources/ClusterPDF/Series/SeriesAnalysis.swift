@@ -339,7 +339,9 @@ public struct SeriesAnalysis: Sendable {
         let f = s.atoms.reduce(0.0) { acc, a in
             acc + a.occupancy * (radiation == .neutron ? (a.element.neutronScatteringLength ?? 1) : Double(a.element.atomicNumber - a.charge))
         } / n
-        return f * f
+        // A mean neutron length of 0 (a null-scattering alloy) would make every fraction infinite:
+        // such a member is weighted 1, like a member of the others' composition.
+        return f * f > 1e-12 ? f * f : 1
     }
 
     /// A frame's position: header time, temperature or x, else its index in the input.
