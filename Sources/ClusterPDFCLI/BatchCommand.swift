@@ -65,7 +65,8 @@ struct BatchRun: ParsableCommand {
                 warn("\(result.processed) curve(s) processed, \(result.failed) failed, \(result.skipped) already in \(output)" +
                      (stop.isSet ? "; stopped by a signal: run again to complete" : ""))
             }
-            let mine = try BatchRunner.existingRecords(output).filter { r in items.isEmpty || Set(items.map(\.key)).contains(r.key) }
+            let keys = Set(items.map(\.key))
+            let mine = try BatchRunner.existingRecords(output).filter { keys.isEmpty || keys.contains($0.key) }
             try BatchOutputs.write(records: mine, csv: csv, report: report)
             return mine.filter { $0.status != .ok }.count
         }

@@ -62,7 +62,8 @@ struct BatchReportCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let records = try BatchRunner.existingRecords(output)
+            guard FileManager.default.fileExists(atPath: output) else { throw InputError(file: output, "no such file") }
+            let records = try BatchRunner.records(output)
             let base = (output as NSString).deletingPathExtension
             if let name = curve {
                 let matches = records.filter { $0.curve == name || ($0.curve as NSString).lastPathComponent == name }

@@ -257,6 +257,18 @@ final class BatchTests: XCTestCase {
         for target in matches(detail, ##"href="#([^"]+)""##) { XCTAssertTrue(Set(matches(detail, ##"id="([^"]+)""##)).contains(target), "detail link #\(target)") }
     }
 
+    /// `batch report` only reads: a partly written last line (a run still appending) stays.
+    func testReportLeavesARunningOutputAlone() throws {
+        let (dir, _) = try SyntheticCurves.directory(count: 2)
+        let out = temporaryDirectory() + "/run.jsonl"
+        _ = try BatchRunner(miner: try classifier(), jobs: 1).run(items: try BatchInputs.expand([dir]), output: out)
+        let h = try FileHandle(forWritingTo: URL(fileURLWithPath: out)); try h.seekToEnd(); try h.write(contentsOf: Data("{\"curve\":\"x".utf8)); try h.close()
+        let before = try Data(contentsOf: URL(fileURLWithPath: out))
+        let r = try runCLI(["batch", "report", out, "-o", temporaryDirectory() + "/r.html"])
+        XCTAssertEqual(r.status, 0, r.err)
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: out)), before)
+    }
+
     func matches(_ text: String, _ pattern: String) -> [String] {
         let re = try! NSRegularExpression(pattern: pattern)
         return re.matches(in: text, range: NSRange(text.startIndex..., in: text)).compactMap { Range($0.range(at: 1), in: text).map { String(text[$0]) } }

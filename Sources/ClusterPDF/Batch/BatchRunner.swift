@@ -27,10 +27,17 @@ public struct BatchRunner: Sendable {
     /// A runner with `jobs` parallel workers (at least 1).
     public init(miner: ClusterMiner, jobs: Int) { self.miner = miner; self.jobs = max(1, jobs) }
 
-    /// Reads the complete records of an existing output file, truncating a partial last line.
+    /// Reads the complete records of an existing output file, truncating a partial last line
+    /// (for the process that owns the file and is about to append to it).
     public static func existingRecords(_ output: String) throws -> [BatchRecord] {
         guard FileManager.default.fileExists(atPath: output) else { return [] }
         try BatchOutputFile.dropPartialTail(output)
+        return try records(output)
+    }
+
+    /// The complete records of an output file, leaving the file as it is (a run may be appending
+    /// to it: `batch report` and `status` only read).
+    public static func records(_ output: String) throws -> [BatchRecord] {
         let decoder = JSONDecoder()
         return try BatchOutputFile.lines(output).lines.enumerated().map { n, l in
             guard let r = try? decoder.decode(BatchRecord.self, from: l.bytes) else {
