@@ -13,6 +13,9 @@ struct SeriesCommand: ParsableCommand {
     @Option(help: "Write each model-free component's G(r) as DIR/component-N.gr (with the first frame's Q range and composition), to classify it.") var componentsOutput: String?
     @OptionGroup var data: DataSettingFlags
     @Flag(help: "Refine one Uiso per element for each end member (default: one shared Uiso per member).") var uisoPerElement = false
+    @Flag(help: "Refine each member's zoom, Uiso and δ2 on every frame (from the shared end members) instead of sharing them across the series.") var perFrame = false
+    @Flag(help: "Do not classify the model-free component curves (default: each is classified like a measured curve).") var noClassifyComponents = false
+    @Flag(help: "Classify the component curves over the small candidate space (faster, coarser).") var quick = false
     @Flag(help: "Print the result as JSON.") var json = false
     @Option(help: "Header of written curves: pdfgetx3 or comment.") var header: HeaderStyle = .pdfgetx3
     @Option(name: [.customShort("o"), .long], help: "Write the JSON result to this file.") var output: String?
@@ -25,6 +28,7 @@ struct SeriesCommand: ParsableCommand {
         guard !models.isEmpty || components != nil else { throw ValidationError("give the end members (--models A.xyz B.xyz), model-free components (--components auto|K), or both") }
         if let c = components, c != "auto", Int(c).map({ (1...6).contains($0) }) != true { throw ValidationError("--components takes auto or a number 1…6, got '\(c)'") }
         if componentsOutput != nil, components == nil { throw ValidationError("--components-output goes with --components") }
+        if perFrame, models.isEmpty { throw ValidationError("--per-frame refines the models on every frame: give --models") }
         guard models.count <= 6 else { throw ValidationError("at most 6 models") }
         guard threads >= 1 else { throw ValidationError("--threads must be ≥ 1") }
     }
@@ -43,7 +47,17 @@ struct SeriesCommand: ParsableCommand {
             analysis.threads = threads
             analysis.uisoPerElement = uisoPerElement
             analysis.components = components.map { $0 == "auto" ? .auto : .count(Int($0)!) }
-            let result = try analysis.run(paths: paths)
+            analysis.perFrame = perFrame
+            var result = try analysis.run(paths: paths)
+            if !noClassifyComponents, result.componentCurves?.isEmpty == false, let first = paths.lazy.compactMap({ try? MeasuredCurveReader.read(path: $0) }).first {
+                var o = ClusterMiner.Options()
+                if quick { o.space = .quick }
+                o.refinement.overrides = data.overrides
+                o.threads = threads
+                var header = [String: String]()
+                for key in ["qmin", "qmax", "qdamp", "qbroad", "mode", "radiation", "composition"] { if let v = first.header[key] { header[key] = v } }
+                result.classifyComponents(miner: ClusterMiner(options: o), header: header)
+            }
             var files = [(text: String, path: String)]()
             let text = try JSONOutput.string(result)
             if let o = output { files.append((text, o)) }
@@ -87,6 +101,19 @@ struct SeriesCommand: ParsableCommand {
             s += "  \((f.curve as NSString).lastPathComponent)  \(String(format: "%.4g", f.x))  "
             s += names.map { n in String(format: "%.3f ± %.3f%@", f.fractions[n] ?? 0, f.uncertainties[n] ?? 0, f.atBound.contains(n) ? " (AT BOUND 0)" : "") }.joined(separator: "  ")
             s += "  " + (f.rw.map { String(format: "%.4f", $0) } ?? "–") + "\n"
+        }
+        if r.perFrame {
+            s += "members refined per frame (zoom, Uiso Å², δ2 Å²):\n"
+            for f in r.frames where f.error == nil {
+                s += "  \((f.curve as NSString).lastPathComponent)  " + r.models.map { m in
+                    f.parameters?[m.name].map { String(format: "%@ %.4f %.4f %.2f", m.name, $0.zoom, $0.uiso, $0.delta2) } ?? "\(m.name) –"
+                }.joined(separator: "  ") + "\n"
+            }
+        }
+        for c in r.componentCurves ?? [] {
+            guard let v = c.classification else { continue }
+            s += "\(c.name): \(v.verdict)" + (v.family.map { String(format: " (most probable family %@, p %.3f)", $0.rawValue, v.familyProbability ?? 0) } ?? "")
+                + (v.bestCandidate.isEmpty ? "" : String(format: ", best candidate %@ (Rw %.4f)", v.bestCandidate, v.rw)) + "\n"
         }
         if let e = r.componentEstimate {
             s += "components: \(e.components) (singular values " + e.singularValues.prefix(6).map { String(format: "%.3g", $0) }.joined(separator: ", ") +

@@ -216,4 +216,69 @@ final class SeriesTests: XCTestCase {
         let a = try one.run(paths: paths), b = try two.run(paths: paths)
         for (x, y) in zip(a.frames, b.frames) { XCTAssertEqual(x.fractions["wz"] ?? -1, y.fractions["wz"] ?? -2, accuracy: 1e-9) }
     }
+
+    /// `perFrame`: the members' zoom follows a thermal expansion that changes from frame to frame
+    /// (zoom 0.990 → 1.010 over 6 frames): refined per frame it is tracked within 0.002 and the
+    /// fractions stay within ±0.03, while shared parameters fit the outer frames worse.
+    func testPerFrameParametersFollowAnExpansion() throws {
+        let m = try Self.members()
+        let dir = temporaryDirectory()
+        var paths = [String](), zooms = [Double](), truth = [Double]()
+        for n in 0..<6 {
+            var syn = SyntheticCurve()
+            syn.qmin = 1; syn.qmax = 20; syn.qdamp = 0.04; syn.rmin = 0.5; syn.rmax = 20; syn.rstep = 0.01
+            syn.uisoPerElement = [Self.cd: 0.012, Self.se: 0.006]; syn.delta2 = 2
+            syn.zoom = 0.99 + 0.004 * Double(n); syn.noise = 0.01; syn.seed = UInt64(50 + n)
+            let x = 0.2 + 0.12 * Double(n)
+            let (r, g) = try syn.curve(ofMixture: [(m[0], 1 - x), (m[1], x)])
+            let path = dir + "/frame-\(n).gr"
+            try ("temperature = \(300 + 20 * n)\n" + syn.text(r: r, g: g, composition: "Cd Se", header: true)).write(toFile: path, atomically: true, encoding: .utf8)
+            paths.append(path); zooms.append(syn.zoom); truth.append(x)
+        }
+        var a = SeriesAnalysis(models: [SeriesModel(name: "tet", structure: m[0]), SeriesModel(name: "wz", structure: m[1])])
+        a.uisoPerElement = true
+        let shared = try a.run(paths: paths)
+        a.perFrame = true
+        let free = try a.run(paths: paths)
+        XCTAssertTrue(free.perFrame)
+        for (k, f) in free.frames.enumerated() {
+            XCTAssertEqual(f.xSource, "temperature")
+            XCTAssertEqual(f.fractions["wz"] ?? -1, truth[k], accuracy: 0.03, f.curve)
+            let p = try XCTUnwrap(f.parameters?["tet"]), q = try XCTUnwrap(f.parameters?["wz"])
+            XCTAssertEqual(p.zoom, zooms[k], accuracy: 0.002, "tet zoom in \(f.curve)")
+            XCTAssertEqual(q.zoom, zooms[k], accuracy: 0.002, "wz zoom in \(f.curve)")
+        }
+        // The outer frames are fitted better with their own zoom.
+        for k in [0, 5] { XCTAssertLessThan(free.frames[k].rw ?? 1, (shared.frames[k].rw ?? 0) - 0.005, "frame \(k)") }
+        XCTAssertTrue(free.csv.split(separator: "\n")[0].contains("zoom_tet"))
+        XCTAssertNil(shared.frames[0].parameters)
+        // Residuals of every frame for the heat map of the series page (not in the JSON).
+        XCTAssertEqual(free.residuals?.residuals.count, 6)
+        XCTAssertFalse(try JSONOutput.string(free).contains("residuals"))
+        let page = free.html(title: "t", waterfall: nil)
+        XCTAssertTrue(page.contains("Fit residuals") && page.contains("<rect"), "series page lacks the residual heat map")
+    }
+
+    /// Model-free components are classified like measured curves: the two components of a
+    /// tetrahedron → wurtzite-sphere conversion come out zincblende-like and pseudo-wurtzite.
+    func testComponentCurvesAreClassified() throws {
+        let m = try Self.members()
+        let truth = (0..<12).map { n -> Double in 1 / (1 + exp(-(Double(n) - 5.5) / 1.5)) }
+        let paths = try Self.write([m[0], m[1]], fractions: truth.map { [1 - $0, $0] })
+        var free = SeriesAnalysis(models: [])
+        free.components = .auto
+        var r = try free.run(paths: paths)
+        XCTAssertEqual(r.components, 2)
+        var o = ClusterMiner.Options()
+        o.space = .quick
+        o.store = CandidateStore(cache: nil)
+        o.threads = 2
+        let header = try MeasuredCurveReader.read(path: paths[0]).header
+        r.classifyComponents(miner: ClusterMiner(options: o), header: header)
+        let verdicts = Set((r.componentCurves ?? []).compactMap { $0.classification?.verdict })
+        XCTAssertEqual(verdicts, [.zincblendeLike, .pseudoWurtzite], "\((r.componentCurves ?? []).map { ($0.name, $0.classification?.bestCandidate ?? "") })")
+        let tet = try XCTUnwrap(r.componentCurves?.first { $0.classification?.verdict == .zincblendeLike }?.classification)
+        XCTAssertTrue(tet.bestCandidate.contains("tetrahedron-N5-cation"), tet.bestCandidate)
+        XCTAssertTrue(r.html(title: "t", waterfall: nil).contains("model-free component"))
+    }
 }

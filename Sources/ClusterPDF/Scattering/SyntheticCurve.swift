@@ -51,6 +51,30 @@ public struct SyntheticCurve: Sendable {
         return (c.x, g)
     }
 
+    /// The G(r) of a mixture of clusters with atom fractions `members[k].fraction` (summing to 1):
+    /// G = Σ_k x_k (⟨f⟩_k²/⟨f⟩²) G_k, ⟨f⟩ = Σ_k x_k ⟨f⟩_k (f at Q = 0; the rule of `SeriesAnalysis`),
+    /// each G_k with this recipe's settings; the noise is added once, to the mixture.
+    public func curve(ofMixture members: [(structure: Structure, fraction: Double)]) throws -> (r: [Double], g: [Double]) {
+        var quiet = self
+        quiet.noise = 0
+        let parts = try members.map { try quiet.curve(of: $0.structure) }
+        let f = members.map { SeriesAnalysis.weight($0.structure, radiation: radiation).squareRoot() }
+        let mean = zip(members, f).reduce(0.0) { $0 + $1.0.fraction * $1.1 }
+        guard let first = parts.first, mean > 0 else { return ([], []) }
+        var g = [Double](repeating: 0, count: first.g.count)
+        for (k, p) in parts.enumerated() {
+            let w = members[k].fraction * f[k] * f[k] / (mean * mean)
+            for i in g.indices { g[i] += w * p.g[i] }
+        }
+        if noise > 0 {
+            let amp = g.map(abs).max() ?? 0
+            let n = bandLimitedNoise(r: first.r)
+            let rms = (n.reduce(0) { $0 + $1 * $1 } / Double(max(1, n.count))).squareRoot()
+            if rms > 0 { for i in g.indices { g[i] += noise * amp * n[i] / rms } }
+        }
+        return (first.r, g)
+    }
+
     /// Unit-free noise: (2/π) Σ n(Q) sin(Q r) ΔQ over [qmin, qmax], n(Q) Gaussian with σ ∝ Q.
     func bandLimitedNoise(r: [Double]) -> [Double] {
         var rng = SplitMix64(seed: seed)

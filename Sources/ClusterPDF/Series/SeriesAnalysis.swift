@@ -31,6 +31,13 @@ public struct SeriesAnalysis: Sendable {
     public var uisoPerElement = false
     /// Model-free components to resolve besides the models (nil: models only).
     public var components: ComponentRequest?
+    /// Refine each member's zoom, Uiso and δ2 on every frame (`--per-frame`), starting from the
+    /// shared end members, instead of sharing them across the series.
+    public var perFrame = false
+    /// Starting zoom, Uiso and δ2 of each model (by model; nil: zoom 1, Uiso 0.01 Å², δ2 0). With
+    /// starting values every member is refined with the others' parts subtracted from the first
+    /// round on (without, the first round refines each on the whole frame).
+    public var start: [[ParameterName: Double]]?
 
     /// How many components `series --components` asks for.
     public enum ComponentRequest: Sendable, Hashable {
@@ -61,11 +68,30 @@ public struct SeriesAnalysis: Sendable {
         public var atBound: [String]
         /// The error, when the frame could not be read or fitted (then the rest is empty).
         public var error: String?
+        /// With `perFrame`: each member's parameters refined on this frame, by model name.
+        public var parameters: [String: MemberParameters]? = nil
 
         /// The entry of a frame that could not be read or fitted.
         static func failed(_ curve: String, x: Double, xSource: String, error: String) -> Frame {
             Frame(curve: curve, x: x, xSource: xSource, fractions: [:], uncertainties: [:], rw: nil, atBound: [], error: error)
         }
+    }
+
+    /// A member's parameters refined on one frame (`perFrame`).
+    public struct MemberParameters: Sendable, Codable, Hashable {
+        /// Zoom, Uiso (Å²; the mean over elements with `uisoPerElement`) and δ2 (Å²).
+        public var zoom: Double, uiso: Double, delta2: Double
+        /// Uiso per element ("uiso:Cd" → Å²), with `uisoPerElement`.
+        public var uisoPerElement: [String: Double]?
+    }
+
+    /// The fit residuals Gobs − Gcalc of the frames on the first frame's fit grid (for the heat
+    /// map of the series page; not part of the JSON).
+    public struct ResidualMap: Sendable {
+        /// r (Å) of the fit grid.
+        public var r: [Double]
+        /// Frame names, positions and residuals (Å⁻²), in input order.
+        public var names: [String], x: [Double], residuals: [[Double]]
     }
 
     /// A model-free component's curve.
@@ -74,6 +100,8 @@ public struct SeriesAnalysis: Sendable {
         public var name: String
         /// r (Å) and G (Å⁻²) on the frames' fit range.
         public var r: [Double], g: [Double]
+        /// Its classification (`Result.classifyComponents`), when asked for.
+        public var classification: ComponentVerdict? = nil
     }
 
     /// An end member as refined.
@@ -110,6 +138,12 @@ public struct SeriesAnalysis: Sendable {
         public var componentCurves: [ComponentCurve]?
         /// Notes and warnings (a model never needed, more components than models, …).
         public var warnings: [String]
+        /// Whether members were refined per frame (`--per-frame`).
+        public var perFrame = false
+        /// The residuals of the frames (not in the JSON).
+        public var residuals: ResidualMap? = nil
+
+        private enum CodingKeys: String, CodingKey { case frames, models, components, componentEstimate, componentCurves, warnings, perFrame }
     }
 
     /// Runs the analysis on `paths` (frames that fail to read give error entries).
@@ -131,17 +165,43 @@ public struct SeriesAnalysis: Sendable {
         guard let first = curves.first else { throw MixtureSolver.SolverError(description: "no frame could be read") }
         let cache = ModelCurveCache()
         let (params, infos, weights) = models.isEmpty ? ([], [], []) : try endMembers(curves.map(\.curve), cache: cache)
-        for c in curves where !models.isEmpty {
+        var residualRows = [Int: (r: [Double], residual: [Double])]()
+        // Per frame: the shared members' non-negative mixture, or (perFrame) each member refined on
+        // the frame from the shared parameters.
+        let fitted = SharedBuffer<(Frame, [Double], [Double])?>(repeating: nil, count: curves.count)
+        let read = curves
+        ParallelBlocks.run(blocks: models.isEmpty ? 0 : read.count, threads: perFrame ? threads : 1) { k, _ in
+            let c = read[k]
             let (x, source) = SeriesAnalysis.position(c.curve, index: c.index)
             do {
-                let s = try mixture(c.curve, params: params, weights: weights, cache: cache)
-                frames[c.index] = Frame(curve: c.curve.path, x: x, xSource: source,
-                                        fractions: Dictionary(uniqueKeysWithValues: zip(models.map(\.name), s.values)),
-                                        uncertainties: Dictionary(uniqueKeysWithValues: zip(models.map(\.name), s.sigmas)),
-                                        rw: s.rw, atBound: zip(models.map(\.name), s.atZero).filter(\.1).map(\.0), error: nil)
+                if perFrame {
+                    var local = self
+                    local.perFrame = false; local.start = params; local.threads = 1
+                    let f = try local.fit(c.curve, rounds: 2)
+                    var frame = f.frame
+                    frame.x = x; frame.xSource = source
+                    frame.parameters = Dictionary(uniqueKeysWithValues: f.models.map {
+                        ($0.name, MemberParameters(zoom: $0.zoom, uiso: $0.uiso, delta2: $0.delta2, uisoPerElement: $0.uisoPerElement))
+                    })
+                    fitted.pointer[k] = (frame, f.r, zip(f.gObserved, f.gCalculated).map { $0 - $1 })
+                } else {
+                    let s = try mixture(c.curve, params: params, weights: weights, cache: cache)
+                    let frame = Frame(curve: c.curve.path, x: x, xSource: source,
+                                      fractions: Dictionary(uniqueKeysWithValues: zip(models.map(\.name), s.values)),
+                                      uncertainties: Dictionary(uniqueKeysWithValues: zip(models.map(\.name), s.sigmas)),
+                                      rw: s.rw, atBound: zip(models.map(\.name), s.atZero).filter(\.1).map(\.0), error: nil)
+                    var residual = s.observed
+                    for (a, col) in zip(s.amplitudes, s.columns) { for i in residual.indices { residual[i] -= a * col[i] } }
+                    fitted.pointer[k] = (frame, s.r, residual)
+                }
             } catch {
-                frames[c.index] = .failed(c.curve.path, x: x, xSource: source, error: "\(error)")
+                fitted.pointer[k] = (.failed(c.curve.path, x: x, xSource: source, error: "\(error)"), [], [])
             }
+        }
+        for (k, c) in curves.enumerated() {
+            guard let (frame, r, residual) = fitted.array[k] else { continue }
+            frames[c.index] = frame
+            if !residual.isEmpty { residualRows[c.index] = (r, residual) }
         }
         // Model-free count on the frames that share the first frame's grid.
         var estimate: ComponentCount.Estimate?
@@ -191,6 +251,7 @@ public struct SeriesAnalysis: Sendable {
                     let model = zip(data[row].indices, data[row]).map { p, _ in (0..<k).reduce(0.0) { $0 + res.fractions[row][$1] * res.curves[$1][p] } }
                     let obs = data[row]
                     let rss = zip(obs, model).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }, norm = obs.reduce(0) { $0 + $1 * $1 }
+                    residualRows[c.index] = (grid.map { first.curve.x[$0] }, zip(obs, model).map { $0 - $1 })
                     frames[c.index] = Frame(curve: c.curve.path, x: x, xSource: source,
                                             fractions: Dictionary(uniqueKeysWithValues: zip(names, res.fractions[row])),
                                             uncertainties: Dictionary(uniqueKeysWithValues: zip(names, res.uncertainties[row])),
@@ -206,8 +267,14 @@ public struct SeriesAnalysis: Sendable {
                 warnings.append("with model-free components, fractions are shares of each frame's G(r) (scattering fractions), not atom fractions; their uncertainties hold the component curves fixed")
             }
         }
+        var residuals: ResidualMap?
+        if let r0 = residualRows.keys.min().flatMap({ residualRows[$0]?.r }), !r0.isEmpty {
+            let rows = residualRows.keys.sorted().filter { residualRows[$0]!.r == r0 }
+            residuals = ResidualMap(r: r0, names: rows.map { (frames[$0]!.curve as NSString).lastPathComponent }, x: rows.map { frames[$0]!.x },
+                                    residuals: rows.map { residualRows[$0]!.residual })
+        }
         return Result(frames: frames.map { $0! }, models: infos, components: estimate?.components, componentEstimate: estimate,
-                      componentCurves: resolved, warnings: warnings)
+                      componentCurves: resolved, warnings: warnings, perFrame: perFrame && !models.isEmpty, residuals: residuals)
     }
 
     /// The end members' parameters: a first pass with defaults finds the frame each dominates;
@@ -215,7 +282,8 @@ public struct SeriesAnalysis: Sendable {
     /// that frame subtracted.
     func endMembers(_ curves: [MeasuredCurve], rounds: Int = 2, cache: ModelCurveCache? = nil) throws -> (params: [[ParameterName: Double]], infos: [ModelInfo], weights: [Double]) {
         let weights = models.map { SeriesAnalysis.weight($0.structure, radiation: refinement.overrides.radiation ?? .xray) }
-        var params: [[ParameterName: Double]] = models.map { _ in [.zoom: 1.0, .uiso: 0.01, .delta2: 0.0] }
+        var params: [[ParameterName: Double]] = start.flatMap { $0.count == models.count ? $0 : nil }
+            ?? models.map { _ in [.zoom: 1.0, .uiso: 0.01, .delta2: 0.0] }
         var shares = try curves.map { try mixture($0, params: params, weights: weights, cache: cache).values }
         var infos = [ModelInfo]()
         for round in 0..<max(1, rounds) {
@@ -224,7 +292,7 @@ public struct SeriesAnalysis: Sendable {
             for (k, m) in models.enumerated() {
                 let best = shares.indices.max { shares[$0][k] < shares[$1][k] } ?? 0
                 var data = curves[best]
-                if round > 0, models.count > 1 {
+                if round > 0 || start != nil, models.count > 1 {
                     let mix = try mixture(data, params: params, weights: weights, cache: cache)
                     var y = mix.observed
                     for j in models.indices where j != k { for i in y.indices { y[i] -= mix.amplitudes[j] * mix.columns[j][i] } }
@@ -234,6 +302,8 @@ public struct SeriesAnalysis: Sendable {
                 o.threads = threads
                 o.uncertainties = false
                 o.uisoPerElement = uisoPerElement
+                // Given starting values: every round continues from the last.
+                if start != nil { o.start.merge(params[k]) { _, b in b } }
                 let r = try PDFRefinement(structure: m.structure, data: data, options: o).run()
                 next[k] = Dictionary(r.parameters.filter { $0.name != .scale }.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a })
                 let uisos = r.parameters.filter { $0.name.description.hasPrefix("uiso") }
@@ -265,7 +335,20 @@ public struct SeriesAnalysis: Sendable {
 
     /// Fits `curve` as a mixture of the models.
     public func fit(_ curve: MeasuredCurve, rounds: Int = 4) throws -> MixtureFit {
-        let (params, infos, weights) = try endMembers([curve], rounds: rounds)
+        var (params, infos, weights) = try endMembers([curve], rounds: rounds)
+        // The alternating refinement, polished by a joint one (`MixtureRefinement`) where that fits better.
+        if models.count > 1, let before = try mixture(curve, params: params, weights: weights).rw,
+           let joint = try? MixtureRefinement(structures: models.map(\.structure), options: refinement, uisoPerElement: uisoPerElement).refine(curve, start: params),
+           joint.rw < before {
+            for k in models.indices {
+                params[k].merge(joint.parameters[k]) { _, b in b }
+                let u = joint.parameters[k].filter { if case .elementUiso = $0.key { return true }; return $0.key == .uiso }
+                infos[k].zoom = joint.parameters[k][.zoom] ?? infos[k].zoom
+                infos[k].delta2 = joint.parameters[k][.delta2] ?? infos[k].delta2
+                infos[k].uiso = u.values.reduce(0, +) / Double(max(1, u.count))
+                if uisoPerElement { infos[k].uisoPerElement = Dictionary(uniqueKeysWithValues: u.map { ($0.key.description, $0.value) }) }
+            }
+        }
         let mix = try mixture(curve, params: params, weights: weights)
         var calc = [Double](repeating: 0, count: mix.observed.count), parts = [String: [Double]]()
         for (k, m) in models.enumerated() {
