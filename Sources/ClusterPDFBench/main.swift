@@ -507,3 +507,94 @@ if args.contains("qrange") {
     }
     print(String(format: "qrange: largest |error| qmax %.2f, qmin %.2f Å⁻¹", worst, worstMin))
 }
+
+if args.contains("mixture-calibration") {
+    // The `mixture` verdict's calibration (MixtureRule): held-apart single-structure curves
+    // (off-grid clusters, stacking seeds ≥ 100, every third one relaxed by Keating's force field;
+    // per-element Uiso, δ2, zoom, band-limited noise) must not give a mixture (≤ 2 %), and 50/50
+    // mixtures of a zincblende-like and a pseudo-wurtzite candidate must give `mixture` with both
+    // members named. Seed CLUSTERPDF_SEED (default 21; seeds below 20 were used in development),
+    // CLUSTERPDF_CURVES single curves (default 50) and CLUSTERPDF_MIXTURES mixtures (default 12).
+    let env = ProcessInfo.processInfo.environment
+    var rng = SplitMix64(seed: UInt64(env["CLUSTERPDF_SEED"] ?? "") ?? 21)
+    let singles = Int(env["CLUSTERPDF_CURVES"] ?? "") ?? 50, mixtures = Int(env["CLUSTERPDF_MIXTURES"] ?? "") ?? 12
+    var o = ClusterMiner.Options()
+    if env["CLUSTERPDF_QUICK"] != nil { o.space = .quick }
+    let miner = ClusterMiner(options: o)
+    var singleStats = [(improvement: Double, minor: Double, mixture: Bool)]()
+    for k in 0..<singles {
+        var (name, _, st) = try MiningCalibration.heldApartStructure(k, rng: &rng)
+        if k % 3 == 2, st.count < 600 {
+            st = KeatingRelaxation(bonds: KeatingRelaxation.bonds(of: st, cutoff: 3.1), bondLength: 2.63).relax(st, maxSteps: 400)
+            name += " relaxed"
+        }
+        let curve = try realisticCurve(st, name: "single \(k) \(name)", rng: &rng, header: true)
+        let t = now()
+        let (c, _) = try miner.classify(curve)
+        let m = c.mixture
+        singleStats.append((m?.improvement ?? 0, m?.members.map(\.fraction).min() ?? 0, c.verdict == .mixture))
+        say(String(format: "single %d %@: %@ (best Rw %.4f); best mixture Rw %.4f, improvement %.3f, minor %.2f; %.1f s", k, name, c.verdict.rawValue, c.bestRw,
+                   m?.rw ?? .nan, m?.improvement ?? .nan, m?.members.map(\.fraction).min() ?? .nan, now() - t))
+    }
+    let zbSpecs = o.space.specs(cation: cd, anion: se).filter { s in
+        if case .tetrahedron(let n, _) = s.generator { return (4...7).contains(n) }
+        return false
+    }
+    let pwSpecs = o.space.specs(cation: cd, anion: se).filter { s in
+        if case .pseudoWurtzite(let l, _, _, _) = s.generator { return l >= 3 }
+        if case .stacked(let st, let shape, _, _) = s.generator { return st.kind == .wurtzite && shape.kind == .sphere && (6...10).contains(shape.radius) }
+        return false
+    }
+    var detected = 0, named = 0, asGoodAsTruth = 0
+    for k in 0..<mixtures {
+        let a = zbSpecs[Int(rng.next() % UInt64(zbSpecs.count))], b = pwSpecs[Int(rng.next() % UInt64(pwSpecs.count))]
+        var syn = SyntheticCurve()
+        let u = 0.006 + 0.008 * rng.uniform()
+        syn.uisoPerElement = [se: u, cd: u * (2.5 + rng.uniform())]
+        syn.delta2 = 5 + rng.uniform(); syn.zoom = 0.99 + 0.01 * rng.uniform(); syn.qdamp = 0.03 + 0.02 * rng.uniform()
+        syn.qmin = 0.8 + 0.4 * rng.uniform(); syn.qmax = 16 + 8 * rng.uniform(); syn.rmax = 30
+        syn.noise = 0.005 + 0.015 * rng.uniform(); syn.seed = rng.next()
+        let (r, g) = try syn.curve(ofMixture: [(try a.build(), 0.5), (try b.build(), 0.5)])
+        let curve = try MeasuredCurveReader.parse(text: syn.text(r: r, g: g, composition: "Cd Se", header: true), file: "mixture \(k)")
+        let t = now()
+        if let only = env["CLUSTERPDF_ONLY"], only != "\(k)" { continue }
+        let (c, _) = try miner.classify(curve)
+        let m = c.mixture
+        let names = Set(m?.members.map(\.name) ?? [])
+        let ok = c.verdict == .mixture, right = ok && names == [a.name, b.name]
+        // The true pair refined as a mixture (per-element Uiso, global search): is a miss the search's or the models'?
+        var truth = SeriesAnalysis(models: [SeriesModel(name: a.name, structure: try a.build()), SeriesModel(name: b.name, structure: try b.build())])
+        truth.uisoPerElement = true
+        truth.threads = 2
+        let trueRw = (try? truth.fit(curve))?.frame.rw ?? .nan
+        let asGood = ok && (m?.rw ?? .infinity) <= trueRw + 0.005
+        asGoodAsTruth += asGood ? 1 : 0
+        say(String(format: "  true pair refined: Rw %.4f; reported mixture %@", trueRw, asGood ? "as good (within 0.005)" : "worse"))
+        detected += ok ? 1 : 0; named += right ? 1 : 0
+        say(String(format: "mixture %d %@ + %@: %@ %@; mixture Rw %.4f against %.4f (improvement %.3f); %@; %.1f s", k, a.name, b.name, c.verdict.rawValue,
+                   right ? "BOTH RIGHT" : ok ? "members wrong" : "missed", m?.rw ?? .nan, c.bestRw, m?.improvement ?? .nan,
+                   m?.members.map { String(format: "%@ %.2f±%.2f", $0.name, $0.fraction, $0.uncertainty) }.joined(separator: " + ") ?? "-", now() - t))
+    }
+    let falseMixtures = singleStats.filter(\.mixture).count
+    let eligible = singleStats.filter { $0.minor >= o.mixtureRule.minorFraction }.map(\.improvement).sorted()
+    say(String(format: "mixture-calibration: false mixtures %d of %d single curves (%.1f %%); mixtures found %d of %d, both members right %d, "
+                       + "found and fitting as well as the true pair (Rw within 0.005 of its refinement) %d",
+               falseMixtures, singles, 100 * Double(falseMixtures) / Double(max(1, singles)), detected, mixtures, named, asGoodAsTruth))
+    say("single curves' improvements with a minor fraction ≥ \(o.mixtureRule.minorFraction): " + eligible.suffix(8).map { String(format: "%.3f", $0) }.joined(separator: " "))
+}
+
+if let dir = ProcessInfo.processInfo.environment["CLUSTERPDF_MIXTURE_DUMP"], args.contains("mixture-dump") {
+    // Writes one 50/50 mixture curve (Cd35Se20 tetrahedron + a pseudo-wurtzite core) and its members.
+    let a = CandidateSpec(cation: cd, anion: se, generator: .tetrahedron(edge: 5, anionTerminated: false))
+    let b = CandidateSpec(cation: cd, anion: se, generator: .pseudoWurtzite(layers: 5, ring: 6, twist: 30, surface: SurfaceRule()))
+    var syn = SyntheticCurve()
+    syn.uisoPerElement = [se: 0.008, cd: 0.024]; syn.delta2 = 5.5; syn.zoom = 0.995; syn.qdamp = 0.04
+    syn.qmin = 1; syn.qmax = 20; syn.rmax = 30; syn.noise = 0.01; syn.seed = 5
+    let (r, g) = try syn.curve(ofMixture: [(try a.build(), 0.5), (try b.build(), 0.5)])
+    try syn.text(r: r, g: g, composition: "Cd Se", header: true).write(toFile: dir + "/mix.gr", atomically: true, encoding: .utf8)
+    try XYZWriter.string(try a.build()).write(toFile: dir + "/A.xyz", atomically: true, encoding: .utf8)
+    try XYZWriter.string(try b.build()).write(toFile: dir + "/B.xyz", atomically: true, encoding: .utf8)
+    let (r1, g1) = try syn.curve(of: try a.build())
+    try syn.text(r: r1, g: g1, composition: "Cd Se", header: true).write(toFile: dir + "/single.gr", atomically: true, encoding: .utf8)
+    say("wrote \(dir)/mix.gr, single.gr, A.xyz (\(a.name)), B.xyz (\(b.name))")
+}

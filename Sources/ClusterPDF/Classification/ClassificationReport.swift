@@ -10,6 +10,7 @@ public enum ClassificationReport {
             // The family that won, beside the class (bulk wurtzite is not a pseudo-wurtzite MSC core).
             o += String(format: " (most probable family: %@, p %.3f)", top.family.rawValue, top.probability)
         }
+        if c.verdict == .mixture, let m = c.mixture { o += " of " + MixtureVerdict.summary(m.members) }
         o += "\n"
         if c.rule != nil, c.families != nil {
             o += "classes:  zincblende-like = zincblende cuts and tetrahedra; pseudo-wurtzite = wurtzite-like cuts and pseudo-wurtzite cores; "
@@ -17,6 +18,10 @@ public enum ClassificationReport {
                 + "so it can differ from its families' sum when faulted candidates vote elsewhere\n"
         }
         if let r = c.noMatchReason { o += "reason:   \(r)\n" }
+        if let m = c.mixture {
+            o += (m.accepted ? "mixture:  " : "mixture:  (not the verdict) ") + MixtureVerdict.summary(m.members)
+                + String(format: "; Rw %.4f against %.4f for the best single candidate — ", m.rw, m.singleRw) + m.reason + "\n"
+        }
         for n in c.notes ?? [] { o += "note:     \(n)\n" }
         if let p = c.probabilities, !p.isEmpty {
             o += "probability: " + Verdict.structuralClasses.map { String(format: "%@ %.3f", $0.rawValue, p[$0] ?? 0) }.joined(separator: ", ") + "\n"
@@ -76,7 +81,10 @@ public enum ClassificationReport {
     }
 
     /// Header line of `csvRow`.
-    public static let csvHeader = "curve,verdict,best_model,best_rw,best_zincblende_like,rw_zincblende_like,best_pseudo_wurtzite,rw_pseudo_wurtzite,margin"
+    /// The mixture columns (`mixture_1`, `fraction_1`, …, `mixture_rw`) are filled when the verdict
+    /// is `mixture`.
+    public static let csvHeader = "curve,verdict,best_model,best_rw,best_zincblende_like,rw_zincblende_like,best_pseudo_wurtzite,rw_pseudo_wurtzite,margin,"
+        + "mixture_1,fraction_1,sigma_1,mixture_2,fraction_2,sigma_2,mixture_rw"
 
     /// One CSV line per classification (quoted where needed).
     public static func csvRow(_ c: Classification) -> String {
@@ -85,7 +93,14 @@ public enum ClassificationReport {
         return [q(c.curve), c.verdict.rawValue, q(c.bestModel), String(format: "%.6f", c.bestRw),
                 q(zb?.model ?? ""), zb.map { String(format: "%.6f", $0.rw) } ?? "",
                 q(pw?.model ?? ""), pw.map { String(format: "%.6f", $0.rw) } ?? "",
-                c.margin.map { String(format: "%.6f", $0) } ?? ""].joined(separator: ",")
+                c.margin.map { String(format: "%.6f", $0) } ?? ""].joined(separator: ",") + "," + mixtureColumns(c)
+    }
+
+    /// The seven mixture columns of `csvRow` (empty unless the verdict is `mixture`).
+    static func mixtureColumns(_ c: Classification) -> String {
+        guard c.verdict == .mixture, let m = c.mixture, m.members.count == 2 else { return ",,,,,," }
+        return (m.members.flatMap { [$0.name, String(format: "%.4f", $0.fraction), String(format: "%.4f", $0.uncertainty)] }
+                + [String(format: "%.6f", m.rw)]).joined(separator: ",")
     }
 
     /// The measured curve with the best model of each class and their difference curves.
@@ -127,7 +142,7 @@ public enum ClassificationReport {
         var text = csvHeader + ",status,error\n"
         for r in records {
             if let c = r.classification { text += csvRow(c) + ",ok,\n" } else {
-                text += "\(q(r.curve)),error,,,,,,,,error,\(q(r.error ?? ""))\n"
+                text += "\(q(r.curve)),error,,,,,,,,,,,,,,,error,\(q(r.error ?? ""))\n"
             }
         }
         return text
@@ -158,6 +173,10 @@ public enum ClassificationReport {
         var h = ""
         if let r = c.noMatchReason { h += "<p class=\"warning\">no-match: \(escape(r))</p>\n" }
         for n in c.notes ?? [] { h += "<p class=\"settings\">note: \(escape(n))</p>\n" }
+        if let m = c.mixture {
+            h += "<p class=\"\(m.accepted ? "mixture" : "settings")\">" + (m.accepted ? "mixture: " : "best mixture (not the verdict): ")
+                + escape(MixtureVerdict.summary(m.members)) + String(format: "; Rw %.4f against %.4f for the best single candidate — ", m.rw, m.singleRw) + escape(m.reason) + "</p>\n"
+        }
         if let p = c.probabilities, !p.isEmpty {
             let colors: [Verdict: String] = [.zincblendeLike: "#d62728", .pseudoWurtzite: "#2ca02c", .mixedOrFaulted: "#9467bd"]
             h += "<div style=\"display:flex;width:600px;height:18px;border:1px solid #999\">"

@@ -149,6 +149,9 @@ public struct Classification: Codable, Sendable {
     public var ranking: RankingSummary? = nil
     /// Mining without a stated composition: the binaries tried and kept (`CompositionTriage`).
     public var composition: CompositionTriage? = nil
+    /// Mining: the best two-candidate mixture of different classes and whether it is the verdict
+    /// (`accepted`); nil when not checked (fewer than one refined cluster per class).
+    public var mixture: MixtureVerdict? = nil
 }
 
 /// What reciprocal-space data a classification rests on.

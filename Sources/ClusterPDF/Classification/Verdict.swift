@@ -7,6 +7,9 @@ public enum Verdict: String, Codable, Sendable, Hashable, CaseIterable, CodingKe
     case pseudoWurtzite = "pseudo-wurtzite"
     /// Best described by stackings between the two (polytypes, random stacking faults).
     case mixedOrFaulted = "mixed-or-faulted"
+    /// Two clusters of different classes together explain the curve better than any one, by the
+    /// calibrated margin (`MixtureVerdict`): the members and their atom fractions are in `mixture`.
+    case mixture
     /// No class is probable enough (the classes fit about equally well).
     case ambiguous
     /// No model describes the curve (foreign elements, best Rw above the threshold, or not a G(r) of a solid).

@@ -25,6 +25,7 @@ enum HTMLPage {
     .zincblende-like { color: #b22222; font-weight: bold; }
     .pseudo-wurtzite { color: #1e7b1e; font-weight: bold; }
     .mixed-or-faulted { color: #6a3d9a; font-weight: bold; }
+    .mixture { color: #0b5f8a; font-weight: bold; }
     .ambiguous, .no-match { color: #8a6d00; font-weight: bold; }
 
     """

@@ -57,6 +57,16 @@ public struct ClusterMiner: Sendable {
         /// held-apart faulted curve's best candidate never reached the second pass of the quick
         /// space, regret 0.020).
         public var secondPassFraction = 0.1, secondPassMinimum = 40
+        /// Two-candidate mixtures of different classes are weighed against the best single candidate
+        /// (`MixtureVerdict`), with this rule.
+        public var checkMixtures = true
+        /// The rule of the `mixture` verdict.
+        public var mixtureRule = MixtureRule.calibrated
+        /// Candidates of a class screened against the other member's residual that are solved
+        /// exactly as mixtures (`mixtureSearch`).
+        public var mixtureShortlist = 4
+        /// Partners of each member of the best mixture refined in each sweep of its coordinate descent.
+        public var mixtureSwaps = 2
         /// Candidates listed in the result.
         public var listed = 25
         /// Worker threads.
@@ -223,8 +233,14 @@ public struct ClusterMiner: Sendable {
         let order = scores.indices.sorted { (scores[$0].rw, scores[$0].name) < (scores[$1].rw, scores[$1].name) }
         let best = scores[order[0]]
         // Verdict.
-        let (verdict, reason) = decide(best: best, classProbabilities: probabilities.classProbabilities, thresholds: o.thresholds,
+        var (verdict, reason) = decide(best: best, classProbabilities: probabilities.classProbabilities, thresholds: o.thresholds,
                                        statistic: "Rw", data: "curve", notes: &notes)
+        var mixture: MixtureVerdict?
+        if o.checkMixtures, verdict != .noMatch {
+            mixture = mixtureSearch(curve: curve, set: set, screened: screened, evaluated: evaluated, settings: settings, range: range,
+                                    singleRw: best.rw, bestCluster: scores.filter { $0.recipe != nil }.min { ($0.rw, $0.name) < ($1.rw, $1.name) }, options: full)
+            if let m = mixture, m.accepted { verdict = .mixture }
+        }
         let classP = probabilities.classProbabilities
         let check = ClusterMiner.sizeCheck(best: best, scores: scores) { crystalName in
             // The best candidate's refined G(r), and the crystal model to refine against it.
@@ -258,7 +274,8 @@ public struct ClusterMiner: Sendable {
                                settings: settings, thresholds: .calibrated, warnings: warnings, scores: modelScores,
                                probabilities: classP, families: probabilities.families, candidates: order.prefix(o.listed).map { scores[$0] },
                                candidatesScreened: set.entries.count + extra.count + (o.includeCrystals ? 2 : 0), rule: o.thresholds,
-                               library: record, noMatchReason: reason, notes: notes.isEmpty ? nil : notes, sizeCheck: check, ranking: ranking)
+                               library: record, noMatchReason: reason, notes: notes.isEmpty ? nil : notes, sizeCheck: check, ranking: ranking,
+                               mixture: mixture)
         return (c, results)
     }
 
@@ -513,9 +530,11 @@ public struct ClusterMiner: Sendable {
         Structure.formula(Dictionary(uniqueKeysWithValues: zip(h.elements, h.atomCounts)))
     }
 
-    /// Screens every candidate: pass 1 on the coarse grid, pass 2 for the best of each family.
-    func screen(_ set: CandidateSet, model: ScreeningModel) -> [Screened] {
+    /// Screens every candidate (or the candidates `only`; the others stay unscreened, Rw ∞): pass 1
+    /// on the coarse grid, pass 2 for the best of each family.
+    func screen(_ set: CandidateSet, model: ScreeningModel, only: [Int]? = nil) -> [Screened] {
         let n = set.entries.count
+        let subset = only ?? Array(0..<n)
         let out = SharedBuffer<Screened>(repeating: Screened(), count: n)
         let weighted = SharedBuffer<[Float]?>(repeating: nil, count: n)
         let lows = SharedBuffer<[Float]?>(repeating: nil, count: n)
@@ -532,11 +551,11 @@ public struct ClusterMiner: Sendable {
             }
             out.pointer[i] = best
         }
-        ParallelBlocks.run(blocks: n, threads: options.threads) { i, _ in run(i, grid: ScreeningModel.firstPass) }
+        ParallelBlocks.run(blocks: subset.count, threads: options.threads) { k, _ in run(subset[k], grid: ScreeningModel.firstPass) }
         var second = [Int]()
         var byFamily = [ModelLibrary.Family: [Int]]()
         let first = out.array
-        for i in 0..<n { byFamily[set.entries[i].family, default: []].append(i) }
+        for i in subset { byFamily[set.entries[i].family, default: []].append(i) }
         for (_, idx) in byFamily {
             let k = max(options.secondPassMinimum, Int((Double(idx.count) * options.secondPassFraction).rounded(.up)))
             second += idx.sorted { (first[$0].rw, $0) < (first[$1].rw, $1) }.prefix(k)

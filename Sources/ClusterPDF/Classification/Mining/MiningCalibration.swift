@@ -154,7 +154,7 @@ public struct MiningCalibration: Sendable {
 
     /// The confusion matrix and the reliability table as text.
     public static func table(_ samples: [Sample]) -> String {
-        let cols: [Verdict] = Verdict.structuralClasses + [.ambiguous, .noMatch]
+        let cols: [Verdict] = Verdict.structuralClasses + [.mixture, .ambiguous, .noMatch]
         var o = "true \\ verdict".padding(toLength: 18, withPad: " ", startingAt: 0) + cols.map { $0.rawValue.padding(toLength: 17, withPad: " ", startingAt: 0) }.joined() + "\n"
         for t in Verdict.structuralClasses {
             o += t.rawValue.padding(toLength: 18, withPad: " ", startingAt: 0)

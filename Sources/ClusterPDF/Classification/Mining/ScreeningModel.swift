@@ -171,16 +171,44 @@ struct ScreeningModel: Sendable {
         return out.map { Float($0) }
     }
 
+    /// h_b of each element pair of the histogram (`CandidateHistogram.pairs` order; their sum is
+    /// `weightedHistogram`); nil when its elements have no scattering factors.
+    func weightedPartials(_ h: CandidateHistogram) -> [[Float]]? {
+        guard let w = pairWeights(h) else { return nil }
+        let nb = min(h.counts.first?.count ?? 0, maxBin + 1)
+        let n = Double(h.atomCount)
+        return h.counts.enumerated().map { p, c in
+            var out = [Float](repeating: 0, count: nb)
+            for b in 1..<max(1, nb) { out[b] = Float(2 * w[p] * Double(c[b]) / (n * Double(b) * step)) }
+            return out
+        }
+    }
+
+    /// The zoom-1 model on the model grid with one Uiso per element (Å², `uiso[k]` for
+    /// `elements[k]`) and δ2, given each pair's h_b (`weightedPartials`, pairs in `pairs` order)
+    /// and the low-Q part of their sum.
+    func curve(partials: [[Float]], pairs: [(Int, Int)], low: [Float], uiso: [Double], delta2: Double, into out: inout [Float]) {
+        for m in 0..<modelCount { out[m] = -low[m] }
+        for (k, (a, b)) in pairs.enumerated() where k < partials.count {
+            accumulate(partials[k], uSum: uiso[a] + uiso[b], delta2: delta2, into: &out)
+        }
+    }
+
     /// The zoom-1 model on the model grid for (U, δ2), given h_b and its low-Q part.
     func curve(_ h: [Float], low: [Float], uiso: Double, delta2: Double, into out: inout [Float]) {
+        for m in 0..<modelCount { out[m] = -low[m] }
+        accumulate(h, uSum: 2 * uiso, delta2: delta2, into: &out)
+    }
+
+    /// Adds the peaks of h_b with σ_b² from the Uiso sum of the pair and δ2 to `out`.
+    private func accumulate(_ h: [Float], uSum: Double, delta2: Double, into out: inout [Float]) {
         let w = halfWidth, mc = modelCount
-        for m in 0..<mc { out[m] = -low[m] }
         let width = PeakWidth(delta2: delta2)
         let logRatio = log(sigmaRatio)
         out.withUnsafeMutableBufferPointer { o in
             for b in 1..<h.count where h[b] != 0 {
                 let rb = Double(b) * step
-                let s2 = width.sigma2(uSum: 2 * uiso, r: rb)
+                let s2 = width.sigma2(uSum: uSum, r: rb)
                 let sigma = max(sigmaMin, s2.squareRoot())
                 let level = min(bank.count - 1, Int((log(sigma / sigmaMin) / logRatio).rounded()))
                 let hb = h[b]
@@ -207,6 +235,20 @@ struct ScreeningModel: Sendable {
             if f.rw < best.rw { best = (f.rw, f.scale, ScreeningModel.zooms[zi]) }
         }
         return best
+    }
+
+    /// A model curve (zoom-1 grid) read at r/zoom (zoom `ScreeningModel.zooms[zoomIndex]`) at the
+    /// fit points, times the qdamp envelope: the curve `fit` compares with the data.
+    func sampled(_ model: [Float], zoomIndex zi: Int) -> [Double] {
+        precondition(model.count >= modelCount, "screening model curve shorter than the model grid")
+        var out = [Double](repeating: 0, count: r.count)
+        for i in 0..<tapIndex[zi].count {
+            let k = Int(tapIndex[zi][i])
+            guard k >= 1 else { continue }
+            let w = tapWeights[zi]
+            out[i] = w[4 * i] * Double(model[k - 1]) + w[4 * i + 1] * Double(model[k]) + w[4 * i + 2] * Double(model[k + 1]) + w[4 * i + 3] * Double(model[k + 2])
+        }
+        return out
     }
 
     /// Rw and closed-form scale of a model curve read at r/zoom (zoom `ScreeningModel.zooms[zoomIndex]`)
