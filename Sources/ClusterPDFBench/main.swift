@@ -522,6 +522,7 @@ if args.contains("mixture-calibration") {
     if env["CLUSTERPDF_QUICK"] != nil { o.space = .quick }
     let miner = ClusterMiner(options: o)
     var singleStats = [(improvement: Double, minor: Double, mixture: Bool)]()
+    var screenGains = [Double](), mixtureScreenGains = [Double]()
     for k in 0..<singles {
         var (name, _, st) = try MiningCalibration.heldApartStructure(k, rng: &rng)
         if k % 3 == 2, st.count < 600 {
@@ -533,8 +534,9 @@ if args.contains("mixture-calibration") {
         let (c, _) = try miner.classify(curve)
         let m = c.mixture
         singleStats.append((m?.improvement ?? 0, m?.members.map(\.fraction).min() ?? 0, c.verdict == .mixture))
-        say(String(format: "single %d %@: %@ (best Rw %.4f); best mixture Rw %.4f, improvement %.3f, minor %.2f; %.1f s", k, name, c.verdict.rawValue, c.bestRw,
-                   m?.rw ?? .nan, m?.improvement ?? .nan, m?.members.map(\.fraction).min() ?? .nan, now() - t))
+        screenGains.append(m?.screenImprovement ?? 0)
+        say(String(format: "single %d %@: %@ (best Rw %.4f); mixture check %@: screen gain %.3f; best mixture Rw %.4f, improvement %.3f, minor %.2f; %.1f s", k, name, c.verdict.rawValue, c.bestRw,
+                   m?.stage.rawValue ?? "-", m?.screenImprovement ?? .nan, m?.rw ?? .nan, m?.improvement ?? .nan, m?.members.map(\.fraction).min() ?? .nan, now() - t))
     }
     let zbSpecs = o.space.specs(cation: cd, anion: se).filter { s in
         if case .tetrahedron(let n, _) = s.generator { return (4...7).contains(n) }
@@ -546,6 +548,8 @@ if args.contains("mixture-calibration") {
         return false
     }
     var detected = 0, named = 0, asGoodAsTruth = 0
+    // The mixtures draw from their own generator: the same mixtures whatever the number of single curves.
+    rng = SplitMix64(seed: (UInt64(env["CLUSTERPDF_SEED"] ?? "") ?? 21) &+ 7919)
     for k in 0..<mixtures {
         let a = zbSpecs[Int(rng.next() % UInt64(zbSpecs.count))], b = pwSpecs[Int(rng.next() % UInt64(pwSpecs.count))]
         var syn = SyntheticCurve()
@@ -571,8 +575,9 @@ if args.contains("mixture-calibration") {
         asGoodAsTruth += asGood ? 1 : 0
         say(String(format: "  true pair refined: Rw %.4f; reported mixture %@", trueRw, asGood ? "as good (within 0.005)" : "worse"))
         detected += ok ? 1 : 0; named += right ? 1 : 0
-        say(String(format: "mixture %d %@ + %@: %@ %@; mixture Rw %.4f against %.4f (improvement %.3f); %@; %.1f s", k, a.name, b.name, c.verdict.rawValue,
-                   right ? "BOTH RIGHT" : ok ? "members wrong" : "missed", m?.rw ?? .nan, c.bestRw, m?.improvement ?? .nan,
+        mixtureScreenGains.append(m?.screenImprovement ?? 0)
+        say(String(format: "mixture %d %@ + %@: %@ %@; screen gain %.3f; mixture Rw %.4f against %.4f (improvement %.3f); %@; %.1f s", k, a.name, b.name, c.verdict.rawValue,
+                   right ? "BOTH RIGHT" : ok ? "members wrong" : "missed", m?.screenImprovement ?? .nan, m?.rw ?? .nan, c.bestRw, m?.improvement ?? .nan,
                    m?.members.map { String(format: "%@ %.2f±%.2f", $0.name, $0.fraction, $0.uncertainty) }.joined(separator: " + ") ?? "-", now() - t))
     }
     let falseMixtures = singleStats.filter(\.mixture).count
@@ -580,6 +585,8 @@ if args.contains("mixture-calibration") {
     say(String(format: "mixture-calibration: false mixtures %d of %d single curves (%.1f %%); mixtures found %d of %d, both members right %d, "
                        + "found and fitting as well as the true pair (Rw within 0.005 of its refinement) %d",
                falseMixtures, singles, 100 * Double(falseMixtures) / Double(max(1, singles)), detected, mixtures, named, asGoodAsTruth))
+    say("screen gains: single curves, largest " + screenGains.sorted().suffix(5).map { String(format: "%.3f", $0) }.joined(separator: " ")
+        + "; mixtures, smallest " + mixtureScreenGains.sorted().prefix(5).map { String(format: "%.3f", $0) }.joined(separator: " "))
     say("single curves' improvements with a minor fraction ≥ \(o.mixtureRule.minorFraction): " + eligible.suffix(8).map { String(format: "%.3f", $0) }.joined(separator: " "))
 }
 
@@ -597,4 +604,41 @@ if let dir = ProcessInfo.processInfo.environment["CLUSTERPDF_MIXTURE_DUMP"], arg
     let (r1, g1) = try syn.curve(of: try a.build())
     try syn.text(r: r1, g: g1, composition: "Cd Se", header: true).write(toFile: dir + "/single.gr", atomically: true, encoding: .utf8)
     say("wrote \(dir)/mix.gr, single.gr, A.xyz (\(a.name)), B.xyz (\(b.name))")
+}
+
+if args.contains("series") {
+    // Reaction series (issue targets: 100 frames with two models ≤ 10 s, --components auto ≤ 5 s,
+    // on 2 cores): a logistic conversion of the Cd35Se20 tetrahedron into a 7 Å wurtzite sphere,
+    // per-element Uiso, band-limited noise 1 %, r 0.5–20 Å by 0.01 Å.
+    let tet = try TetrahedronBuilder.build(cation: cd, anion: se, size: 5)
+    let wz = try ClusterCarver.carve(CrystalBuilder.wurtzite(cation: cd, anion: se), radius: 7)
+    let dir = NSTemporaryDirectory() + "clusterpdf-bench-series-\(getpid())"
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    var paths = [String]()
+    for n in 0..<100 {
+        var syn = SyntheticCurve()
+        syn.qmin = 1; syn.qmax = 20; syn.qdamp = 0.04; syn.rmin = 0.5; syn.rmax = 20; syn.rstep = 0.01
+        syn.uisoPerElement = [cd: 0.012, se: 0.006]; syn.delta2 = 2; syn.noise = 0.01; syn.seed = UInt64(n + 1)
+        let x = 1 / (1 + exp(-(Double(n) - 49.5) / 12))
+        let (r, g) = try syn.curve(ofMixture: [(tet, 1 - x), (wz, x)])
+        let path = dir + String(format: "/frame-%03d.gr", n)
+        try ("time = \(n * 30)\n" + syn.text(r: r, g: g, composition: "Cd Se", header: true)).write(toFile: path, atomically: true, encoding: .utf8)
+        paths.append(path)
+    }
+    var a = SeriesAnalysis(models: [SeriesModel(name: "tet", structure: tet), SeriesModel(name: "wz", structure: wz)])
+    a.uisoPerElement = true
+    try measure("series 100 frames, 2 models (shared end members)", repeats: 3) { _ = try a.run(paths: paths) }
+    var pf = a
+    pf.perFrame = true
+    try measure("series 100 frames, 2 models, --per-frame", repeats: 1) { _ = try pf.run(paths: paths) }
+    var free = SeriesAnalysis(models: [])
+    free.components = .auto
+    try measure("series 100 frames, --components auto", repeats: 3) { _ = try free.run(paths: paths) }
+    var o = ClusterMiner.Options()
+    o.space = .quick
+    try measure("series 100 frames, --components auto, components classified (quick space)", repeats: 1) {
+        var r = try free.run(paths: paths)
+        r.classifyComponents(miner: ClusterMiner(options: o), header: try MeasuredCurveReader.read(path: paths[0]).header)
+    }
 }

@@ -46,14 +46,14 @@ final class SeriesTests: XCTestCase {
 
     func testTwoComponentConversionFractionsAndUncertainties() throws {
         let m = try Self.members()
-        // Logistic conversion tetrahedron → wurtzite sphere over 24 frames.
-        let truth = (0..<24).map { n -> Double in 1 / (1 + exp(-(Double(n) - 11.5) / 3)) }
+        // Logistic conversion tetrahedron → wurtzite sphere over 40 frames.
+        let truth = (0..<40).map { n -> Double in 1 / (1 + exp(-(Double(n) - 19.5) / 5)) }
         let paths = try Self.write([m[0], m[1]], fractions: truth.map { [1 - $0, $0] })
         var a = SeriesAnalysis(models: [SeriesModel(name: "tet", structure: m[0]), SeriesModel(name: "wz", structure: m[1])])
         a.threads = 2
         a.uisoPerElement = true
         let r = try a.run(paths: paths)
-        XCTAssertEqual(r.frames.count, 24)
+        XCTAssertEqual(r.frames.count, 40)
         var z = [Double]()
         for (f, t) in zip(r.frames, truth) {
             let got = try XCTUnwrap(f.fractions["wz"]), s = try XCTUnwrap(f.uncertainties["wz"])
@@ -71,7 +71,7 @@ final class SeriesTests: XCTestCase {
         XCTAssertTrue(r.plot(title: "t").render().contains("atom fraction"))
         let curves = try paths.map { p -> (name: String, r: [Double], g: [Double]) in let c = try MeasuredCurveReader.read(path: p); return ((p as NSString).lastPathComponent, c.x, c.y) }
         let page = r.html(title: "series", waterfall: SeriesAnalysis.Result.waterfall(frames: curves, title: "frames"))
-        for needle in ["Fractions", "End members", "frame-000.gr", "frame-023.gr", "2 components in the frames", "offset per frame"] {
+        for needle in ["Fractions", "End members", "frame-000.gr", "frame-039.gr", "2 components in the frames", "offset per frame", "Fit residuals"] {
             XCTAssertTrue(page.contains(needle), "series page lacks \(needle)")
         }
         XCTAssertFalse(page.contains("href="), "the page links nowhere")

@@ -19,8 +19,12 @@ public enum ClassificationReport {
         }
         if let r = c.noMatchReason { o += "reason:   \(r)\n" }
         if let m = c.mixture {
-            o += (m.accepted ? "mixture:  " : "mixture:  (not the verdict) ") + MixtureVerdict.summary(m.members)
-                + String(format: "; Rw %.4f against %.4f for the best single candidate — ", m.rw, m.singleRw) + m.reason + "\n"
+            if m.stage == .screen {
+                o += "mixture:  (not the verdict) " + m.reason + "\n"
+            } else {
+                o += (m.accepted ? "mixture:  " : "mixture:  (not the verdict) ") + MixtureVerdict.summary(m.members)
+                    + String(format: "; Rw %.4f against %.4f for the best single candidate — ", m.rw, m.singleRw) + m.reason + "\n"
+            }
         }
         for n in c.notes ?? [] { o += "note:     \(n)\n" }
         if let p = c.probabilities, !p.isEmpty {
@@ -174,8 +178,12 @@ public enum ClassificationReport {
         if let r = c.noMatchReason { h += "<p class=\"warning\">no-match: \(escape(r))</p>\n" }
         for n in c.notes ?? [] { h += "<p class=\"settings\">note: \(escape(n))</p>\n" }
         if let m = c.mixture {
-            h += "<p class=\"\(m.accepted ? "mixture" : "settings")\">" + (m.accepted ? "mixture: " : "best mixture (not the verdict): ")
-                + escape(MixtureVerdict.summary(m.members)) + String(format: "; Rw %.4f against %.4f for the best single candidate — ", m.rw, m.singleRw) + escape(m.reason) + "</p>\n"
+            if m.stage == .screen {
+                h += "<p class=\"settings\">mixture check: \(escape(m.reason))</p>\n"
+            } else {
+                h += "<p class=\"\(m.accepted ? "mixture" : "settings")\">" + (m.accepted ? "mixture: " : "best mixture (not the verdict): ")
+                    + escape(MixtureVerdict.summary(m.members)) + String(format: "; Rw %.4f against %.4f for the best single candidate — ", m.rw, m.singleRw) + escape(m.reason) + "</p>\n"
+            }
         }
         if let p = c.probabilities, !p.isEmpty {
             let colors: [Verdict: String] = [.zincblendeLike: "#d62728", .pseudoWurtzite: "#2ca02c", .mixedOrFaulted: "#9467bd"]

@@ -38,6 +38,21 @@ public struct MixtureVerdict: Codable, Sendable, Hashable {
     public var accepted: Bool
     /// The rule, in words, with this curve's numbers.
     public var reason: String
+    /// How far the check went: `screen` (the screen's best pair was not clearly better than the
+    /// best single candidate, so nothing was refined: Rw values and improvement are the screen's,
+    /// fractions 0) or `refined`.
+    public var stage: Stage
+    /// The screen's relative improvement of the best pair over the best single candidate at the
+    /// same peak widths (the gate of the refined check).
+    public var screenImprovement: Double?
+
+    /// How far a mixture check went.
+    public enum Stage: String, Codable, Sendable, Hashable {
+        /// Stopped at the screen's gate.
+        case screen
+        /// Pairs refined.
+        case refined
+    }
 
     /// "A (family) 0.52 ± 0.02 + B (family) 0.48 ± 0.02 of the atoms".
     public static func summary(_ members: [Member]) -> String {
@@ -51,10 +66,15 @@ public struct MixtureRule: Codable, Sendable, Hashable {
     public var improvement: Double
     /// Smallest atom fraction of either member.
     public var minorFraction: Double
+    /// Relative improvement of the screen's best pair over the best single candidate (same peak
+    /// widths) below which no mixture is refined.
+    public var screenGate: Double
     /// A rule.
-    public init(improvement: Double, minorFraction: Double) { self.improvement = improvement; self.minorFraction = minorFraction }
+    public init(improvement: Double, minorFraction: Double, screenGate: Double) {
+        self.improvement = improvement; self.minorFraction = minorFraction; self.screenGate = screenGate
+    }
     /// Values from `clusterpdf-bench mixture-calibration` (README, "Series and mixtures").
-    public static let calibrated = MixtureRule(improvement: 0.2, minorFraction: 0.15)
+    public static let calibrated = MixtureRule(improvement: 0.2, minorFraction: 0.15, screenGate: 0.05)
 }
 
 /// Peak widths and zoom shared by the members of a mixture during its search.
@@ -144,8 +164,12 @@ extension ClusterMiner {
             return yy - (a * yi + b * yj)
         }
         // The best `keep` pairs (candidate indices) at common parameters p, by the screen.
-        func gramPairs(_ p: Widths, keep: Int) -> [(rss: Double, a: Int, b: Int)] {
+        func gramPairs(_ p: Widths, keep: Int) -> (pairs: [(rss: Double, a: Int, b: Int)], singleRSS: Double) {
             let rows = rows(p)
+            // The best single candidate at p, or of the whole screen (faulted stackings included,
+            // each at its own widths), for the screen's gate.
+            var single = yy * pow(screened.lazy.map(\.rw).filter(\.isFinite).min() ?? 1, 2)
+            for side in 0..<2 { for (nn, ny) in zip(rows[side].norms, rows[side].overlaps) where nn > 0 && ny > 0 { single = min(single, yy - ny * ny / nn) } }
             // G[a + b·na] = ⟨m_a, m_b⟩ (column-major na × nb).
             let na = classes[0].count, nb = classes[1].count
             var gram = [Double](repeating: 0, count: na * nb)
@@ -166,10 +190,10 @@ extension ClusterMiner {
                     }
                 }
             }
-            return top
+            return (top, single)
         }
         // The exact G(r) (scale 1) of candidate i at parameters p on the fit grid.
-        func exact(_ i: Int, _ p: Widths) -> (g: [Double], obs: [Double], r: [Double])? {
+        @Sendable func exact(_ i: Int, _ p: Widths) -> (g: [Double], obs: [Double], r: [Double])? {
             var o = full
             o.free = []; o.globalSearch = false; o.uncertainties = false; o.threads = 1; o.uisoPerElement = false
             o.start = p.start(elements: set.entries[i].histogram.elements).merging([.scale: 1]) { _, b in b }
@@ -178,6 +202,14 @@ extension ClusterMiner {
             guard let s = try? set.entries[i].spec.build(), let r = try? PDFRefinement(structure: s, data: curve, options: o).run(keepCurves: true),
                   r.gCalculated.contains(where: { $0 != 0 }), r.gCalculated.allSatisfy(\.isFinite) else { return nil }
             return (r.gCalculated, r.gObserved, r.r)
+        }
+        // Exact curves of several candidates at the same widths, in parallel.
+        func exactMany(_ indices: [Int], _ p: Widths) -> [Int: [Double]] {
+            let out = SharedBuffer<[Double]?>(repeating: nil, count: indices.count)
+            ParallelBlocks.run(blocks: indices.count, threads: options.threads) { k, _ in out.pointer[k] = exact(indices[k], p)?.g }
+            var d = [Int: [Double]]()
+            for (k, i) in indices.enumerated() { if let g = out.array[k] { d[i] = g } }
+            return d
         }
         typealias Found = (rw: Double, names: [String], pick: [Int], fractions: [Double], sigmas: [Double], structures: [Structure], common: Widths)
         // The pair refined as a mixture from p; the exact unrefined amplitudes where that fails or is worse.
@@ -192,7 +224,7 @@ extension ClusterMiner {
             analysis.threads = 1
             analysis.start = pick.map { p.start(elements: set.entries[$0].histogram.elements) }
             var out: Found?
-            if let fit = try? analysis.fit(curve, rounds: 3), let frw = fit.frame.rw, frw.isFinite, fit.models.count == 2 {
+            if let fit = try? analysis.fit(curve, rounds: 1), let frw = fit.frame.rw, frw.isFinite, fit.models.count == 2 {
                 let f = names.map { fit.frame.fractions[$0] ?? 0 }
                 let total = max(1e-12, f.reduce(0, +))
                 var c = p
@@ -225,14 +257,34 @@ extension ClusterMiner {
         var common = Widths(zoom: start.zoom, delta2: start.delta2, mean: start.uiso, perElement: [:])
         var results = [Found]()
         var refinedPairs = Set<[Int]>()
-        for _ in 0..<3 {
-            let variants = [common]
-            let ranked = variants.flatMap { w in
-                gramPairs(w, keep: max(1, options.mixtureShortlist)).compactMap { pair -> (rss: Double, pick: [Int], widths: Widths)? in
-                    guard let a = exact(pair.a, w), let b = exact(pair.b, w), a.g.count == b.g.count,
-                          let sol = try? MixtureSolver.solve(columns: [a.g, b.g], y: a.obs) else { return nil }
-                    return (sol.rss, [pair.a, pair.b], w)
+        var screenImprovement: Double?
+        for round in 0..<3 {
+            let w = common
+            let screenPairs = gramPairs(w, keep: max(1, options.mixtureShortlist))
+            if round == 0 {
+                // The gate: unless the best pair of the screen explains the curve clearly better than
+                // the best single candidate at the same widths, no mixture is refined.
+                let gain = screenPairs.pairs.first.map { 1 - ($0.rss / max(1e-300, screenPairs.singleRSS)).squareRoot() } ?? 0
+                screenImprovement = gain
+                if gain < options.mixtureRule.screenGate, let top = screenPairs.pairs.first {
+                    let members = [top.a, top.b].map { i in
+                        MixtureVerdict.Member(name: set.entries[i].spec.name, family: set.entries[i].family, verdictClass: set.entries[i].family.verdictClass,
+                                              formula: Structure.formula(Dictionary(uniqueKeysWithValues: zip(set.entries[i].histogram.elements, set.entries[i].histogram.atomCounts))),
+                                              fraction: 0, uncertainty: 0)
+                    }
+                    return MixtureVerdict(members: members, rw: (top.rss / yy).squareRoot(),
+                                          singleRw: (screenPairs.singleRSS / yy).squareRoot(), improvement: gain, accepted: false,
+                                          reason: String(format: "the best pair of the screen explains the curve only %.0f %% better than the best single candidate (%.0f %% needed to refine mixtures): not a mixture",
+                                                         100 * max(0, gain), 100 * options.mixtureRule.screenGate),
+                                          stage: .screen, screenImprovement: gain)
                 }
+            }
+            let curves = exactMany(Array(Set(screenPairs.pairs.flatMap { [$0.a, $0.b] })).sorted(), w)
+            let observed = exact(screenPairs.pairs.first?.a ?? 0, w)?.obs ?? []
+            let ranked = screenPairs.pairs.compactMap { pair -> (rss: Double, pick: [Int], widths: Widths)? in
+                guard let a = curves[pair.a], let b = curves[pair.b], a.count == b.count, a.count == observed.count,
+                      let sol = try? MixtureSolver.solve(columns: [a, b], y: observed) else { return nil }
+                return (sol.rss, [pair.a, pair.b], w)
             }.sorted { ($0.rss, $0.pick[0], $0.pick[1]) < ($1.rss, $1.pick[0], $1.pick[1]) }
             var added = 0
             for e in ranked where !refinedPairs.contains(e.pick) && added < 2 {
@@ -251,41 +303,44 @@ extension ClusterMiner {
         var sweeps = 0
         while sweeps < 2, let current = best() {
             sweeps += 1
-            let settings = [current.common]
-            var improved = false
+            // Each member's best partners with the other held: screened over its whole class,
+            // then solved exactly (the screen alone confuses near-twins such as a tetrahedron's two
+            // terminations); then every pair of the two shortlists (both members changed at once:
+            // two wrong members can hold each other in place) solved exactly, the best refined.
+            let r = rows(current.common)
+            var lists = [[Int]](repeating: [], count: 2)
             for side in 0..<2 {
                 let other = 1 - side
                 guard let j = classes[other].firstIndex(of: current.pick[other]) else { continue }
-                var partners = [Int]()
-                for w in settings {
-                    let r = rows(w)
-                    let mj = Array(r[other].m[(j * n)..<((j + 1) * n)])
-                    var ranked = [(rss: Double, i: Int)]()
-                    for k in classes[side].indices {
-                        var g = 0.0
-                        for t in 0..<n { g += r[side].m[k * n + t] * mj[t] }
-                        if let rss = side == 0 ? pairRSS(r[0].norms[k], r[0].overlaps[k], r[1].norms[j], r[1].overlaps[j], g)
-                                               : pairRSS(r[0].norms[j], r[0].overlaps[j], r[1].norms[k], r[1].overlaps[k], g) {
-                            ranked.append((rss, classes[side][k]))
-                        }
-                    }
-                    ranked.sort { ($0.rss, $0.i) < ($1.rss, $1.i) }
-                    var taken = 0
-                    for e in ranked where taken < options.mixtureSwaps {
-                        var pick = current.pick
-                        pick[side] = e.i
-                        guard !refinedPairs.contains(pick), !partners.contains(e.i) else { continue }
-                        partners.append(e.i); taken += 1
+                let mj = Array(r[other].m[(j * n)..<((j + 1) * n)])
+                var ranked = [(rss: Double, i: Int)]()
+                for k in classes[side].indices {
+                    var g = 0.0
+                    for t in 0..<n { g += r[side].m[k * n + t] * mj[t] }
+                    if let rss = side == 0 ? pairRSS(r[0].norms[k], r[0].overlaps[k], r[1].norms[j], r[1].overlaps[j], g)
+                                           : pairRSS(r[0].norms[j], r[0].overlaps[j], r[1].norms[k], r[1].overlaps[k], g) {
+                        ranked.append((rss, classes[side][k]))
                     }
                 }
-                for i in partners {
-                    var pick = current.pick
-                    pick[side] = i
-                    refinedPairs.insert(pick)
-                    if let f = refine(pick, current.common) {
-                        results.append(f)
-                        if f.rw < current.rw { improved = true }
-                    }
+                ranked.sort { ($0.rss, $0.i) < ($1.rss, $1.i) }
+                lists[side] = ranked.prefix(4 * options.mixtureSwaps).map(\.i)
+                if !lists[side].contains(current.pick[side]) { lists[side].append(current.pick[side]) }
+            }
+            let curves = exactMany(Array(Set(lists[0] + lists[1])).sorted(), current.common)
+            guard let observed = exact(current.pick[0], current.common)?.obs else { break }
+            var pairs = [(rss: Double, pick: [Int])]()
+            for a in lists[0] { for b in lists[1] where !refinedPairs.contains([a, b]) {
+                guard let ca = curves[a], let cb = curves[b], ca.count == observed.count, cb.count == observed.count,
+                      let sol = try? MixtureSolver.solve(columns: [ca, cb], y: observed), !sol.atZero.contains(true) else { continue }
+                pairs.append((sol.rss, [a, b]))
+            } }
+            pairs.sort { ($0.rss, $0.pick[0], $0.pick[1]) < ($1.rss, $1.pick[0], $1.pick[1]) }
+            var improved = false
+            for e in pairs.prefix(options.mixtureSwaps) {
+                refinedPairs.insert(e.pick)
+                if let f = refine(e.pick, current.common) {
+                    results.append(f)
+                    if f.rw < current.rw { improved = true }
                 }
             }
             if !improved { break }
@@ -312,6 +367,7 @@ extension ClusterMiner {
             reason = String(format: "the best mixture lowers Rw by %.0f %%, but one member holds only %.0f %% of the atoms (%.0f %% needed)",
                             100 * improvement, 100 * minor, 100 * rule.minorFraction)
         }
-        return MixtureVerdict(members: members, rw: rw, singleRw: singleRw, improvement: improvement, accepted: accepted, reason: reason)
+        return MixtureVerdict(members: members, rw: rw, singleRw: singleRw, improvement: improvement, accepted: accepted, reason: reason,
+                              stage: .refined, screenImprovement: screenImprovement)
     }
 }
