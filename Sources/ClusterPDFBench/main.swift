@@ -615,12 +615,13 @@ if args.contains("series") {
     let dir = NSTemporaryDirectory() + "clusterpdf-bench-series-\(getpid())"
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: dir) }
-    var paths = [String]()
+    var paths = [String](), truths = [Double]()
     for n in 0..<100 {
         var syn = SyntheticCurve()
         syn.qmin = 1; syn.qmax = 20; syn.qdamp = 0.04; syn.rmin = 0.5; syn.rmax = 20; syn.rstep = 0.01
         syn.uisoPerElement = [cd: 0.012, se: 0.006]; syn.delta2 = 2; syn.noise = 0.01; syn.seed = UInt64(n + 1)
         let x = 1 / (1 + exp(-(Double(n) - 49.5) / 12))
+        truths.append(x)
         let (r, g) = try syn.curve(ofMixture: [(tet, 1 - x), (wz, x)])
         let path = dir + String(format: "/frame-%03d.gr", n)
         try ("time = \(n * 30)\n" + syn.text(r: r, g: g, composition: "Cd Se", header: true)).write(toFile: path, atomically: true, encoding: .utf8)
@@ -629,6 +630,13 @@ if args.contains("series") {
     var a = SeriesAnalysis(models: [SeriesModel(name: "tet", structure: tet), SeriesModel(name: "wz", structure: wz)])
     a.uisoPerElement = true
     try measure("series 100 frames, 2 models (shared end members)", repeats: 3) { _ = try a.run(paths: paths) }
+    // Accuracy on this series (held out: not used in development): largest deviation from the
+    // true fraction and the scatter of the deviations in units of the reported σ.
+    let result = try a.run(paths: paths)
+    let dev = zip(result.frames, truths).compactMap { f, t in f.fractions["wz"].map { ($0 - t, f.uncertainties["wz"] ?? 0) } }
+    let z = dev.filter { $0.1 > 0 }.map { $0.0 / $0.1 }
+    say(String(format: "series accuracy: %d frames, largest |fraction − truth| %.4f, scatter/σ %.2f, components %d", dev.count,
+               dev.map { abs($0.0) }.max() ?? .nan, (z.reduce(0) { $0 + $1 * $1 } / Double(max(1, z.count))).squareRoot(), result.components ?? -1))
     var pf = a
     pf.perFrame = true
     try measure("series 100 frames, 2 models, --per-frame", repeats: 1) { _ = try pf.run(paths: paths) }

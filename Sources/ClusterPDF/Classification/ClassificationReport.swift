@@ -24,6 +24,9 @@ public enum ClassificationReport {
             } else {
                 o += (m.accepted ? "mixture:  " : "mixture:  (not the verdict) ") + MixtureVerdict.summary(m.members)
                     + String(format: "; Rw %.4f against %.4f for the best single candidate — ", m.rw, m.singleRw) + m.reason + "\n"
+                if !m.alternatives.isEmpty {
+                    o += String(format: "          fitting as well (within ΔRw %.4f): ", m.tolerance ?? 0) + m.alternatives.prefix(4).map { $0.joined(separator: " + ") }.joined(separator: "; ") + "\n"
+                }
             }
         }
         for n in c.notes ?? [] { o += "note:     \(n)\n" }

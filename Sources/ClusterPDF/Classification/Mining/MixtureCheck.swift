@@ -45,6 +45,11 @@ public struct MixtureVerdict: Codable, Sendable, Hashable {
     /// The screen's relative improvement of the best pair over the best single candidate at the
     /// same peak widths (the gate of the refined check).
     public var screenImprovement: Double?
+    /// Other pairs refined to within `tolerance` of `rw` (near-twins: another termination, twist or
+    /// size), best first: the curve does not tell them from the members named.
+    public var alternatives: [[String]] = []
+    /// The Rw tolerance of `alternatives`: max(0.002, 5 % of `rw`).
+    public var tolerance: Double? = nil
 
     /// How far a mixture check went.
     public enum Stage: String, Codable, Sendable, Hashable {
@@ -347,6 +352,12 @@ extension ClusterMiner {
         }
         guard let found = best() else { return nil }
         let (rw, names, pick, fractions, sigmas, structures, _) = found
+        // Other pairs refined to within the tolerance of the best: near-twins the curve does not tell apart.
+        let tolerance = max(0.002, 0.05 * rw)
+        var alternatives = [[String]]()
+        for f in results.sorted(by: { ($0.rw, $0.names.joined()) < ($1.rw, $1.names.joined()) }) where f.rw <= rw + tolerance && Set(f.names) != Set(names) {
+            if !alternatives.contains(where: { Set($0) == Set(f.names) }) { alternatives.append(f.names) }
+        }
         var members = (0..<2).map { k in
             MixtureVerdict.Member(name: names[k], family: set.entries[pick[k]].family, verdictClass: set.entries[pick[k]].family.verdictClass,
                                   formula: structures[k].formula, fraction: fractions[k], uncertainty: sigmas[k])
@@ -368,6 +379,6 @@ extension ClusterMiner {
                             100 * improvement, 100 * minor, 100 * rule.minorFraction)
         }
         return MixtureVerdict(members: members, rw: rw, singleRw: singleRw, improvement: improvement, accepted: accepted, reason: reason,
-                              stage: .refined, screenImprovement: screenImprovement)
+                              stage: .refined, screenImprovement: screenImprovement, alternatives: alternatives, tolerance: tolerance)
     }
 }
