@@ -16,6 +16,9 @@ final class MixtureVerdictTests: XCTestCase {
         o.space = .quick
         o.store = Self.store
         o.threads = 2
+        // The quick space skips the mixture check by default (too sparse: faulted particles look
+        // like mixtures there); these curves are of its own candidates, so it is forced on.
+        o.checkMixtures = true
         return ClusterMiner(options: o)
     }
 
@@ -60,6 +63,17 @@ final class MixtureVerdictTests: XCTestCase {
         // JSON carries the members.
         let json = try JSONOutput.string(c)
         XCTAssertTrue(json.contains("\"mixture\"") && json.contains("\"fraction\""))
+    }
+
+    func testQuickSpaceSkipsTheCheckAndSaysSo() throws {
+        var o = ClusterMiner.Options()
+        o.space = .quick
+        o.store = Self.store
+        let curve = try Self.curve([(Self.a, 0.5), (Self.b, 0.5)], seed: 5, name: "mix.gr")
+        let (c, _) = try ClusterMiner(options: o).classify(curve)
+        XCTAssertNil(c.mixture)
+        XCTAssertNotEqual(c.verdict, .mixture)
+        XCTAssertTrue((c.notes ?? []).contains { $0.contains("mixtures not checked") }, "\(c.notes ?? [])")
     }
 
     func testSingleStructuresAreNotMixtures() throws {

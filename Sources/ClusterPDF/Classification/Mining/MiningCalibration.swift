@@ -136,6 +136,8 @@ public struct MiningCalibration: Sendable {
                     let best = c.scores.min { ($0.rw, $0.name) < ($1.rw, $1.name) }!
                     var notes = [String]()
                     verdict = all.decide(best: best, classProbabilities: probabilities, thresholds: thresholds, statistic: "Rw", data: "curve", notes: &notes).0
+                    // The mixture verdict does not depend on the BIC rule: it stands wherever the curve matched.
+                    if c.result.mixture?.accepted == true, verdict != .noMatch { verdict = .mixture }
                 }
                 let top = probabilities.max { ($0.value, $1.key.rawValue) < ($1.value, $0.key.rawValue) }
                 out.append(Sample(source: c.name, trueClass: c.trueClass, verdict: verdict, probability: top?.value ?? 0, predicted: top?.key ?? .ambiguous))
