@@ -62,7 +62,7 @@ public enum ClassificationReport {
         for cls in Verdict.classes {
             if let s = c.bestByClass[cls] { o += String(format: "best %-16@ %@  Rw %.4f\n", cls.rawValue as NSString, s.model, s.rw) }
         }
-        if c.rule == nil, let m = c.margin { o += String(format: "margin:   ΔRw = %.4f (zincblende-like − pseudo-wurtzite; ambiguous below %.3f)\n", m, c.thresholds.ambiguousMargin) }
+        if c.rule == nil, let m = c.margin { o += String(format: "margin:   ΔRw = %.4f (zincblende-like − pseudo-wurtzite; ambiguous below %.3f)\n", m, c.thresholds?.ambiguousMargin ?? ClassificationThresholds.calibrated.ambiguousMargin) }
         o += ClassificationReport.settingsLine(c) + "\n"
         for w in c.warnings { o += "warning (best model): \(w.message)\n" }
         let width = max(5, c.scores.map(\.model.count).max() ?? 0)

@@ -117,8 +117,9 @@ public struct Classification: Codable, Sendable {
     public var qmax: Double
     /// The data settings used, each with its source.
     public var settings: DataSettings
-    /// The thresholds of the verdict rule.
-    public var thresholds: ClassificationThresholds
+    /// The thresholds of the model-list classifier's Rw-margin rule (`Classifier`); nil for a
+    /// mining classification, whose rule and numbers are in `rule` (one document, one rule).
+    public var thresholds: ClassificationThresholds?
     /// Warnings of the best model's refinement (parameters at bounds, …).
     public var warnings: [RefinementWarning]
     /// Every model, best first (mining: the refined finalists).

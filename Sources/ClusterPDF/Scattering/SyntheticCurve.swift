@@ -42,12 +42,7 @@ public struct SyntheticCurve: Sendable {
         if zoom != 1 { for k in st.atoms.indices { st.atoms[k].position *= zoom } }
         let c = try DebyeCalculator(structure: st, settings: s).pairDistributionFunction()
         var g = c.y
-        if noise > 0 {
-            let amp = g.map(abs).max() ?? 0
-            let n = bandLimitedNoise(r: c.x)
-            let rms = (n.reduce(0) { $0 + $1 * $1 } / Double(max(1, n.count))).squareRoot()
-            if rms > 0 { for i in g.indices { g[i] += noise * amp * n[i] / rms } }
-        }
+        addNoise(to: &g, r: c.x)
         return (c.x, g)
     }
 
@@ -66,13 +61,17 @@ public struct SyntheticCurve: Sendable {
             let w = members[k].fraction * f[k] * f[k] / (mean * mean)
             for i in g.indices { g[i] += w * p.g[i] }
         }
-        if noise > 0 {
-            let amp = g.map(abs).max() ?? 0
-            let n = bandLimitedNoise(r: first.r)
-            let rms = (n.reduce(0) { $0 + $1 * $1 } / Double(max(1, n.count))).squareRoot()
-            if rms > 0 { for i in g.indices { g[i] += noise * amp * n[i] / rms } }
-        }
+        addNoise(to: &g, r: first.r)
         return (first.r, g)
+    }
+
+    /// Adds `noise` × max|G| of band-limited noise (`bandLimitedNoise`, scaled to unit RMS) to `g` on `r`.
+    func addNoise(to g: inout [Double], r: [Double]) {
+        guard noise > 0 else { return }
+        let amp = g.map(abs).max() ?? 0
+        let n = bandLimitedNoise(r: r)
+        let rms = (n.reduce(0) { $0 + $1 * $1 } / Double(max(1, n.count))).squareRoot()
+        if rms > 0 { for i in g.indices { g[i] += noise * amp * n[i] / rms } }
     }
 
     /// Unit-free noise: (2/π) Σ n(Q) sin(Q r) ΔQ over [qmin, qmax], n(Q) Gaussian with σ ∝ Q.

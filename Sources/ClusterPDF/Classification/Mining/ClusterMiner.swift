@@ -99,7 +99,7 @@ public struct ClusterMiner: Sendable {
         func noMatch(_ reason: String, library: LibraryRecord? = nil, screened: Int? = nil) -> (Classification, [RefinementResult]) {
             (Classification(curve: curve.path, verdict: .noMatch, bestModel: "", bestRw: 1, bestByClass: [:], margin: nil,
                             rmin: range.lowerBound, rmax: range.upperBound, qmin: settings.qmin.value, qmax: settings.qmax.value,
-                            settings: settings, thresholds: .calibrated, warnings: [], scores: [],
+                            settings: settings, thresholds: nil, warnings: [], scores: [],
                             probabilities: [:], families: [], candidates: [], candidatesScreened: screened ?? 0, rule: o.thresholds,
                             library: library, noMatchReason: reason, notes: notes), [])
         }
@@ -279,7 +279,7 @@ public struct ClusterMiner: Sendable {
                                    recipes: set.recipes, distinct: set.entries.count, extra: extra.count, sources: o.extraSources)
         let c = Classification(curve: curve.path, verdict: verdict, bestModel: best.name, bestRw: best.rw, bestByClass: bestByClass, margin: margin,
                                rmin: range.lowerBound, rmax: range.upperBound, qmin: settings.qmin.value, qmax: settings.qmax.value,
-                               settings: settings, thresholds: .calibrated, warnings: warnings, scores: modelScores,
+                               settings: settings, thresholds: nil, warnings: warnings, scores: modelScores,
                                probabilities: classP, families: probabilities.families, candidates: order.prefix(o.listed).map { scores[$0] },
                                candidatesScreened: set.entries.count + extra.count + (o.includeCrystals ? 2 : 0), rule: o.thresholds,
                                library: record, noMatchReason: reason, notes: notes.isEmpty ? nil : notes, sizeCheck: check, ranking: ranking,
