@@ -650,3 +650,77 @@ if args.contains("series") {
         r.classifyComponents(miner: ClusterMiner(options: o), header: try MeasuredCurveReader.read(path: paths[0]).header)
     }
 }
+
+if args.contains("misspecified") {
+    // Groundwork for honest probabilities (issue 31, item 5): the classifier on curves made from
+    // structures outside its candidate space, each misspecified one way (k % 5): relaxed by
+    // Keating's force field; ligated (an O atom 2.2 Å outward from every under-coordinated
+    // cation); surface disorder (atoms with fewer than 4 neighbours displaced by 0.15 Å RMS);
+    // a smooth baseline (5 % of the peak, period ~30 Å); a low Q range (Qmax 12–14 Å⁻¹).
+    // Prints the reliability of the most probable class and the confident wrong verdicts.
+    // Seed CLUSTERPDF_SEED (default 31), CLUSTERPDF_CURVES (default 30).
+    let env = ProcessInfo.processInfo.environment
+    var rng = SplitMix64(seed: UInt64(env["CLUSTERPDF_SEED"] ?? "") ?? 31)
+    let count = Int(env["CLUSTERPDF_CURVES"] ?? "") ?? 30
+    let miner = ClusterMiner()
+    let o = Element(symbol: "O")!
+    var rows = [(p: Double, right: Bool, verdict: Verdict, truth: Verdict, kind: String)]()
+    func neighbours(_ s: Structure) -> [[Int]] {
+        var n = [[Int]](repeating: [], count: s.count)
+        for i in s.atoms.indices { for j in s.atoms.indices where j != i {
+            let d = s.atoms[i].position - s.atoms[j].position
+            if (d * d).sum() < 3.1 * 3.1 { n[i].append(j) }
+        } }
+        return n
+    }
+    for k in 0..<count {
+        var (name, truth, st) = try MiningCalibration.heldApartStructure(k, rng: &rng)
+        guard st.count < 700 else { continue }
+        let kind = ["relaxed", "ligated", "surface disorder", "baseline", "low Q"][k % 5]
+        var syn = SyntheticCurve()
+        let u = 0.006 + 0.008 * rng.uniform()
+        syn.uisoPerElement = [se: u, cd: u * (2.5 + rng.uniform()), o: 0.03]
+        syn.delta2 = 5 + rng.uniform(); syn.zoom = 0.99 + 0.01 * rng.uniform(); syn.qdamp = 0.03 + 0.02 * rng.uniform()
+        syn.qmin = 0.8 + 0.4 * rng.uniform(); syn.qmax = 16 + 8 * rng.uniform(); syn.rmax = 30
+        syn.noise = 0.005 + 0.015 * rng.uniform(); syn.seed = rng.next()
+        let nb = neighbours(st)
+        switch k % 5 {
+        case 0: st = KeatingRelaxation(bonds: KeatingRelaxation.bonds(of: st, cutoff: 3.1), bondLength: 2.63).relax(st, maxSteps: 400)
+        case 1:
+            let centre = st.atoms.reduce(SIMD3<Double>(0, 0, 0)) { $0 + $1.position } / Double(st.count)
+            for i in st.atoms.indices where !st.atoms[i].element.isAnionLike && nb[i].count < 4 {
+                let d = st.atoms[i].position - centre
+                let len = (d * d).sum().squareRoot()
+                if len > 0 { st.atoms.append(Atom(element: o, position: st.atoms[i].position + d / len * 2.2)) }
+            }
+        case 2:
+            for i in st.atoms.indices where nb[i].count < 4 {
+                st.atoms[i].position += SIMD3(rng.gaussian(), rng.gaussian(), rng.gaussian()) * (0.15 / 3.0.squareRoot())
+            }
+        case 4: syn.qmax = 12 + 2 * rng.uniform()
+        default: break
+        }
+        var (r, g) = try syn.curve(of: st)
+        if k % 5 == 3 {
+            let amp = g.map(abs).max() ?? 0
+            let phase = 6.3 * rng.uniform()
+            g = zip(r, g).map { $1 + 0.05 * amp * sin($0 / 5 + phase) }
+        }
+        let curve = try MeasuredCurveReader.parse(text: syn.text(r: r, g: g, composition: "Cd Se", header: true), file: "\(k) \(name) \(kind)")
+        let (c, _) = try miner.classify(curve)
+        let top = (c.probabilities ?? [:]).max { ($0.value, $1.key.rawValue) < ($1.value, $0.key.rawValue) }
+        let right = top?.key == truth
+        rows.append((top?.value ?? 0, right, c.verdict, truth, kind))
+        say(String(format: "%2d %@ (%@): true %@, verdict %@, most probable %@ p %.3f %@", k, name, kind, truth.rawValue, c.verdict.rawValue,
+                   top?.key.rawValue ?? "-", top?.value ?? 0, right ? "" : "WRONG"))
+    }
+    say("reliability (most probable class): p range, curves, right")
+    for (lo, hi) in [(0.0, 0.6), (0.6, 0.8), (0.8, 0.9), (0.9, 0.99), (0.99, 1.01)] {
+        let inBin = rows.filter { $0.p >= lo && $0.p < hi }
+        guard !inBin.isEmpty else { continue }
+        say(String(format: "  %.2f–%.2f  %3d  %5.1f %%", lo, min(hi, 1), inBin.count, 100 * Double(inBin.filter(\.right).count) / Double(inBin.count)))
+    }
+    let confidentWrong = rows.filter { $0.p >= 0.99 && !$0.right }
+    say("misspecified: \(rows.count) curves, most probable class right \(rows.filter(\.right).count); confident (p ≥ 0.99) wrong: \(confidentWrong.count)"
+        + (confidentWrong.isEmpty ? "" : " (" + confidentWrong.map { "\($0.kind): \($0.truth.rawValue) called \($0.verdict.rawValue)" }.joined(separator: "; ") + ")"))
+}
