@@ -274,7 +274,7 @@ extension ClusterMiner {
                 if gain < options.mixtureRule.screenGate, let top = screenPairs.pairs.first {
                     let members = [top.a, top.b].map { i in
                         MixtureVerdict.Member(name: set.entries[i].spec.name, family: set.entries[i].family, verdictClass: set.entries[i].family.verdictClass,
-                                              formula: Structure.formula(Dictionary(uniqueKeysWithValues: zip(set.entries[i].histogram.elements, set.entries[i].histogram.atomCounts))),
+                                              formula: formula(set.entries[i].histogram),
                                               fraction: 0, uncertainty: 0)
                     }
                     return MixtureVerdict(members: members, rw: (top.rss / yy).squareRoot(),
