@@ -96,4 +96,14 @@ final class MixtureVerdictTests: XCTestCase {
         XCTAssertEqual(one.g.count, alone.g.count)
         for (x, y) in zip(one.g, alone.g) { XCTAssertEqual(x, y, accuracy: 1e-12) }
     }
+
+    /// The mixture search runs parallel loops: the same answer on one thread and on two.
+    func testMixtureIndependentOfThreadCount() throws {
+        let curve = try Self.curve([(Self.a, 0.5), (Self.b, 0.5)], seed: 5, name: "mix.gr")
+        var one = miner(), two = miner()
+        one.options.threads = 1; two.options.threads = 2
+        let a = try one.classify(curve).0, b = try two.classify(curve).0
+        XCTAssertEqual(try JSONOutput.string(a.mixture), try JSONOutput.string(b.mixture))
+        XCTAssertEqual(a.verdict, b.verdict)
+    }
 }

@@ -215,6 +215,20 @@ final class SeriesTests: XCTestCase {
         two.threads = 2
         let a = try one.run(paths: paths), b = try two.run(paths: paths)
         for (x, y) in zip(a.frames, b.frames) { XCTAssertEqual(x.fractions["wz"] ?? -1, y.fractions["wz"] ?? -2, accuracy: 1e-9) }
+        // --per-frame fits the frames in parallel: the same per-frame results.
+        one.perFrame = true; two.perFrame = true
+        let c = try one.run(paths: paths), d = try two.run(paths: paths)
+        XCTAssertEqual(try JSONOutput.string(c.frames), try JSONOutput.string(d.frames))
+    }
+
+    /// `--per-frame` without models is refused before any work, naming the option; no output file.
+    func testPerFrameWithoutModelsIsRefused() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+        let out = temporaryDirectory() + "/none.json"
+        let r = try runCLI(["series", root + "/Examples/series", "--components", "auto", "--per-frame", "-o", out])
+        XCTAssertEqual(r.status, 64)
+        XCTAssertTrue(r.err.contains("--per-frame"), r.err)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out))
     }
 
     /// `perFrame`: the members' zoom follows a thermal expansion that changes from frame to frame
