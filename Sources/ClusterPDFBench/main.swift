@@ -145,7 +145,9 @@ if wants("classify") {
     let curve = MeasuredCurve(path: "bench", x: g.x, y: g.y, dy: nil, header: ["qmin": "1", "qmax": "20"], columnNames: [])
     var verdict = Verdict.noMatch
     try measure("classify 1 curve vs \(models.count) models", repeats: 3, extra: { _ in verdict.rawValue }) {
-        verdict = try Classifier(models: models).classify(curve, threads: cores).0.verdict
+        var o = ClusterMiner.Options()
+        o.space = .none; o.extraModels = models; o.includeCrystals = false; o.threads = cores
+        verdict = try ClusterMiner(options: o).classify(curve).0.verdict
     }
 }
 
@@ -335,7 +337,16 @@ func regret(_ curve: MeasuredCurve, miner: ClusterMiner, window: Double) throws 
     let best = all.entries.min { $0.refinedRw < $1.refinedRw }!
     let reported = c.candidates?.first { $0.recipe != nil }
     let r = (reported?.rw ?? .infinity) - best.refinedRw
-    let rk = c.ranking.map { "\($0.evaluated) evaluated, \($0.refined) refined\($0.settled ? "" : ", unsettled")" } ?? ""
+    if ProcessInfo.processInfo.environment["CLUSTERPDF_DIAGNOSE"] != nil, r > 0.002 {
+        for name in Set([best.name, reported?.name ?? ""]) {
+            guard let e = all.entries.first(where: { $0.name == name }) else { continue }
+            let m = c.candidates?.first { $0.name == name }
+            say(String(format: "  %@: screen %.4f at zoom %.4f U %.4f d2 %.2f → refined %.4f at zoom %.4f U %.4f d2 %.2f; miner %@ %.4f",
+                       name, e.screenedRw, e.zoom, e.uiso, e.delta2, e.refinedRw, e.refinedZoom ?? .nan, e.refinedUiso ?? .nan,
+                       e.refinedDelta2 ?? .nan, m.map { "\($0.rwSource)" } ?? "unlisted", m?.rw ?? .nan))
+        }
+    }
+    let rk = c.ranking.map { "\($0.evaluated) evaluated, \($0.refined) refined, tolerance \(String(format: "%.4f", $0.tolerance))\($0.settled ? "" : ", unsettled")" } ?? ""
     return (r, String(format: "regret %+.4f: reported %@ Rw %.4f (%@, %.1f s); reference %@ Rw %.4f (%d refined within %.2f, %.0f s)",
                       r, reported?.name ?? "-", reported?.rw ?? .nan, rk, tc, best.name, best.refinedRw, all.entries.count, window, now() - t))
 }
@@ -375,11 +386,14 @@ if args.contains("regret-synthetic") {
     o.space = .quick
     o.elements = [cd, se]
     if let m = Int(ProcessInfo.processInfo.environment["CLUSTERPDF_SECOND_PASS_MINIMUM"] ?? "") { o.secondPassMinimum = m }
+    if ProcessInfo.processInfo.environment["CLUSTERPDF_DIAGNOSE"] != nil { o.listed = 100_000 }
+    let only = Set((ProcessInfo.processInfo.environment["CLUSTERPDF_ONLY"] ?? "").split(separator: ",").compactMap { Int($0) })
     let miner = ClusterMiner(options: o)
     var regrets = [Double]()
     for k in 0..<count {
         let (name, _, st) = try MiningCalibration.heldApartStructure(k, rng: &rng)
         let curve = try realisticCurve(st, name: "\(k) \(name)", rng: &rng, header: k % 2 == 0)
+        if !only.isEmpty, !only.contains(k) { continue }
         let (r, line) = try regret(curve, miner: miner, window: 0.1)
         regrets.append(r)
         say("\(k) \(name) \(k % 2 == 0 ? "header" : "bare"): " + line)

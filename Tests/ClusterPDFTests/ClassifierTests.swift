@@ -2,13 +2,17 @@ import XCTest
 @testable import ClusterPDF
 
 final class ClassifierTests: XCTestCase {
-    /// The measured bulk CdSe curve is pseudo-wurtzite (wurtzite-like) with a clear margin.
+    /// The measured bulk CdSe curve is pseudo-wurtzite (wurtzite-like) with a clear Rw difference,
+    /// classified against a fixed model list (the library's models only: `CandidateSpace.none`).
     func testMeasuredBulkIsPseudoWurtzite() throws {
         let models = try ClassifierModel.load(ModelLibrary.load(directory: repoRoot + "/Structures"))
         let curve = try MeasuredCurveReader.read(path: fixture("measured/CdSe-bulk.gr"))
-        let (c, fits) = try Classifier(models: models).classify(curve, threads: 2)
+        let (c, fits) = try modelListMiner(models).classify(curve)
         XCTAssertEqual(c.verdict, .pseudoWurtzite)
-        XCTAssertGreaterThan(c.margin!, 0.2)
+        XCTAssertGreaterThan(c.classRwDifference!, 0.2)
+        XCTAssertEqual(c.ranking?.screened, 0, "no generated candidate")
+        XCTAssertEqual(c.rule, MiningThresholds.calibrated, "one rule for model lists and generated candidates")
+        XCTAssertGreaterThan(c.probabilities?[.pseudoWurtzite] ?? 0, 0.99)
         XCTAssertEqual(c.bestByClass[.pseudoWurtzite]!.family, .wurtziteLike)
         XCTAssertFalse(c.scores.contains { $0.formula == "In35P20" }, "composition filter: only Cd–Se models")
         XCTAssertEqual(fits.count, c.scores.count)
@@ -22,15 +26,18 @@ final class ClassifierTests: XCTestCase {
         for name in ["Cd56Se35.xyz", "CdSe-wurtzite-R8.xyz"] {
             let held = all.first { $0.name == name }!
             let rest = all.filter { $0.name != name }
-            let curve = try ClassifierCalibration.simulate(held.structure, rng: &rng)
+            var curve = try MiningCalibration.simulate(held.structure, rng: &rng)
             XCTAssertNotNil(curve.headerNumber("qdamp"), "the classifier takes qdamp from the header")
-            let (c, _) = try Classifier(models: rest).classify(curve, threads: 2)
+            curve.header["composition"] = "Cd Se"
+            let (c, _) = try modelListMiner(rest).classify(curve)
             XCTAssertEqual(c.verdict, held.family.verdictClass, name)
         }
-        let probe = try ClassifierCalibration.probes(rng: &rng)[0].1
-        let au = try ClassifierCalibration.simulate(probe, rng: &rng)
-        let (c, _) = try Classifier(models: all).classify(au, threads: 2)
-        XCTAssertEqual(c.verdict, .noMatch, "gold is neither family (best Rw \(c.bestRw))")
+        let probe = try MiningCalibration.probes(rng: &rng)[0].1
+        var au = try MiningCalibration.simulate(probe, rng: &rng)
+        au.header["composition"] = "Au"
+        let (c, _) = try modelListMiner(all).classify(au)
+        XCTAssertEqual(c.verdict, .noMatch, "gold is neither family")
+        XCTAssertTrue(c.noMatchReason?.contains("Au") ?? false, c.noMatchReason ?? "no reason")
     }
 
     /// classify --json prints one JSON document: an object for one curve, an array for several.
@@ -49,8 +56,11 @@ final class ClassifierTests: XCTestCase {
     func testCompositionFilter() throws {
         XCTAssertEqual(Composition.elements(in: "Cd Se"), [Element(symbol: "Se")!, Element(symbol: "Cd")!])
         XCTAssertEqual(Composition.elements(in: "In1.0P1.0"), [Element(symbol: "P")!, Element(symbol: "In")!])
-        let curve = MeasuredCurve(path: "zn.gr", x: [1, 2, 3], y: [0, 1, 0], dy: nil, header: ["composition": "Zn S"], columnNames: [])
-        assertInputError(try Classifier(models: try BuiltinModels.all()).candidates(for: curve), contains: ["zn.gr", "no model", "S Zn"])
+        let x = stride(from: 1.0, through: 20, by: 0.01).map { $0 }
+        let curve = MeasuredCurve(path: "zn.gr", x: x, y: x.map { sin(4 * $0) }, dy: nil, header: ["composition": "Zn S"], columnNames: [])
+        let (c, _) = try modelListMiner(try BuiltinModels.all()).classify(curve)
+        XCTAssertEqual(c.verdict, .noMatch)
+        XCTAssertTrue(c.noMatchReason?.contains("S, Zn") ?? false, c.noMatchReason ?? "no reason")
     }
 
     func testHomology() throws {

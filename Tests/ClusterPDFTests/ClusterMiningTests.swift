@@ -317,7 +317,7 @@ final class ClusterMiningTests: XCTestCase {
         var rng = SplitMix64(seed: 5)
         let miner = quickMiner()
         let tetra = try TetrahedronBuilder.build(cation: cd, anion: se, size: 6)
-        var curve = try ClassifierCalibration.simulate(tetra, rng: &rng)
+        var curve = try MiningCalibration.simulate(tetra, rng: &rng)
         curve.header["composition"] = "Cd56Se35(C2H3O2)42"
         var (c, _) = try miner.classify(curve)
         XCTAssertEqual(c.verdict, .zincblendeLike)
@@ -328,7 +328,7 @@ final class ClusterMiningTests: XCTestCase {
             XCTAssertEqual(s.formula, try XCTUnwrap(CandidateSpace.spec(named: s.name)).build().formula, "Hill formula of the rebuilt candidate")
         }
         let wz = try StackedClusterBuilder.build(cation: cd, anion: se, stacking: StackingSequence(.wurtzite), shape: ParticleShape(.sphere, radius: 10.7))
-        curve = try ClassifierCalibration.simulate(wz, rng: &rng)
+        curve = try MiningCalibration.simulate(wz, rng: &rng)
         (c, _) = try miner.classify(curve)
         XCTAssertEqual(c.verdict, .pseudoWurtzite, "\(c.probabilities!) \(c.candidates!.prefix(8).map { "\($0.name) \($0.rw) \($0.refined) \($0.deltaBIC)" })")
         XCTAssertTrue(c.notes!.contains { $0.contains("no composition") })
@@ -361,7 +361,7 @@ final class ClusterMiningTests: XCTestCase {
         var movedClass = false
         for k in 0..<3 {
             let (_, cls, s) = try MiningCalibration.structure(k, rng: &rng)
-            var curve = try ClassifierCalibration.simulate(s, rng: &rng)
+            var curve = try MiningCalibration.simulate(s, rng: &rng)
             curve.header["composition"] = "Cd Se"
             for (m, outcome) in [(miner, outcomes[0]), (other, outcomes[1])] {
                 let (c, _) = try m.classify(curve)
@@ -454,7 +454,7 @@ final class ClusterMiningTests: XCTestCase {
     /// the size check compares envelope diameters).
     func testEnvelopeDiameter() throws {
         let crystal = try XCTUnwrap(try BuiltinModels.attenuatedCrystal(cation: cd, anion: se, wurtzite: true))
-        var options = Classifier.defaultOptions
+        var options = RefinementOptions()
         options.overrides = SettingOverrides(rmin: 0.5, rmax: 40, qmin: 1, qmax: 19, qdamp: 0.058, qbroad: 0)
         options.uncertainties = false
         func envelope(_ shape: ParticleShape, stacking: StackingSequence = StackingSequence(.wurtzite)) throws -> (envelope: Double, equivalent: Double) {
@@ -510,7 +510,7 @@ final class ClusterMiningTests: XCTestCase {
     func testResultIndependentOfThreadCount() throws {
         var rng = SplitMix64(seed: 9)
         let s = try StackedClusterBuilder.build(cation: cd, anion: se, stacking: StackingSequence(.polytype4H), shape: ParticleShape(.spheroid, radius: 9.4, aspect: 1.2))
-        let curve = try ClassifierCalibration.simulate(s, rng: &rng)
+        let curve = try MiningCalibration.simulate(s, rng: &rng)
         let one = try JSONOutput.string(quickMiner { $0.threads = 1 }.classify(curve).0)
         let two = try JSONOutput.string(quickMiner { $0.threads = 2 }.classify(curve).0)
         XCTAssertEqual(one, two)
@@ -520,7 +520,7 @@ final class ClusterMiningTests: XCTestCase {
     func testBestAtLargestSizeIsFlagged() throws {
         var rng = SplitMix64(seed: 12)
         let big = try StackedClusterBuilder.build(cation: cd, anion: se, stacking: StackingSequence(.wurtzite), shape: ParticleShape(.sphere, radius: 12.3))
-        let curve = try ClassifierCalibration.simulate(big, rng: &rng)
+        let curve = try MiningCalibration.simulate(big, rng: &rng)
         let (c, _) = try quickMiner { o in
             o.space.radii = [5, 6]; o.space.tetrahedronEdges = [3]; o.space.coreLayers = [2]; o.space.coreRings = [3]
             o.includeCrystals = false

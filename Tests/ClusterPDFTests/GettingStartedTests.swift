@@ -32,8 +32,12 @@ let wurtzite = ClassifierModel(name: "wurtzite R10", path: structurePath, family
 let tetrahedron = ClassifierModel(name: "Cd35Se20", path: "built",
                                   family: .zincblendeLike,
                                   structure: try TetrahedronBuilder.build(cation: Element(symbol: "Cd")!, anion: Element(symbol: "Se")!, size: 5))
-let (classification, _) = try Classifier(models: [wurtzite, tetrahedron]).classify(data)
-print(classification.verdict, classification.bestModel, classification.margin ?? 0)
+var mining = ClusterMiner.Options()
+mining.space = .none
+mining.extraModels = [wurtzite, tetrahedron]
+mining.elements = [Element(symbol: "Cd")!, Element(symbol: "Se")!]
+let (classification, _) = try ClusterMiner(options: mining).classify(data)
+print(classification.verdict, classification.bestModel, classification.probabilities ?? [:])
         // END ARTICLE
         XCTAssertEqual(cluster.formula, "Cd69Se78")
         XCTAssertEqual(g.x.count, 2001)

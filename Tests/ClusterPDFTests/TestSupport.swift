@@ -75,3 +75,16 @@ func runCLI(_ args: [String], environment: [String: String] = [:]) throws -> (st
     p.waitUntilExit()
     return (p.terminationStatus, String(decoding: od, as: UTF8.self), String(decoding: ed, as: UTF8.self))
 }
+
+/// A miner over a fixed model list (`CandidateSpace.none`, no attenuated crystals): the same rule,
+/// probabilities and thresholds as the generated space.
+func modelListMiner(_ models: [ClassifierModel], refinement: RefinementOptions = RefinementOptions(), threads: Int = 2) -> ClusterMiner {
+    var o = ClusterMiner.Options()
+    o.space = .none
+    o.extraModels = models
+    o.includeCrystals = false
+    o.refinement = refinement
+    o.threads = threads
+    o.store = CandidateStore(cache: nil)
+    return ClusterMiner(options: o)
+}

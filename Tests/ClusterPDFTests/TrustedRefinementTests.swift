@@ -113,7 +113,7 @@ final class TrustedRefinementTests: XCTestCase {
         // The classifier carries the best model's warnings into its text, JSON and HTML report.
         let models = [ClassifierModel(name: "Cd56Se35.xyz", path: "z", family: .zincblendeLike, structure: model)]
         let curve = try MeasuredCurveReader.read(path: fixture("measured/CdSe-1.gr"))
-        let (c, _) = try Classifier(models: models, options: o).classify(curve)
+        let (c, _) = try modelListMiner(models, refinement: o).classify(curve)
         XCTAssertTrue(c.warnings.contains { $0.kind == .atBound && $0.parameter == .uiso })
         XCTAssertEqual(c.scores[0].atBound, [.uiso])
         XCTAssertTrue(ClassificationReport.text(c).contains("warning (best model): uiso"))
@@ -242,7 +242,7 @@ final class TrustedRefinementTests: XCTestCase {
         let models = [ClassifierModel(name: "CdSe-wurtzite-R10.xyz", path: "w", family: .wurtziteLike, structure: model),
                       ClassifierModel(name: "Cd56Se35.xyz", path: "z", family: .zincblendeLike,
                                       structure: try StructureReader.read(path: repoRoot + "/Structures/Cd56Se35.xyz").structure)]
-        let (c, _) = try Classifier(models: models).classify(curve)
+        let (c, _) = try modelListMiner(models).classify(curve)
         XCTAssertEqual(c.settings.qdamp, Resolved(0.06, .header))
         XCTAssertEqual(c.bestByClass[.pseudoWurtzite]!.qdamp, 0.06)
         // fit and classify give the same Rw for the same model and curve.
@@ -333,7 +333,7 @@ final class TrustedRefinementTests: XCTestCase {
         XCTAssertTrue(cd.free && se.free)
         XCTAssertNotEqual(cd.value, se.value)
         let models = [ClassifierModel(name: "w", path: "w", family: .wurtziteLike, structure: model)]
-        let (c, _) = try Classifier(models: models, options: o).classify(data)
+        let (c, _) = try modelListMiner(models, refinement: o).classify(data)
         XCTAssertEqual(c.scores[0].uiso, (cd.value + se.value) / 2, accuracy: 1e-6)
     }
 }

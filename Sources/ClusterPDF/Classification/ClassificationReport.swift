@@ -62,7 +62,6 @@ public enum ClassificationReport {
         for cls in Verdict.classes {
             if let s = c.bestByClass[cls] { o += String(format: "best %-16@ %@  Rw %.4f\n", cls.rawValue as NSString, s.model, s.rw) }
         }
-        if c.rule == nil, let m = c.margin { o += String(format: "margin:   ΔRw = %.4f (zincblende-like − pseudo-wurtzite; ambiguous below %.3f)\n", m, c.thresholds?.ambiguousMargin ?? ClassificationThresholds.calibrated.ambiguousMargin) }
         o += ClassificationReport.settingsLine(c) + "\n"
         for w in c.warnings { o += "warning (best model): \(w.message)\n" }
         let width = max(5, c.scores.map(\.model.count).max() ?? 0)
@@ -100,7 +99,7 @@ public enum ClassificationReport {
         return [q(c.curve), c.verdict.rawValue, q(c.bestModel), String(format: "%.6f", c.bestRw),
                 q(zb?.model ?? ""), zb.map { String(format: "%.6f", $0.rw) } ?? "",
                 q(pw?.model ?? ""), pw.map { String(format: "%.6f", $0.rw) } ?? "",
-                c.margin.map { String(format: "%.6f", $0) } ?? ""].joined(separator: ",") + "," + mixtureColumns(c)
+                c.classRwDifference.map { String(format: "%.6f", $0) } ?? ""].joined(separator: ",") + "," + mixtureColumns(c)
     }
 
     /// The seven mixture columns of `csvRow` (empty unless the verdict is `mixture`).
@@ -126,7 +125,7 @@ public enum ClassificationReport {
             series.append(SVGPlot.Series(x: rr, y: zip(obs, g).map { $0 - $1 + off }, label: "difference, \(cls.rawValue)", color: colors[cls] ?? "#9467bd", style: .dashed))
         }
         let name = (c.curve as NSString).lastPathComponent
-        return SVGPlot(title: "\(name): \(c.verdict)" + (c.margin.map { String(format: ", ΔRw = %.3f", $0) } ?? ""),
+        return SVGPlot(title: "\(name): \(c.verdict)" + (c.classRwDifference.map { String(format: ", ΔRw = %.3f", $0) } ?? ""),
                        xLabel: "r (Å)", yLabel: "G (Å⁻²)", series: series)
     }
 
@@ -236,7 +235,7 @@ public enum ClassificationReport {
                 // Link only to sections this page holds.
                 let cell = plots[row.curve] != nil || rows.count == 1 || !c.warnings.isEmpty ? "<a href=\"#curve\(i)\">\(name)</a>" : name
                 h += "<tr><td>\(cell)</td><td class=\"\(c.verdict.rawValue)\">\(c.verdict.rawValue)</td><td>\(escape(c.bestModel))</td>"
-                h += String(format: "<td class=\"num\">%.4f</td><td class=\"num\">%@</td></tr>\n", c.bestRw, c.margin.map { String(format: "%.4f", $0) } ?? "")
+                h += String(format: "<td class=\"num\">%.4f</td><td class=\"num\">%@</td></tr>\n", c.bestRw, c.classRwDifference.map { String(format: "%.4f", $0) } ?? "")
             } else {
                 h += "<tr><td>\(name)</td><td class=\"error\">error</td><td colspan=\"3\" class=\"error\">\(escape(row.error ?? ""))</td></tr>\n"
             }

@@ -70,7 +70,7 @@ public struct CompositionTriage: Codable, Sendable, Hashable {
         }
         var o = options
         o.threads = 1; o.uncertainties = false
-        let fits = try Classifier.refine(models, Array(models.indices), curve: curve, options: o, threads: threads)
+        let fits = try ModelRefinement.refine(models, Array(models.indices), curve: curve, options: o, threads: threads)
         var best = [String: Evidence]()
         for (k, r) in fits where r.rw.isFinite {
             let a = r.value(.lattice(.a)) ?? tabulated[k]
@@ -91,7 +91,7 @@ public struct CompositionTriage: Codable, Sendable, Hashable {
         let plausible = evidence.filter { abs($0.strain) <= maximumStrain }
         if plausible.count >= 2, let m1 = models.first(where: { $0.name == plausible[0].model }), let m2 = models.first(where: { $0.name == plausible[1].model }),
            let c1 = m1.crystal, let c2 = m2.crystal {
-            let two = try? CrystalRefinement(crystals: [c1, c2], data: curve, options: Classifier.crystalOptions(o)).run(keepCurves: false)
+            let two = try? CrystalRefinement(crystals: [c1, c2], data: curve, options: ModelRefinement.crystalOptions(o)).run(keepCurves: false)
             if let two, two.rw.isFinite, two.rw <= plausible[0].rw - coreShellGain {
                 let s1 = two.value(.phase(1, .scale)) ?? 0, s2 = two.value(.phase(2, .scale)) ?? 0
                 pair = Pair(binaries: [plausible[0].binary, plausible[1].binary], rw: two.rw, firstFraction: s1 + s2 > 0 ? s1 / (s1 + s2) : 0.5)

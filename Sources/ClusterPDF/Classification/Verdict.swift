@@ -15,7 +15,7 @@ public enum Verdict: String, Codable, Sendable, Hashable, CaseIterable, CodingKe
     /// No model describes the curve (foreign elements, best Rw above the threshold, or not a G(r) of a solid).
     case noMatch = "no-match"
 
-    /// The two structural classes of the Rw-margin rule (`Classifier`).
+    /// The two pure structural classes (`Classification.bestByClass` and `classRwDifference`).
     public static let classes: [Verdict] = [.zincblendeLike, .pseudoWurtzite]
     /// The structural classes of the probability rule (`ClusterMiner`).
     public static let structuralClasses: [Verdict] = [.zincblendeLike, .pseudoWurtzite, .mixedOrFaulted]

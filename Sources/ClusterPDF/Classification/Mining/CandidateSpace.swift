@@ -63,6 +63,15 @@ public struct CandidateSpace: Sendable, Hashable, Codable {
         tetrahedronEdges: Array(3...8),
         coreLayers: [3, 5], coreRings: [3, 6], coreTwists: [0, 30], minimumAtoms: 14)
 
+    /// No generated candidates: the miner then fits only its `extraModels` (and the attenuated
+    /// crystals unless `includeCrystals` is off), a fixed model list judged by the same rule,
+    /// probabilities and thresholds as the generated space.
+    public static let none = CandidateSpace(stackings: [], shapes: [], radii: [], centers: [], surfaces: [], tetrahedronEdges: [],
+                                           coreLayers: [], coreRings: [], coreTwists: [])
+
+    /// True when the space generates no candidate.
+    public var isEmpty: Bool { (stackings.isEmpty || shapes.isEmpty || radii.isEmpty || centers.isEmpty || surfaces.isEmpty) && tetrahedronEdges.isEmpty && (coreLayers.isEmpty || coreRings.isEmpty || coreTwists.isEmpty) }
+
     /// Every recipe for `cation`–`anion`, in a fixed order.
     public func specs(cation: Element, anion: Element) -> [CandidateSpec] {
         var out = [CandidateSpec]()

@@ -17,7 +17,7 @@ public struct ClusterMiner: Sendable {
         /// Candidate space generated for the data's binary.
         public var space = CandidateSpace.standard
         /// Refinement options of the finalists (data-setting overrides, free parameters).
-        public var refinement = Classifier.defaultOptions
+        public var refinement = RefinementOptions()
         /// Decision rule.
         public var thresholds = MiningThresholds.calibrated
         /// Decision rule for reciprocal-space data (powder patterns, I(Q), S(Q), F(Q)).
@@ -41,8 +41,9 @@ public struct ClusterMiner: Sendable {
         /// screened candidates and `calibrationSpread` more spread over the screened order.
         public var calibrationTop = 30, calibrationSpread = 50
         /// Candidates predicted within this many times the predictor's scatter (+ `rankingTolerance`)
-        /// of the best are evaluated exactly.
-        public var predictionSigmas = 3.0
+        /// of the best are evaluated exactly (5: with 3, CdSe-2's best refined candidate was never
+        /// evaluated, regret 0.0021).
+        public var predictionSigmas = 5.0
         /// Candidates predicted within this of the best when no calibration could be fitted (else
         /// within 3 × its scatter) are evaluated exactly (at most `evaluationLimit` of them), and the
         /// best `evaluationPerFamily` of each family.
@@ -51,6 +52,12 @@ public struct ClusterMiner: Sendable {
         /// is below the best refined Rw. The tolerance starts here (refinement usually lowers an
         /// evaluated Rw by 0.0004–0.0006) and grows to the largest drop seen among the refined.
         public var rankingTolerance = 0.003
+        /// Evaluated candidates whose exact Rw lies less than `polishWindow` above the best refined
+        /// one (and the finalists) are polished by `polishIterations` least-squares iterations from
+        /// the screened optimum before the adaptive refinement uses their Rw (0: no polish).
+        public var polishIterations = 2
+        /// See `polishIterations`.
+        public var polishWindow = 0.08
         /// Refinements beyond the finalists at most; reaching it leaves the ranking unsettled (noted).
         public var maximumExtraRefinements = 40
         /// Fraction of each family screened on the full grid, and its minimum count (40: with 12, a
@@ -97,9 +104,9 @@ public struct ClusterMiner: Sendable {
         var notes = [String]()
         let range = settings.rmin.value...settings.rmax.value
         func noMatch(_ reason: String, library: LibraryRecord? = nil, screened: Int? = nil) -> (Classification, [RefinementResult]) {
-            (Classification(curve: curve.path, verdict: .noMatch, bestModel: "", bestRw: 1, bestByClass: [:], margin: nil,
+            (Classification(curve: curve.path, verdict: .noMatch, bestModel: "", bestRw: 1, bestByClass: [:],
                             rmin: range.lowerBound, rmax: range.upperBound, qmin: settings.qmin.value, qmax: settings.qmax.value,
-                            settings: settings, thresholds: nil, warnings: [], scores: [],
+                            settings: settings, warnings: [], scores: [],
                             probabilities: [:], families: [], candidates: [], candidatesScreened: screened ?? 0, rule: o.thresholds,
                             library: library, noMatchReason: reason, notes: notes), [])
         }
@@ -111,24 +118,36 @@ public struct ClusterMiner: Sendable {
         }
         // Composition → the binary.
         let cation: Element, anion: Element
+        // Models of a binary the generator does not know: they alone are the candidates.
+        var only: [ClassifierModel]?
         switch resolveBinary(curve, notes: &notes) {
         case .found(let c, let a): (cation, anion) = (c, a)
-        case .extra(let extra): return try classifyExtra(curve, extra, settings: settings, notes: notes)
+        case .extra(let extra):
+            only = extra
+            let els = Array(Set(extra.flatMap(\.structure.elements))).sorted()
+            (cation, anion) = (els.first { !$0.isAnionLike } ?? els[0], els.first { $0.isAnionLike } ?? els[els.count - 1])
+            notes.append("the generator has no candidates for these elements: only the added models were fitted")
         case .none(let reason): return noMatch(reason)
         case .unstated: return try classifyUnstatedComposition(curve, notes: notes)
         }
         let elements = [cation, anion].sorted()
-        // Candidates.
+        // Candidates: the generated ones (none for `CandidateSpace.none`, a fixed model list).
         // Generation (once per run and space) uses every core: other workers wait for it anyway.
-        let set = o.store.candidates(space: o.space, cation: cation, anion: anion, threads: ProcessInfo.processInfo.activeProcessorCount)
-        let extra = o.extraModels.filter { Set($0.structure.elements).isSubset(of: Set(elements)) }
+        let set = only != nil || o.space.isEmpty
+            ? CandidateSet(space: .none, cation: cation, anion: anion, entries: [], recipes: 0)
+            : o.store.candidates(space: o.space, cation: cation, anion: anion, threads: ProcessInfo.processInfo.activeProcessorCount)
+        let extra = only ?? o.extraModels.filter { Set($0.structure.elements).isSubset(of: Set(elements)) }
+        if set.entries.isEmpty, extra.isEmpty, !(o.includeCrystals && only == nil) {
+            return noMatch("no model contains \(elements.map(\.symbol).joined(separator: ", ")): the model list (no generated candidates) has only "
+                           + Set(o.extraModels.map { $0.structure.formula }).sorted().joined(separator: ", "))
+        }
         // Screening.
         let model = ScreeningModel(curve: curve, range: range, qmin: settings.qmin.value, qmax: settings.qmax.value,
                                    qdamp: settings.qdamp.value, radiation: settings.radiation.value)
         let screened = screen(set, model: model)
         // Exact Rw at the screened optimum of the best screened candidates: the ranking that
         // chooses what to refine (the screen's own Rw is off by up to ~0.08, and not uniformly).
-        let evaluated = try evaluatePromising(set, screened, curve: curve)
+        var evaluated = try evaluatePromising(set, screened, curve: curve)
         let finalists = self.finalists(set, screened, evaluated: evaluated)
         var models = [ClassifierModel]()
         var modelCandidate = [Int?]()
@@ -138,7 +157,7 @@ public struct ClusterMiner: Sendable {
             modelCandidate.append(i)
         }
         for i in finalists { addCandidate(i) }
-        if o.includeCrystals {
+        if o.includeCrystals, only == nil {
             for wurtzite in [false, true] {
                 guard let m = try BuiltinModels.attenuatedCrystal(cation: cation, anion: anion, wurtzite: wurtzite) else { continue }
                 models.append(m)
@@ -169,7 +188,7 @@ public struct ClusterMiner: Sendable {
             for k in range { if let i = modelCandidate[k] { out[k] = [.zoom: screened[i].zoom, .uiso: screened[i].uiso, .delta2: screened[i].delta2] } }
             return out
         }
-        var refined = try Classifier.refine(models, Array(models.indices), curve: curve, options: full, threads: o.threads, starts: starts(models.indices))
+        var refined = try ModelRefinement.refine(models, Array(models.indices), curve: curve, options: full, threads: o.threads, starts: starts(models.indices))
         // Adaptive refinement: in the order of the exact evaluation, every candidate that could
         // still beat the best refined one (evaluated Rw − tolerance below it) is refined too.
         // The tolerance grows to the largest drop from evaluated to refined Rw seen so far: where
@@ -180,8 +199,18 @@ public struct ClusterMiner: Sendable {
         func observeGaps(_ fits: [Int: RefinementResult]) {
             for (k, r) in fits { if let i = modelCandidate[k], let e = evaluated[i], r.rw.isFinite { tolerance = max(tolerance, e - r.rw) } }
         }
-        observeGaps(refined)
         var done = Set(finalists)
+        // Polish: the exact Rw at the coarse screened optimum can lie far above the refined one
+        // (up to 0.075 on held-apart synthetic curves), and not uniformly, so every evaluated
+        // candidate that a drop of `polishWindow` could bring below the best refined Rw, and the
+        // finalists (whose drops set the tolerance), get a few least-squares iterations first.
+        if o.polishIterations > 0 {
+            let polish = evaluated.keys.filter { done.contains($0) || evaluated[$0]! - o.polishWindow < bestRefined }.sorted()
+            for (i, rw) in try evaluate(polish, set: set, screened: screened, curve: curve, iterations: o.polishIterations) {
+                evaluated[i] = min(evaluated[i] ?? .infinity, rw)
+            }
+        }
+        observeGaps(refined)
         let evaluationOrder = evaluated.keys.sorted { (evaluated[$0]!, $0) < (evaluated[$1]!, $1) }
         var settled = true
         while true {
@@ -190,7 +219,7 @@ public struct ClusterMiner: Sendable {
             if done.count - finalists.count >= o.maximumExtraRefinements { settled = false; break }
             let first = models.count
             for i in next { addCandidate(i); done.insert(i) }
-            let more = try Classifier.refine(models, Array(first..<models.count), curve: curve, options: full, threads: o.threads, starts: starts(first..<models.count))
+            let more = try ModelRefinement.refine(models, Array(first..<models.count), curve: curve, options: full, threads: o.threads, starts: starts(first..<models.count))
             for (k, r) in more {
                 refined[k] = r
                 bestRefined = min(bestRefined, r.rw)
@@ -271,17 +300,15 @@ public struct ClusterMiner: Sendable {
         }
         var bestByClass = [Verdict: ModelScore]()
         for s in modelScores where bestByClass[s.family.verdictClass] == nil { bestByClass[s.family.verdictClass] = s }
-        var margin: Double?
-        if let zb = bestByClass[.zincblendeLike], let pw = bestByClass[.pseudoWurtzite] { margin = zb.rw - pw.rw }
         let warnings = results.first?.warnings ?? []
         let record = LibraryRecord(generator: CandidateSpace.version, spaceKey: set.key,
                                    hash: StableHash.hex(set.key + extra.map { $0.name + XYZWriter.string($0.structure) }.joined()),
                                    recipes: set.recipes, distinct: set.entries.count, extra: extra.count, sources: o.extraSources)
-        let c = Classification(curve: curve.path, verdict: verdict, bestModel: best.name, bestRw: best.rw, bestByClass: bestByClass, margin: margin,
+        let c = Classification(curve: curve.path, verdict: verdict, bestModel: best.name, bestRw: best.rw, bestByClass: bestByClass,
                                rmin: range.lowerBound, rmax: range.upperBound, qmin: settings.qmin.value, qmax: settings.qmax.value,
-                               settings: settings, thresholds: nil, warnings: warnings, scores: modelScores,
+                               settings: settings, warnings: warnings, scores: modelScores,
                                probabilities: classP, families: probabilities.families, candidates: order.prefix(o.listed).map { scores[$0] },
-                               candidatesScreened: set.entries.count + extra.count + (o.includeCrystals ? 2 : 0), rule: o.thresholds,
+                               candidatesScreened: set.entries.count + extra.count + (o.includeCrystals && only == nil ? 2 : 0), rule: o.thresholds,
                                library: record, noMatchReason: reason, notes: notes.isEmpty ? nil : notes, sizeCheck: check, ranking: ranking,
                                mixture: mixture)
         return (c, results)
@@ -330,7 +357,7 @@ public struct ClusterMiner: Sendable {
                                  path: String, options: RefinementOptions) -> Double? {
         guard r.count >= 5, g.count == r.count, g.allSatisfy(\.isFinite) else { return nil }
         let own = MeasuredCurve(path: path + " (G(r) of \(model))", x: r, y: g, header: header)
-        guard let result = (try? Classifier.refine([crystal], [0], curve: own, options: options, threads: 1))?[0], result.rw.isFinite,
+        guard let result = (try? ModelRefinement.refine([crystal], [0], curve: own, options: options, threads: 1))?[0], result.rw.isFinite,
               let p = result.value(.envelope(.psize)), p.isFinite, p > 0 else { return nil }
         return p
     }
@@ -395,7 +422,7 @@ public struct ClusterMiner: Sendable {
 
     /// Exact Rw (the refinement's engine, fit points and closed-form scale) of each candidate in
     /// `indices` at its screened zoom, Uiso and δ2; by candidate index.
-    func evaluate(_ indices: [Int], set: CandidateSet, screened: [Screened], curve: MeasuredCurve) throws -> [Int: Double] {
+    func evaluate(_ indices: [Int], set: CandidateSet, screened: [Screened], curve: MeasuredCurve, iterations: Int = 0) throws -> [Int: Double] {
         let out = SharedBuffer<Double>(repeating: .infinity, count: indices.count)
         var options = options.refinement
         options.threads = 1; options.uncertainties = false; options.globalSearch = false
@@ -404,8 +431,15 @@ public struct ClusterMiner: Sendable {
             let i = indices[k]
             var o = base
             o.start[.zoom] = screened[i].zoom; o.start[.uiso] = screened[i].uiso; o.start[.delta2] = screened[i].delta2
-            guard let s = try? set.entries[i].spec.build(), let rw = try? PDFRefinement(structure: s, data: curve, options: o).startingRw(),
-                  rw.isFinite else { return }
+            guard let s = try? set.entries[i].spec.build() else { return }
+            let rw: Double?
+            if iterations > 0 {
+                o.maxIterations = iterations
+                rw = (try? PDFRefinement(structure: s, data: curve, options: o).run())?.rw
+            } else {
+                rw = try? PDFRefinement(structure: s, data: curve, options: o).startingRw()
+            }
+            guard let rw, rw.isFinite else { return }
             out.pointer[k] = rw
         }
         var result = [Int: Double]()
@@ -502,16 +536,6 @@ public struct ClusterMiner: Sendable {
         return (c, results)
     }
 
-    /// Classification with only extra models (a binary the generator does not know).
-    func classifyExtra(_ curve: MeasuredCurve, _ extra: [ClassifierModel], settings: DataSettings, notes: [String]) throws -> (Classification, [RefinementResult]) {
-        var c = Classifier(models: extra, options: options.refinement)
-        c.thresholds = ClassificationThresholds(ambiguousMargin: ClassificationThresholds.calibrated.ambiguousMargin, noMatchRw: options.thresholds.noMatchRw)
-        var (out, results) = try c.classify(curve, threads: options.threads)
-        out.notes = notes + ["the generator has no candidates for these elements: only the added models were fitted"]
-        if out.verdict == .noMatch { out.noMatchReason = String(format: "best Rw %.3f is above the no-match threshold %.2f", out.bestRw, options.thresholds.noMatchRw) }
-        return (out, results)
-    }
-
     /// Refines the candidates `indices` of `set` from their screened optima (exact engine, local
     /// least squares, no uncertainties); results by candidate index.
     func refineCandidates(_ indices: [Int], set: CandidateSet, screened: [Screened], curve: MeasuredCurve) throws -> [Int: RefinementResult] {
@@ -527,7 +551,7 @@ public struct ClusterMiner: Sendable {
         var full = options.refinement
         full.threads = 1
         full.uncertainties = false
-        let refined = try Classifier.refine(models, Array(models.indices), curve: curve, options: full, threads: options.threads, starts: starts)
+        let refined = try ModelRefinement.refine(models, Array(models.indices), curve: curve, options: full, threads: options.threads, starts: starts)
         var out = [Int: RefinementResult]()
         for (k, r) in refined { out[which[k]] = r }
         return out

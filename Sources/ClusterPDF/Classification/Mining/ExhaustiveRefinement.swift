@@ -15,6 +15,9 @@ public struct ExhaustiveRefinement: Sendable {
         public var screenedRw: Double, refinedRw: Double
         /// Atoms, cation share, and the screened Uiso (Å²) and δ2 (Å²).
         public var atoms: Int, cationShare: Double, uiso: Double, delta2: Double
+        /// The screened zoom, and the refined zoom, Uiso (Å², mean) and δ2 (Å²); nil when the
+        /// refinement failed.
+        public var zoom: Double, refinedZoom: Double?, refinedUiso: Double?, refinedDelta2: Double?
     }
     /// The candidates refined, in the set's order.
     public var entries: [Entry]
@@ -53,7 +56,8 @@ public struct ExhaustiveRefinement: Sendable {
             Entry(name: set.entries[i].spec.name, family: set.entries[i].family, screenedRw: screened[i].rw,
                   refinedRw: min(screened[i].rw, refined[i]?.rw ?? .infinity), atoms: set.entries[i].histogram.atomCount,
                   cationShare: set.entries[i].histogram.cationShare,
-                  uiso: screened[i].uiso, delta2: screened[i].delta2)
+                  uiso: screened[i].uiso, delta2: screened[i].delta2, zoom: screened[i].zoom,
+                  refinedZoom: refined[i]?.value(.zoom), refinedUiso: refined[i]?.meanUiso, refinedDelta2: refined[i]?.value(.delta2))
         }
         return ExhaustiveRefinement(entries: entries, secondsPerRefinement: dt * Double(o.threads) / Double(max(1, chosen.count)))
     }

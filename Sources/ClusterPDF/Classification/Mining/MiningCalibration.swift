@@ -109,7 +109,7 @@ public struct MiningCalibration: Sendable {
         var jobs = [(String, Verdict, MeasuredCurve)]()
         for k in 0..<samples {
             let (name, cls, s) = try MiningCalibration.structure(k, rng: &rng)
-            var curve = try ClassifierCalibration.simulate(s, rng: &rng)
+            var curve = try MiningCalibration.simulate(s, rng: &rng)
             curve.header["composition"] = "Cd Se"
             jobs.append((name, cls, curve))
         }
@@ -174,5 +174,42 @@ public struct MiningCalibration: Sendable {
             o += String(format: "  %.2f–%.2f  %4d  %5.1f %%\n", lo, min(hi, 1), inBin.count, 100 * Double(r) / Double(inBin.count))
         }
         return o
+    }
+}
+
+extension MiningCalibration {
+    /// A synthetic curve of `s`, perturbed at random: jitter 0.02–0.08 Å, expansion ±2 %, Uiso
+    /// 0.005–0.02 Å², δ2 0–3 Å², qdamp 0.02–0.06 Å⁻¹, Gaussian noise 1–5 % of the maximum; r =
+    /// 1.5–20 Å, Q = 1–20 Å⁻¹ (stated in the header).
+    static func simulate(_ s: Structure, rng: inout SplitMix64) throws -> MeasuredCurve {
+        func uniform(_ a: Double, _ b: Double) -> Double { a + (b - a) * rng.uniform() }
+        let jittered = try StructureTransforms.jitter(s.scaled(by: uniform(0.98, 1.02)), sigma: uniform(0.02, 0.08), seed: rng.next())
+        var set = ScatteringSettings()
+        set.qmin = 1; set.qmax = 20; set.qdamp = uniform(0.02, 0.06); set.delta2 = uniform(0, 3)
+        set.rmin = 1.5; set.rmax = 20; set.rstep = 0.01
+        set.displacements = DisplacementSettings(all: uniform(0.005, 0.02))
+        let g = try DebyeCalculator(structure: jittered, settings: set).pairDistributionFunction()
+        let amp = g.y.map(abs).max()!, noise = uniform(0.01, 0.05)
+        let y = g.y.map { $0 + noise * amp * rng.gaussian() }
+        return MeasuredCurve(path: "synthetic", x: g.x, y: y, dy: nil, header: ["qmin": "1", "qmax": "20", "qdamp": "\(set.qdamp)"], columnNames: [])
+    }
+
+    /// Probes that belong to neither family.
+    static func probes(rng: inout SplitMix64) throws -> [(String, Structure)] {
+        let au = Element(symbol: "Au")!
+        let fcc = Structure(atoms: [SIMD3<Double>(0, 0, 0), SIMD3(0, 0.5, 0.5), SIMD3(0.5, 0, 0.5), SIMD3(0.5, 0.5, 0)].map { Atom(element: au, position: $0 * 4.078) },
+                            lattice: try Lattice(a: 4.078, b: 4.078, c: 4.078, alpha: 90, beta: 90, gamma: 90))
+        let gold = try ClusterCarver.carve(fcc, radius: 9)
+        // Amorphous: random close packing of Cd/Se with a 2.5 Å minimum distance in a 9 Å sphere.
+        let cd = Element(symbol: "Cd")!, se = Element(symbol: "Se")!
+        var atoms = [Atom]()
+        var tries = 0
+        while atoms.count < 110, tries < 200_000 {
+            tries += 1
+            let p = SIMD3(rng.uniform() * 18 - 9, rng.uniform() * 18 - 9, rng.uniform() * 18 - 9)
+            if (p * p).sum() > 81 || atoms.contains(where: { simd_length($0.position - p) < 2.5 }) { continue }
+            atoms.append(Atom(element: atoms.count % 2 == 0 ? cd : se, position: p))
+        }
+        return [("Au fcc cluster R=9", gold), ("amorphous CdSe", Structure(atoms: atoms))]
     }
 }

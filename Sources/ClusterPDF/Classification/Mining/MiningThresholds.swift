@@ -43,6 +43,6 @@ public struct MiningThresholds: Codable, Sendable, Hashable {
                   stackingLimits: try c.decodeIfPresent(StackingLimits.self, forKey: .stackingLimits) ?? .calibrated)
     }
 
-    /// Values set with `clusterpdf calibrate --mining` (README, "Classifier calibration").
+    /// Values set with `clusterpdf calibrate --mining` (docs/classify.md, "Calibration").
     public static let calibrated = MiningThresholds(probability: 0.9, noMatchRw: 0.7, temperature: 1)
 }

@@ -31,8 +31,8 @@ extension ClusterMiner {
         var evidence = ReciprocalEvidence(kind: data.kind, xRange: (xs.first ?? 0)...(xs.last ?? 0),
                                           wavelengths: data.powder.map { p in p.lines.map(\.lambda) } ?? [], points: xs.count, effectivePoints: 0)
         func noMatch(_ reason: String) -> (Classification, [PatternFitResult]) {
-            (Classification(curve: curve.path, verdict: .noMatch, bestModel: "", bestRw: 1, bestByClass: [:], margin: nil,
-                            rmin: 0, rmax: 0, qmin: qRange.lowerBound, qmax: qRange.upperBound, settings: settings, thresholds: nil,
+            (Classification(curve: curve.path, verdict: .noMatch, bestModel: "", bestRw: 1, bestByClass: [:],
+                            rmin: 0, rmax: 0, qmin: qRange.lowerBound, qmax: qRange.upperBound, settings: settings,
                             warnings: [], scores: [], probabilities: [:], families: [], candidates: [], candidatesScreened: 0, rule: thresholds,
                             library: nil, noMatchReason: reason, notes: notes, evidence: evidence), [])
         }
@@ -117,13 +117,11 @@ extension ClusterMiner {
             let cls = jobs[k].family.verdictClass
             if bestByClass[cls] == nil { bestByClass[cls] = ModelScore(name: jobs[k].name, family: jobs[k].family, formula: jobs[k].structure.formula, pattern: r) }
         }
-        var margin: Double?
-        if let zb = bestByClass[.zincblendeLike], let pw = bestByClass[.pseudoWurtzite] { margin = zb.rw - pw.rw }
         let record = LibraryRecord(generator: CandidateSpace.version, spaceKey: set.key,
                                    hash: StableHash.hex(set.key + extra.map { $0.name + XYZWriter.string($0.structure) }.joined()),
                                    recipes: set.recipes, distinct: set.entries.count, extra: extra.count, sources: o.extraSources)
-        let c = Classification(curve: curve.path, verdict: verdict, bestModel: best.name, bestRw: best.rw, bestByClass: bestByClass, margin: margin,
-                               rmin: 0, rmax: 0, qmin: qRange.lowerBound, qmax: qRange.upperBound, settings: settings, thresholds: nil,
+        let c = Classification(curve: curve.path, verdict: verdict, bestModel: best.name, bestRw: best.rw, bestByClass: bestByClass,
+                               rmin: 0, rmax: 0, qmin: qRange.lowerBound, qmax: qRange.upperBound, settings: settings,
                                warnings: fits.first?.1.warnings ?? [], scores: fits.map { ModelScore(name: jobs[$0.0].name, family: jobs[$0.0].family, formula: jobs[$0.0].structure.formula, pattern: $0.1) },
                                probabilities: classP, families: probabilities.families, candidates: order.prefix(o.listed).map { scores[$0] },
                                candidatesScreened: set.entries.count + extra.count, rule: thresholds, library: record, noMatchReason: reason,

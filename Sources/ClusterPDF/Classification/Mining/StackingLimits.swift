@@ -5,7 +5,7 @@ import Foundation
 /// cubic for the zincblende-like class, one in between for mixed-or-faulted.
 ///
 /// Calibrated numbers: re-derive them with `clusterpdf calibrate --mining --stacking-limits …`,
-/// which compares several pairs on the same classifications (README, "Classifier calibration").
+/// which compares several pairs on the same classifications (docs/classify.md, "Calibration").
 public struct StackingLimits: Codable, Sendable, Hashable, CustomStringConvertible {
     /// Cubic fraction (0…1) up to which a faulted cluster counts as wurtzite-like.
     public var wurtzite: Double
