@@ -86,6 +86,49 @@ final class BatchTests: XCTestCase {
     }
 
     /// A run interrupted mid-line resumes to the same file as an uninterrupted run.
+    /// A batch record has the schema of `classify --json`: the same document, flat, plus the
+    /// batch's bookkeeping fields; records of the earlier nested format are still read.
+    func testBatchRecordHasTheSchemaOfClassifyJSON() throws {
+        let dir = temporaryDirectory()
+        let curve = dir + "/one.gr"
+        try SyntheticCurves.write(try SyntheticCurves.smallModels()[0].structure, to: curve, seed: 3, rmax: 12)
+        let common = ["--quick", "--rmax", "12"]
+        let single = try runCLI(["classify", curve, "--json"] + common)
+        XCTAssertEqual(single.status, 0, single.err)
+        let doc = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(single.out.utf8)) as? [String: Any])
+        let out = dir + "/out.jsonl"
+        let batch = try runCLI(["batch", curve, "-o", out, "--jobs", "1"] + common)
+        XCTAssertEqual(batch.status, 0, batch.err)
+        let line = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n")[0]
+        let record = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        XCTAssertNil(record["classification"], "no nested classification")
+        XCTAssertEqual(Set(record.keys).subtracting(doc.keys), ["key", "status", "batchSettings", "settingsHash"])
+        XCTAssertEqual(Set(doc.keys).subtracting(record.keys), [])
+        for k in ["verdict", "bestModel", "curve"] { XCTAssertEqual(record[k] as? String, doc[k] as? String, k) }
+        XCTAssertEqual(record["bestRw"] as? Double, doc["bestRw"] as? Double)
+        XCTAssertEqual((record["settings"] as? [String: Any])?.keys.sorted(), (doc["settings"] as? [String: Any])?.keys.sorted(),
+                       "settings are the data settings in both")
+        // The record reads back whole, and its summary comes from the bookkeeping fields alone.
+        let r = try JSONDecoder().decode(BatchRecord.self, from: Data(line.utf8))
+        XCTAssertEqual(r.classification?.verdict.rawValue, doc["verdict"] as? String)
+        XCTAssertEqual(r.settings?.hash, record["settingsHash"] as? String)
+        XCTAssertEqual(String(decoding: r.line.dropLast(), as: UTF8.self), String(line), "written again byte for byte")
+        let summary = try XCTUnwrap(BatchOutputFile.summary(Data(line.utf8), JSONDecoder()))
+        XCTAssertEqual(summary.curve, curve)
+        XCTAssertEqual(summary.status, .ok)
+        // A record of the earlier format (nested classification, batch settings under `settings`).
+        var old = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        var nested = [String: Any]()
+        for k in doc.keys { nested[k] = old.removeValue(forKey: k) }
+        nested["curve"] = curve
+        old["curve"] = curve
+        old["settings"] = old.removeValue(forKey: "batchSettings")
+        old["classification"] = nested
+        let legacy = try JSONDecoder().decode(BatchRecord.self, from: JSONSerialization.data(withJSONObject: old))
+        XCTAssertEqual(legacy.classification?.bestModel, r.classification?.bestModel)
+        XCTAssertEqual(legacy.settings?.hash, r.settings?.hash)
+    }
+
     func testResumeAfterPartialWrite() throws {
         let (dir, _) = try SyntheticCurves.directory(count: 20)
         let items = try BatchInputs.expand([dir])

@@ -61,24 +61,29 @@ public enum BatchOutputFile {
         return (out, cut < data.count)
     }
 
-    static let classificationField = Data(",\"classification\":".utf8)
+    /// Where a record's classification begins: its first field (`bestByClass`, always present) in
+    /// the flat records of batch-4, `classification` in older ones.
+    static let classificationFields = [Data(",\"bestByClass\":".utf8), Data(",\"classification\":".utf8)]
 
     /// The small fields of one line: from the part before the classification when the record
     /// puts it last (as `BatchRecord.line` does), else from the whole line.
     static func summary(_ line: Data, _ decoder: JSONDecoder) -> Summary? {
-        let at: Int? = line.withUnsafeBytes { raw in
-            classificationField.withUnsafeBytes { pat in
-                guard let b = raw.baseAddress, let p = pat.baseAddress else { return nil }
-                // memchr for the leading comma, memcmp for the rest (memmem is a GNU extension).
-                var i = 0
-                while i + pat.count <= raw.count, let hit = memchr(b + i, Int32(UInt8(ascii: ",")), raw.count - pat.count + 1 - i) {
-                    let k = b.distance(to: UnsafeRawPointer(hit))
-                    if memcmp(b + k, p, pat.count) == 0 { return k }
-                    i = k + 1
+        func find(_ pattern: Data) -> Int? {
+            line.withUnsafeBytes { raw in
+                pattern.withUnsafeBytes { pat in
+                    guard let b = raw.baseAddress, let p = pat.baseAddress else { return nil }
+                    // memchr for the leading comma, memcmp for the rest (memmem is a GNU extension).
+                    var i = 0
+                    while i + pat.count <= raw.count, let hit = memchr(b + i, Int32(UInt8(ascii: ",")), raw.count - pat.count + 1 - i) {
+                        let k = b.distance(to: UnsafeRawPointer(hit))
+                        if memcmp(b + k, p, pat.count) == 0 { return k }
+                        i = k + 1
+                    }
+                    return nil
                 }
-                return nil
             }
         }
+        let at = classificationFields.lazy.compactMap(find).first
         if let at, at > 0 {
             var head = Data(line.prefix(at))
             head.append(UInt8(ascii: "}"))
@@ -105,8 +110,7 @@ public enum BatchOutputFile {
         guard bad.summary.settingsHash != nil else {
             throw SettingsMismatchError(file: file, differences: ["the records were written by a ClusterPDF before \(BatchSettings.formatVersion), without settings"])
         }
-        struct WithSettings: Decodable { var settings: BatchSettings? }
-        let old = (try? JSONDecoder().decode(WithSettings.self, from: bad.bytes))?.settings ?? BatchSettings([:])
+        let old = (try? JSONDecoder().decode(BatchRecord.self, from: bad.bytes))?.settings ?? BatchSettings([:])
         let diff = settings.differences(from: old)
         throw SettingsMismatchError(file: file, differences: diff.isEmpty ? ["settings hash \(bad.summary.settingsHash ?? "") vs \(hash)"] : diff)
     }

@@ -1,6 +1,14 @@
 import Foundation
 
 /// One line of a batch output file (JSON lines).
+///
+/// The record has the schema of `classify --json`: a classified curve's line is its
+/// `Classification` document, flat, plus the batch's bookkeeping fields — `key`, `status`,
+/// `batchSettings` (the settings that decide the result; `settings` is the classification's data
+/// settings, as in `classify --json`), `settingsHash`, and `frame`, `unfinished`, `error` when
+/// present. An error record has only the bookkeeping fields and `curve`. Records of ClusterPDF
+/// before batch-4 (the classification nested under `classification`, the batch settings under
+/// `settings`) are still read.
 public struct BatchRecord: Codable, Sendable {
     /// The work item's key (`BatchItem.key`): path plus per-curve settings, for resuming.
     public var key: String
@@ -14,7 +22,8 @@ public struct BatchRecord: Codable, Sendable {
     public var classification: Classification?
     /// The error message (file, line, problem), when `status` is `error`.
     public var error: String?
-    /// The settings the record was made with (nil only in records of ClusterPDF before batch-3).
+    /// The settings the record was made with (JSON `batchSettings`; nil only in records of
+    /// ClusterPDF before batch-3).
     public var settings: BatchSettings?
     /// `settings.hash`, for a quick look (`grep`, `jq`).
     public var settingsHash: String?
@@ -54,19 +63,70 @@ public struct BatchRecord: Codable, Sendable {
         return out.isEmpty ? nil : out
     }
 
-    /// One JSON line, newline-terminated: the small fields first (sorted keys), the classification
-    /// last, so that `BatchOutputFile` reads keys and status without parsing the classification.
+    enum CodingKeys: String, CodingKey {
+        case key, curve, status, error, batchSettings, settingsHash, unfinished, frame
+        /// Records before batch-4: the nested classification and the batch settings.
+        case classification, settings
+        /// Present in every classification document.
+        case verdict
+    }
+
+    /// Reads a record in the flat schema, or in the nested one of ClusterPDF before batch-4.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        key = try c.decode(String.self, forKey: .key)
+        curve = try c.decode(String.self, forKey: .curve)
+        status = try c.decode(Status.self, forKey: .status)
+        error = try c.decodeIfPresent(String.self, forKey: .error)
+        settingsHash = try c.decodeIfPresent(String.self, forKey: .settingsHash)
+        unfinished = try c.decodeIfPresent(Bool.self, forKey: .unfinished)
+        frame = try c.decodeIfPresent([String: Double].self, forKey: .frame)
+        if c.contains(.classification) || !c.contains(.batchSettings) && !c.contains(.verdict) {
+            classification = try c.decodeIfPresent(Classification.self, forKey: .classification)
+            settings = try c.decodeIfPresent(BatchSettings.self, forKey: .settings)
+        } else {
+            settings = try c.decodeIfPresent(BatchSettings.self, forKey: .batchSettings)
+            classification = c.contains(.verdict) ? try Classification(from: decoder) : nil
+        }
+    }
+
+    /// Writes the flat record (as `line` does, without its field order).
+    public func encode(to encoder: Encoder) throws {
+        try classification?.encode(to: encoder)
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(key, forKey: .key)
+        try c.encode(curve, forKey: .curve)
+        try c.encode(status, forKey: .status)
+        try c.encodeIfPresent(error, forKey: .error)
+        try c.encodeIfPresent(settings, forKey: .batchSettings)
+        try c.encodeIfPresent(settingsHash, forKey: .settingsHash)
+        try c.encodeIfPresent(unfinished, forKey: .unfinished)
+        try c.encodeIfPresent(frame, forKey: .frame)
+    }
+
+    /// The bookkeeping fields, in the order `line` writes them (sorted keys).
+    private struct Head: Encodable {
+        var batchSettings: BatchSettings?, curve: String, error: String?, frame: [String: Double]?, key: String,
+            settingsHash: String?, status: Status, unfinished: Bool?
+    }
+
+    /// One JSON line, newline-terminated: the bookkeeping fields first (sorted keys, `curve`
+    /// among them), then the classification's fields (sorted, from `bestByClass` on), so that
+    /// `BatchOutputFile` reads keys and status without parsing the classification.
     public var line: Data {
         let enc = JSONEncoder()
         enc.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        var head = self
-        head.classification = nil
+        let head = Head(batchSettings: settings, curve: curve, error: error, frame: frame, key: key, settingsHash: settingsHash,
+                        status: status, unfinished: unfinished)
         guard var d = try? enc.encode(head) else { return Data("{\"status\":\"error\"}\n".utf8) }
-        if let c = classification, let body = try? enc.encode(c) {
-            d.removeLast()  // "}"
-            d.append(contentsOf: Array(",\"classification\":".utf8))
-            d.append(body)
-            d.append(UInt8(ascii: "}"))
+        if let c = classification, let body = try? enc.encode(c),
+           var fields = try? JSONSerialization.jsonObject(with: body) as? [String: Any] {
+            fields["curve"] = nil
+            if let rest = try? JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys, .withoutEscapingSlashes]), rest.count > 2 {
+                d.removeLast()  // "}"
+                d.append(UInt8(ascii: ","))
+                d.append(rest.dropFirst())  // without "{"
+            }
         }
         d.append(UInt8(ascii: "\n"))
         return d

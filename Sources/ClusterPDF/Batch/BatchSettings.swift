@@ -19,7 +19,7 @@ public struct BatchSettings: Codable, Sendable, Hashable {
 
     /// Version of the record format and of the classifier's numbers: records of another version
     /// are never mixed with this one's.
-    public static let formatVersion = "clusterpdf-batch-3"
+    public static let formatVersion = "clusterpdf-batch-4"
 
     /// 16 hex digits: FNV-1a (64 bit) of the sorted `name=value` lines. Stable across runs,
     /// machines and Swift versions (unlike `Hasher`).
