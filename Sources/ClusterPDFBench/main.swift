@@ -670,15 +670,23 @@ if args.contains("misspecified") {
     // structures outside its candidate space, each misspecified one way (k % 5): relaxed by
     // Keating's force field; ligated (an O atom 2.2 Å outward from every under-coordinated
     // cation); surface disorder (atoms with fewer than 4 neighbours displaced by 0.15 Å RMS);
-    // a smooth baseline (5 % of the peak, period ~30 Å); a low Q range (Qmax 12–14 Å⁻¹).
-    // Prints the reliability of the most probable class and the confident wrong verdicts.
-    // Seed CLUSTERPDF_SEED (default 31), CLUSTERPDF_CURVES (default 30).
+    // a smooth baseline (5 % of the peak, period ~30 Å); a low Q range (Qmax 12–14 Å⁻¹);
+    // surface-enhanced Uiso (atoms with fewer than 4 neighbours at 2.5× their element's Uiso).
+    // Prints the confusion matrix, the reliability of the verdicts given and of the most probable
+    // class, and the confident wrong verdicts.
+    // Seed CLUSTERPDF_SEED (default 31; 41 held apart), CLUSTERPDF_CURVES (default 30).
     let env = ProcessInfo.processInfo.environment
     var rng = SplitMix64(seed: UInt64(env["CLUSTERPDF_SEED"] ?? "") ?? 31)
     let count = Int(env["CLUSTERPDF_CURVES"] ?? "") ?? 30
-    let miner = ClusterMiner()
+    let only = Set((env["CLUSTERPDF_ONLY"] ?? "").split(separator: ",").compactMap { Int($0) })
+    var mo = ClusterMiner.Options()
+    mo.listed = 1_000_000  // every candidate, to re-derive the probabilities at other temperatures
+    let miner = ClusterMiner(options: mo)
+    let temperatures = (env["CLUSTERPDF_TEMPERATURES"] ?? "1").split(separator: ",").compactMap { Double($0) }
+    var byTemperature = [Double: [(p: Double, right: Bool, verdict: Verdict, truth: Verdict, pTrue: Double)]]()
     let o = Element(symbol: "O")!
     var rows = [(p: Double, right: Bool, verdict: Verdict, truth: Verdict, kind: String)]()
+    var given = [(p: Double, right: Bool)]()
     func neighbours(_ s: Structure) -> [[Int]] {
         var n = [[Int]](repeating: [], count: s.count)
         for i in s.atoms.indices { for j in s.atoms.indices where j != i {
@@ -690,7 +698,8 @@ if args.contains("misspecified") {
     for k in 0..<count {
         var (name, truth, st) = try MiningCalibration.heldApartStructure(k, rng: &rng)
         guard st.count < 700 else { continue }
-        let kind = ["relaxed", "ligated", "surface disorder", "baseline", "low Q"][k % 5]
+        let kinds = ["relaxed", "ligated", "surface disorder", "baseline", "low Q", "surface Uiso"]
+        let kind = kinds[k % kinds.count]
         var syn = SyntheticCurve()
         let u = 0.006 + 0.008 * rng.uniform()
         syn.uisoPerElement = [se: u, cd: u * (2.5 + rng.uniform()), o: 0.03]
@@ -698,7 +707,10 @@ if args.contains("misspecified") {
         syn.qmin = 0.8 + 0.4 * rng.uniform(); syn.qmax = 16 + 8 * rng.uniform(); syn.rmax = 30
         syn.noise = 0.005 + 0.015 * rng.uniform(); syn.seed = rng.next()
         let nb = neighbours(st)
-        switch k % 5 {
+        switch k % kinds.count {
+        case 5:
+            for i in st.atoms.indices { st.atoms[i].uiso = (syn.uisoPerElement[st.atoms[i].element] ?? u) * (nb[i].count < 4 ? 2.5 : 1) }
+            syn.uisoPerElement = [:]
         case 0: st = KeatingRelaxation(bonds: KeatingRelaxation.bonds(of: st, cutoff: 3.1), bondLength: 2.63).relax(st, maxSteps: 400)
         case 1:
             let centre = st.atoms.reduce(SIMD3<Double>(0, 0, 0)) { $0 + $1.position } / Double(st.count)
@@ -715,26 +727,66 @@ if args.contains("misspecified") {
         default: break
         }
         var (r, g) = try syn.curve(of: st)
-        if k % 5 == 3 {
+        if k % kinds.count == 3 {
             let amp = g.map(abs).max() ?? 0
             let phase = 6.3 * rng.uniform()
             g = zip(r, g).map { $1 + 0.05 * amp * sin($0 / 5 + phase) }
         }
         let curve = try MeasuredCurveReader.parse(text: syn.text(r: r, g: g, composition: "Cd Se", header: true), file: "\(k) \(name) \(kind)")
+        if !only.isEmpty, !only.contains(k) { continue }
         let (c, _) = try miner.classify(curve)
         let top = (c.probabilities ?? [:]).max { ($0.value, $1.key.rawValue) < ($1.value, $0.key.rawValue) }
         let right = top?.key == truth
         rows.append((top?.value ?? 0, right, c.verdict, truth, kind))
+        for t in temperatures {
+            guard let p = c.classProbabilities(temperature: t, limits: miner.options.thresholds.stackingLimits),
+                  let tt = p.max(by: { ($0.value, $1.key.rawValue) < ($1.value, $0.key.rawValue) }) else { continue }
+            let v: Verdict = c.verdict == .mixture || c.verdict == .noMatch ? c.verdict : (tt.value >= miner.options.thresholds.probability ? tt.key : .ambiguous)
+            byTemperature[t, default: []].append((tt.value, tt.key == truth, v, truth, p[truth] ?? 0))
+        }
+        if Verdict.structuralClasses.contains(c.verdict) { given.append((c.probabilities?[c.verdict] ?? 0, c.verdict == truth)) }
+        if !only.isEmpty {
+            for f in c.families ?? [] { say("  family \(f.family.rawValue) p \(String(format: "%.3f", f.probability))") }
+            for sc in (c.candidates ?? []).prefix(12) {
+                say(String(format: "  %@ %@ cubic %@ Rw %.4f (%@) weight %.3f", sc.name, sc.family.rawValue, sc.cubicFraction.map { String(format: "%.2f", $0) } ?? "-", sc.rw, "\(sc.rwSource)", sc.weight))
+            }
+        }
         say(String(format: "%2d %@ (%@): true %@, verdict %@, most probable %@ p %.3f %@", k, name, kind, truth.rawValue, c.verdict.rawValue,
                    top?.key.rawValue ?? "-", top?.value ?? 0, right ? "" : "WRONG"))
     }
-    say("reliability (most probable class): p range, curves, right")
-    for (lo, hi) in [(0.0, 0.6), (0.6, 0.8), (0.8, 0.9), (0.9, 0.99), (0.99, 1.01)] {
-        let inBin = rows.filter { $0.p >= lo && $0.p < hi }
-        guard !inBin.isEmpty else { continue }
-        say(String(format: "  %.2f–%.2f  %3d  %5.1f %%", lo, min(hi, 1), inBin.count, 100 * Double(inBin.filter(\.right).count) / Double(inBin.count)))
+    let classes = Verdict.structuralClasses
+    let columns = classes + [.mixture, .ambiguous, .noMatch]
+    say("confusion: true \\ verdict | " + columns.map(\.rawValue).joined(separator: " | "))
+    for t in classes {
+        say("  \(t.rawValue) | " + columns.map { v in "\(rows.filter { $0.truth == t && $0.verdict == v }.count)" }.joined(separator: " | "))
+    }
+    for (title, sample) in [("verdicts given (p of the verdict)", given), ("most probable class", rows.map { ($0.p, $0.right) })] {
+        say("reliability, \(title): p range | curves | right")
+        for (lo, hi) in [(0.0, 0.6), (0.6, 0.8), (0.8, 0.9), (0.9, 0.99), (0.99, 1.01)] {
+            let inBin = sample.filter { $0.p >= lo && $0.p < hi }
+            guard !inBin.isEmpty else { continue }
+            let right = inBin.filter(\.right).count
+            say(String(format: "  %.2f–%.2f | %d | %d (%.0f %%), mean p %.3f", lo, min(hi, 1), inBin.count, right,
+                       100 * Double(right) / Double(inBin.count), inBin.map(\.p).reduce(0, +) / Double(inBin.count)))
+        }
+    }
+    for kind in Set(rows.map(\.kind)).sorted() {
+        let k = rows.filter { $0.kind == kind }
+        say("  \(kind): \(k.filter(\.right).count) of \(k.count) most probable class right")
     }
     let confidentWrong = rows.filter { $0.p >= 0.99 && !$0.right }
     say("misspecified: \(rows.count) curves, most probable class right \(rows.filter(\.right).count); confident (p ≥ 0.99) wrong: \(confidentWrong.count)"
         + (confidentWrong.isEmpty ? "" : " (" + confidentWrong.map { "\($0.kind): \($0.truth.rawValue) called \($0.verdict.rawValue)" }.joined(separator: "; ") + ")"))
+    for t in temperatures {
+        let r = byTemperature[t] ?? []
+        let given = r.filter { Verdict.structuralClasses.contains($0.verdict) }
+        let bins = [(0.9, 0.99), (0.99, 1.01)].map { lo, hi -> String in
+            let b = given.filter { $0.p >= lo && $0.p < hi }
+            return String(format: "p %.2f–%.2f: %d of %d right", lo, min(hi, 1), b.filter { $0.verdict == $0.truth }.count, b.count)
+        }
+        let logLoss = r.map { -log(max($0.pTrue, 1e-6)) }.reduce(0, +) / Double(max(1, r.count))
+        say(String(format: "temperature %.2f: %d verdicts given, %d right; ", t, given.count, given.filter { $0.verdict == $0.truth }.count)
+            + bins.joined(separator: "; ") + String(format: "; confident wrong %d; log-loss %.3f",
+                                                     given.filter { $0.p >= 0.99 && $0.verdict != $0.truth }.count, logLoss))
+    }
 }

@@ -305,7 +305,12 @@ final class ClusterMiningTests: XCTestCase {
         let table = MiningCalibration.table(samples)
         let given = samples.filter { Verdict.structuralClasses.contains($0.verdict) }
         XCTAssertEqual(samples.count, 15)
-        XCTAssertGreaterThanOrEqual(given.count, 13, table)
+        // BIC temperature 2 (calibrated under misspecification) leaves more faulted curves
+        // ambiguous than 1 did (seed 7: 85 of 90 class verdicts instead of 87); on this seed two
+        // faulted curves are ambiguous and one is called a mixture (a faulted particle fitted as
+        // zincblende + wurtzite: the known limit of the mixture verdict, docs/classify.md).
+        XCTAssertGreaterThanOrEqual(given.count, 12, table)
+        XCTAssertLessThanOrEqual(samples.filter { $0.verdict == .mixture }.count, 1, table)
         XCTAssertTrue(given.allSatisfy { $0.verdict == $0.trueClass }, table)
         XCTAssertTrue(samples.filter { $0.probability >= 0.99 }.allSatisfy { $0.predicted == $0.trueClass }, table)
         XCTAssertEqual(Set(samples.map(\.trueClass)), Set(Verdict.structuralClasses), "all three classes drawn")
@@ -352,8 +357,9 @@ final class ClusterMiningTests: XCTestCase {
         let miner = quickMiner()
         let wide = try StackingLimits(wurtzite: 0.45, zincblende: 0.55)
         let calibration = MiningCalibration(miner: miner, samples: 3, seed: 41)
-        let outcomes = try calibration.scan(temperatures: [1, 4], stackingLimits: [.calibrated, wide])
-        XCTAssertEqual(outcomes.map(\.temperature), [1, 1, 4, 4])
+        let t = MiningThresholds.calibrated.temperature
+        let outcomes = try calibration.scan(temperatures: [t, 4 * t], stackingLimits: [.calibrated, wide])
+        XCTAssertEqual(outcomes.map(\.temperature), [t, t, 4 * t, 4 * t])
         XCTAssertEqual(outcomes.map(\.stackingLimits), [.calibrated, wide, .calibrated, wide])
         var other = miner
         other.options.thresholds.stackingLimits = wide
@@ -404,7 +410,7 @@ final class ClusterMiningTests: XCTestCase {
         }
         let old = #"{"probability":0.9,"noMatchRw":0.7,"temperature":1}"#
         let rule = try JSONDecoder().decode(MiningThresholds.self, from: Data(old.utf8))
-        XCTAssertEqual(rule, .calibrated)
+        XCTAssertEqual(rule, MiningThresholds(probability: 0.9, noMatchRw: 0.7, temperature: 1, stackingLimits: .calibrated))
         let round = try JSONDecoder().decode(MiningThresholds.self, from: JSONEncoder().encode(MiningThresholds(probability: 0.8, noMatchRw: 0.6, temperature: 2, stackingLimits: l)))
         XCTAssertEqual(round.stackingLimits, l)
     }

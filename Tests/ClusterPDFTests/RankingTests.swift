@@ -45,6 +45,26 @@ final class RankingTests: XCTestCase {
         XCTAssertEqual(decoded.ranking, k)
     }
 
+    /// No class probability rests on an unrefined candidate in contention: the best candidate of
+    /// every class (faulted ones by their vote) within ΔBIC 18 of the best is refined; and the
+    /// class probabilities re-derived from the listed candidates at the rule's own temperature are
+    /// the classification's (what `calibrate --temperatures` and `misspecified` rely on).
+    func testEveryClassInContentionIsRefined() throws {
+        let m = miner { $0.listed = 1_000_000 }
+        for (edge, anion, seed) in [(5, false, 41), (6, true, 42)] {
+            let (c, _) = try m.classify(try curve(edge: edge, anionTerminated: anion, seed: UInt64(seed)))
+            let generated = try XCTUnwrap(c.candidates).filter { $0.recipe != nil }
+            let limits = m.options.thresholds.stackingLimits
+            for cls in Verdict.structuralClasses {
+                guard let best = generated.filter({ $0.verdictClass(limits: limits) == cls }).min(by: { ($0.rw, $0.name) < ($1.rw, $1.name) }),
+                      best.deltaBIC <= 18 else { continue }
+                XCTAssertEqual(best.rwSource, .refined, "\(cls): \(best.name) ΔBIC \(best.deltaBIC)")
+            }
+            let again = try XCTUnwrap(c.classProbabilities(temperature: m.options.thresholds.temperature, limits: limits))
+            for (cls, p) in try XCTUnwrap(c.probabilities) { XCTAssertEqual(again[cls] ?? -1, p, accuracy: 1e-12, "\(cls)") }
+        }
+    }
+
     /// Regret against refining every candidate within 0.1 of the best screened one (the screen's
     /// Rw lies at most ~0.09 above the refined one): at most 0.002, on held-apart curves.
     func testRegretAgainstExhaustiveRefinement() throws {

@@ -64,6 +64,21 @@ public struct MeasuredCurve: Sendable {
         self.path = path; self.x = x; self.y = y; self.dy = dy; self.header = header; self.columnNames = columnNames
     }
 
+    /// Every `k`-th point of the curve (the first kept), with the whole curve's Q-range estimate:
+    /// for quick rankings on an oversampled G(r), whose neighbouring points are not independent.
+    func thinned(by k: Int) -> MeasuredCurve {
+        guard k > 1 else { return self }
+        let keep = Array(stride(from: 0, to: x.count, by: k))
+        var c = self
+        c.x = keep.map { x[$0] }
+        c.y = keep.map { y[$0] }
+        c.dy = dy.map { d in keep.map { d[$0] } }
+        c.rowLines = rowLines.isEmpty ? [] : keep.map { rowLines[$0] }
+        c.spectralQRange = spectralQRange
+        c.spectrumRead = spectrumRead
+        return c
+    }
+
     /// The curve with `spectralQRange` worked out (a G(r): x in Å), so that every refinement of it
     /// reads the estimate instead of repeating it (20–100 ms).
     public func withSpectralQRange() -> MeasuredCurve {

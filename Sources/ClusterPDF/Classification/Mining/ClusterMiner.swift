@@ -58,6 +58,11 @@ public struct ClusterMiner: Sendable {
         public var polishIterations = 2
         /// See `polishIterations`.
         public var polishWindow = 0.08
+        /// Per class (`Verdict.structuralClasses`, faulted candidates by their vote), the best
+        /// `refinedPerClass` evaluated candidates are refined when their Rw would still give them a
+        /// BIC weight of at least `classWeight` of the best refined candidate's, so that no class
+        /// probability rests on the unrefined Rw of a candidate in contention.
+        public var refinedPerClass = 1, classWeight = 1e-3
         /// Refinements beyond the finalists at most; reaching it leaves the ranking unsettled (noted).
         public var maximumExtraRefinements = 40
         /// Fraction of each family screened on the full grid, and its minimum count (40: with 12, a
@@ -147,7 +152,7 @@ public struct ClusterMiner: Sendable {
         let screened = screen(set, model: model)
         // Exact Rw at the screened optimum of the best screened candidates: the ranking that
         // chooses what to refine (the screen's own Rw is off by up to ~0.08, and not uniformly).
-        var evaluated = try evaluatePromising(set, screened, curve: curve)
+        let evaluated = try evaluatePromising(set, screened, curve: curve)
         let finalists = self.finalists(set, screened, evaluated: evaluated)
         var models = [ClassifierModel]()
         var modelCandidate = [Int?]()
@@ -196,27 +201,31 @@ public struct ClusterMiner: Sendable {
         // than the usual 0.0005.
         var bestRefined = refined.filter { modelCandidate[$0.key] != nil }.map(\.value.rw).min() ?? .infinity
         var tolerance = o.rankingTolerance
+        // The Rw the ranking decides on: exact at the screened optimum, then polished (on a
+        // thinned grid: for the decisions only; scores keep the full-grid values).
+        var ranked = evaluated
         func observeGaps(_ fits: [Int: RefinementResult]) {
-            for (k, r) in fits { if let i = modelCandidate[k], let e = evaluated[i], r.rw.isFinite { tolerance = max(tolerance, e - r.rw) } }
+            for (k, r) in fits { if let i = modelCandidate[k], let e = ranked[i], r.rw.isFinite { tolerance = max(tolerance, e - r.rw) } }
         }
         var done = Set(finalists)
         // Polish: the exact Rw at the coarse screened optimum can lie far above the refined one
         // (up to 0.075 on held-apart synthetic curves), and not uniformly, so every evaluated
         // candidate that a drop of `polishWindow` could bring below the best refined Rw, and the
         // finalists (whose drops set the tolerance), get a few least-squares iterations first.
+        // The polish works on every k-th point, k such that the step stays below a quarter of the
+        // Nyquist step π/Qmax (a quarter of the cost; the finalists' polished-to-refined drops set
+        // the tolerance, so an offset from the thinning is measured, not assumed away).
         if o.polishIterations > 0 {
-            let polish = evaluated.keys.filter { done.contains($0) || evaluated[$0]! - o.polishWindow < bestRefined }.sorted()
-            for (i, rw) in try evaluate(polish, set: set, screened: screened, curve: curve, iterations: o.polishIterations) {
-                evaluated[i] = min(evaluated[i] ?? .infinity, rw)
+            let polish = evaluated.keys.filter { done.contains($0) || ranked[$0]! - o.polishWindow < bestRefined }.sorted()
+            let step = curve.x.count > 1 ? (curve.x[curve.x.count - 1] - curve.x[0]) / Double(curve.x.count - 1) : 0
+            let k = step > 0 ? max(1, Int((Double.pi / settings.qmax.value / 4 / step).rounded(.down))) : 1
+            for (i, rw) in try evaluate(polish, set: set, screened: screened, curve: curve.thinned(by: k), iterations: o.polishIterations) {
+                ranked[i] = min(ranked[i] ?? .infinity, rw)
             }
         }
         observeGaps(refined)
-        let evaluationOrder = evaluated.keys.sorted { (evaluated[$0]!, $0) < (evaluated[$1]!, $1) }
-        var settled = true
-        while true {
-            let next = evaluationOrder.filter { !done.contains($0) && evaluated[$0]! - tolerance < bestRefined }.prefix(max(2, o.threads))
-            if next.isEmpty { break }
-            if done.count - finalists.count >= o.maximumExtraRefinements { settled = false; break }
+        let evaluationOrder = ranked.keys.sorted { (ranked[$0]!, $0) < (ranked[$1]!, $1) }
+        func refineMore(_ next: [Int]) throws {
             let first = models.count
             for i in next { addCandidate(i); done.insert(i) }
             let more = try ModelRefinement.refine(models, Array(first..<models.count), curve: curve, options: full, threads: o.threads, starts: starts(first..<models.count))
@@ -225,6 +234,35 @@ public struct ClusterMiner: Sendable {
                 bestRefined = min(bestRefined, r.rw)
             }
             observeGaps(more)
+        }
+        // Every class the candidates vote for has its best `refinedPerClass` evaluated candidates
+        // refined when they lie within `classWindow` (relative) of the best refined Rw: the class
+        // probabilities would otherwise weigh refined Rw against merely evaluated ones (a curve of
+        // a 0.34-cubic particle got pseudo-wurtzite at p 0.995 while its best 0.49-cubic candidate,
+        // 0.004 above the best and never refined, had weight 0.004).
+        let limits = o.thresholds.stackingLimits
+        // The window: the Rw at which a candidate's BIC weight falls below `classWeight` of the
+        // best's (ΔBIC = dof·((Rw/Rw_best)² − 1), weights exp(−ΔBIC/(2T))) at the calibrated
+        // temperature, not the rule's: what is refined must not depend on the rule, so that
+        // `calibrate --temperatures` re-derives exactly what `classify` would give.
+        let dof = max(1, MiningProbabilities.effectivePoints(rmin: range.lowerBound, rmax: range.upperBound, qmax: settings.qmax.value) - 4)
+        let classWindow = (1 + 2 * MiningThresholds.calibrated.temperature * log(1 / o.classWeight) / dof).squareRoot()
+        var classPicks = [Int]()
+        for cls in Verdict.structuralClasses {
+            classPicks += evaluationOrder.filter {
+                let e = set.entries[$0]
+                return (e.family == .faulted ? limits.verdictClass(cubicFraction: e.cubicFraction) : e.family.verdictClass) == cls
+                    && ranked[$0]! < bestRefined * classWindow
+            }.prefix(o.refinedPerClass).filter { !done.contains($0) }
+        }
+        if !classPicks.isEmpty { try refineMore(classPicks) }
+        let classRefinements = classPicks.count
+        var settled = true
+        while true {
+            let next = evaluationOrder.filter { !done.contains($0) && ranked[$0]! - tolerance < bestRefined }.prefix(max(2, o.threads))
+            if next.isEmpty { break }
+            if done.count - finalists.count - classRefinements >= o.maximumExtraRefinements { settled = false; break }
+            try refineMore(Array(next))
         }
         let ranking = RankingSummary(screened: set.entries.count, evaluated: evaluated.count, refined: done.count,
                                      tolerance: tolerance, settled: settled)
@@ -239,10 +277,12 @@ public struct ClusterMiner: Sendable {
                                     equivalentDiameter: h.equivalentDiameter(bulkA: azb), shape: e.spec.shapeName, cubicFraction: e.cubicFraction,
                                     recipe: e.spec, duplicates: e.duplicates, rw: screened[i].rw, scale: screened[i].scale, zoom: screened[i].zoom,
                                     uiso: screened[i].uiso, delta2: screened[i].delta2, refined: false, rwSource: .screen, freeParameters: 4, deltaBIC: 0, weight: 0, psize: nil)
-            if let e = evaluated[i], e.isFinite {
+            // Not refined: the Rw the ranking used (polished where it was); refined: the
+            // refinement's, when it is no worse than the full-grid evaluation it started from.
+            if let e = ranked[i], e.isFinite {
                 sc.rw = e; sc.rwSource = .evaluated
             }
-            if let r = refinedByCandidate[i], r.rw.isFinite, r.rw <= sc.rw {
+            if let r = refinedByCandidate[i], r.rw.isFinite, r.rw <= (evaluated[i] ?? screened[i].rw) {
                 sc.rw = r.rw; sc.scale = r.value(.scale) ?? 0; sc.zoom = r.value(.zoom) ?? 1; sc.uiso = r.meanUiso; sc.delta2 = r.value(.delta2) ?? 0
                 sc.refined = true; sc.rwSource = .refined; sc.freeParameters = r.freeParameters
             }

@@ -101,9 +101,10 @@ public struct MiningCalibration: Sendable {
     }
 
     /// Classifies every curve once and derives the verdicts for each pair of BIC temperature and
-    /// stacking limits from the same candidate scores (weights ∝ exp(−ΔBIC/2T); candidates with
-    /// ΔBIC > 400 at T = 1 are dropped first: below exp(−20) of the best up to T = 10). Outcomes
-    /// come temperature by temperature, limits by limits within each.
+    /// stacking limits from the same candidate scores (weights ∝ exp(−ΔBIC/2T), every candidate
+    /// kept: the family priors are shared among all of a family's candidates, so dropping far
+    /// ones would change the weights). Outcomes come temperature by temperature, limits by limits
+    /// within each.
     public func scan(temperatures: [Double], stackingLimits: [StackingLimits]) throws -> [RuleOutcome] {
         var rng = SplitMix64(seed: seed)
         var jobs = [(String, Verdict, MeasuredCurve)]()
@@ -119,7 +120,7 @@ public struct MiningCalibration: Sendable {
         var classified = [(name: String, trueClass: Verdict, result: Classification, scores: [CandidateScore])]()
         for (name, cls, curve) in jobs {
             let (c, _) = try all.classify(curve)
-            classified.append((name, cls, c, (c.candidates ?? []).filter { $0.deltaBIC <= 400 }))
+            classified.append((name, cls, c, c.candidates ?? []))
         }
         return temperatures.flatMap { t in stackingLimits.map { limits in
             var thresholds = miner.options.thresholds

@@ -57,3 +57,14 @@ struct MiningProbabilities {
         scores = s; families = summaries; classProbabilities = classes
     }
 }
+
+extension Classification {
+    /// The class probabilities this G(r) classification's candidates give under another BIC
+    /// temperature or other stacking limits — what `calibrate --temperatures` re-derives. Exact
+    /// only when every candidate is listed (`ClusterMiner.Options.listed` at least the number
+    /// screened); nil without candidates or for reciprocal-space evidence.
+    public func classProbabilities(temperature: Double, limits: StackingLimits) -> [Verdict: Double]? {
+        guard let c = candidates, !c.isEmpty, evidence == nil else { return nil }
+        return MiningProbabilities(scores: c, rmin: rmin, rmax: rmax, qmax: qmax, temperature: temperature, limits: limits).classProbabilities
+    }
+}
