@@ -64,9 +64,12 @@ public struct MeasuredCurve: Sendable {
         self.path = path; self.x = x; self.y = y; self.dy = dy; self.header = header; self.columnNames = columnNames
     }
 
-    /// Every `k`-th point of the curve (the first kept), with the whole curve's Q-range estimate:
-    /// for quick rankings on an oversampled G(r), whose neighbouring points are not independent.
-    func thinned(by k: Int) -> MeasuredCurve {
+    /// Every k-th point of the curve (the first kept), k the largest that keeps the mean step at
+    /// most `maximumStep` (x units), with the whole curve's Q-range estimate: for quick rankings on
+    /// an oversampled G(r), whose neighbouring points are not independent.
+    func thinned(maximumStep: Double) -> MeasuredCurve {
+        guard x.count > 1, let first = x.first, let last = x.last, last > first else { return self }
+        let k = Int((maximumStep / ((last - first) / Double(x.count - 1))).rounded(.down))
         guard k > 1 else { return self }
         let keep = Array(stride(from: 0, to: x.count, by: k))
         var c = self

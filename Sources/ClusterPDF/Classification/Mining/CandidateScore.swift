@@ -68,8 +68,7 @@ extension CandidateScore {
     /// dominated by one stacking (`limits`: at most a fifth cubic, or at least four fifths, by
     /// default) votes for that stacking's class; only stackings in between are mixed-or-faulted.
     public func verdictClass(limits: StackingLimits) -> Verdict {
-        guard family == .faulted, let f = cubicFraction else { return family.verdictClass }
-        return limits.verdictClass(cubicFraction: f)
+        limits.verdictClass(family: family, cubicFraction: cubicFraction)
     }
 }
 

@@ -194,9 +194,9 @@ public struct ClusterMiner: Sendable {
             return out
         }
         var refined = try ModelRefinement.refine(models, Array(models.indices), curve: curve, options: full, threads: o.threads, starts: starts(models.indices))
-        // Adaptive refinement: in the order of the exact evaluation, every candidate that could
-        // still beat the best refined one (evaluated Rw − tolerance below it) is refined too.
-        // The tolerance grows to the largest drop from evaluated to refined Rw seen so far: where
+        // Adaptive refinement: in the order of the ranking's Rw (evaluated, then polished), every
+        // candidate that could still beat the best refined one (that Rw − tolerance below it) is
+        // refined too. The tolerance grows to the largest drop to the refined Rw seen so far: where
         // the screened optimum lies in another basin than the refined one, refinement gains more
         // than the usual 0.0005.
         var bestRefined = refined.filter { modelCandidate[$0.key] != nil }.map(\.value.rw).min() ?? .infinity
@@ -217,9 +217,8 @@ public struct ClusterMiner: Sendable {
         // the tolerance, so an offset from the thinning is measured, not assumed away).
         if o.polishIterations > 0 {
             let polish = evaluated.keys.filter { done.contains($0) || ranked[$0]! - o.polishWindow < bestRefined }.sorted()
-            let step = curve.x.count > 1 ? (curve.x[curve.x.count - 1] - curve.x[0]) / Double(curve.x.count - 1) : 0
-            let k = step > 0 ? max(1, Int((Double.pi / settings.qmax.value / 4 / step).rounded(.down))) : 1
-            for (i, rw) in try evaluate(polish, set: set, screened: screened, curve: curve.thinned(by: k), iterations: o.polishIterations) {
+            let thin = curve.thinned(maximumStep: Double.pi / settings.qmax.value / 4)
+            for (i, rw) in try evaluate(polish, set: set, screened: screened, curve: thin, iterations: o.polishIterations) {
                 ranked[i] = min(ranked[i] ?? .infinity, rw)
             }
         }
@@ -236,8 +235,8 @@ public struct ClusterMiner: Sendable {
             observeGaps(more)
         }
         // Every class the candidates vote for has its best `refinedPerClass` evaluated candidates
-        // refined when they lie within `classWindow` (relative) of the best refined Rw: the class
-        // probabilities would otherwise weigh refined Rw against merely evaluated ones (a curve of
+        // refined when their Rw would still give them a weight of `classWeight` of the best's: the
+        // class probabilities would otherwise weigh refined Rw against merely evaluated ones (a curve of
         // a 0.34-cubic particle got pseudo-wurtzite at p 0.995 while its best 0.49-cubic candidate,
         // 0.004 above the best and never refined, had weight 0.004).
         let limits = o.thresholds.stackingLimits
@@ -250,8 +249,7 @@ public struct ClusterMiner: Sendable {
         var classPicks = [Int]()
         for cls in Verdict.structuralClasses {
             classPicks += evaluationOrder.filter {
-                let e = set.entries[$0]
-                return (e.family == .faulted ? limits.verdictClass(cubicFraction: e.cubicFraction) : e.family.verdictClass) == cls
+                limits.verdictClass(family: set.entries[$0].family, cubicFraction: set.entries[$0].cubicFraction) == cls
                     && ranked[$0]! < bestRefined * classWindow
             }.prefix(o.refinedPerClass).filter { !done.contains($0) }
         }

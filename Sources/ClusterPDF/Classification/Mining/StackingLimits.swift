@@ -41,6 +41,13 @@ public struct StackingLimits: Codable, Sendable, Hashable, CustomStringConvertib
         return .mixedOrFaulted
     }
 
+    /// The class a candidate of `family` votes for: its family's class, except that a faulted
+    /// stacking votes by its cubic fraction (`verdictClass(cubicFraction:)`).
+    public func verdictClass(family: ModelLibrary.Family, cubicFraction f: Double?) -> Verdict {
+        guard family == .faulted, let f else { return family.verdictClass }
+        return verdictClass(cubicFraction: f)
+    }
+
     /// "0.2/0.8".
     public var description: String { "\(Self.format(wurtzite))/\(Self.format(zincblende))" }
 
