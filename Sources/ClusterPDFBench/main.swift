@@ -38,11 +38,18 @@ func sphere(atoms target: Int) throws -> Structure {
     return s
 }
 
-// `clusterpdf-bench spheres DIR`: write the benchmark spheres as XYZ (for Scripts/bench-peers).
+// `clusterpdf-bench spheres DIR`: write the benchmark spheres as XYZ (for Scripts/bench-peers), and
+// the largest once more with every atom displaced (off the lattice).
 if CommandLine.arguments.count == 3, CommandLine.arguments[1] == "spheres" {
     for n in [633, 4_001, 16_527, 76_611] {
         let s = try sphere(atoms: n)
         try XYZWriter.string(s).write(toFile: CommandLine.arguments[2] + "/CdSe-zb-\(s.count).xyz", atomically: true, encoding: .utf8)
+        if n == 76_611 {
+            // The same sphere off the lattice (like a relaxed or MD structure): every atom moved by
+            // a Gaussian vector of RMS length 0.05 Å.
+            let d = try StructureTransforms.jitter(s, sigma: 0.05 / 3.0.squareRoot(), seed: 76_611)
+            try XYZWriter.string(d).write(toFile: CommandLine.arguments[2] + "/CdSe-zb-\(s.count)-displaced.xyz", atomically: true, encoding: .utf8)
+        }
     }
     exit(0)
 }

@@ -144,6 +144,11 @@ public struct DebyeCalculator: Sendable {
             if let h = histogram {
                 let r = h.distances[p], c = h.counts[p]
                 let s2 = r.map { sigma2(uSum, $0) }
+                if let first = s2.first, NonuniformDebyeSum.pays(bins: r.count, points: nq), s2.allSatisfy({ $0 == first }) {
+                    // One peak width (no δ1, δ2, qbroad): the non-uniform FFT, O(bins + Q log Q).
+                    result.append(NonuniformDebyeSum(grid: grid).sum(r: r, weight: c, sigma2: first, threads: settings.threads))
+                    continue
+                }
                 ParallelBlocks.run(blocks: rangeCount, threads: settings.threads) { blk, _ in
                     let range = bounds[blk]..<bounds[blk + 1]
                     kernel.accumulate(r: r, weight: c, sigma2: s2, count: r.count, range: range, into: out.pointer + range.lowerBound)
