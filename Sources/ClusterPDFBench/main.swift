@@ -94,6 +94,31 @@ if wants("histogram") {
     }
 }
 
+if args.contains("lattice") {
+    // The two ways of counting pairs of lattice-cut particles, and what the automatic choice takes.
+    let wz = try CrystalBuilder.wurtzite(cation: cd, anion: se)
+    for (name, crystal) in [("zincblende", zb), ("wurtzite", wz)] {
+        for radius in [12.0, 16, 20, 25, 32, 40, 50, 80, 100] {
+            let s = try ClusterCarver.carve(crystal, radius: radius)
+            let kinds = AtomKinds(structure: s, displacements: DisplacementSettings())
+            var tl = 0.0, tp = 0.0, method = ""
+            measure("\(name) sphere R \(Int(radius)) Å (\(s.count) atoms): lattice", repeats: 3, extra: { tl = $0; return "" }) {
+                _ = PairHistogram(kinds: kinds, binWidth: 1e-3, threads: cores, latticePath: .always)
+            }
+            if s.count <= 20_000 {
+                measure("  pair loop", repeats: 3, extra: { tp = $0; return "" }) {
+                    _ = PairHistogram(kinds: kinds, binWidth: 1e-3, threads: cores, latticePath: .never)
+                }
+            }
+            measure("  automatic", repeats: 3, extra: { t in
+                String(format: "%@%@", method, tp > 0 ? String(format: " (pair loop / lattice %.1f×)", tp / tl) : "")
+            }) {
+                method = PairHistogram(kinds: kinds, binWidth: 1e-3, threads: cores).method.rawValue
+            }
+        }
+    }
+}
+
 if wants("simulate") {
     for n in [633, 4_001, 16_527, 76_611] {
         let s = try sphere(atoms: n)

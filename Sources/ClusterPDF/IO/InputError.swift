@@ -60,7 +60,12 @@ enum TextFile {
         if data.isEmpty { throw InputError(file: path, "file is empty") }
         if data.prefix(8192).contains(0) { throw InputError(file: path, "binary file, not text") }
         // A NUL further on (a damaged or concatenated file) would silently cut a number short.
-        if let k = data.firstIndex(of: 0) {
+        let nul: Int? = data.withUnsafeBytes { raw in
+            guard let base = raw.baseAddress, let hit = memchr(base, 0, raw.count) else { return nil }
+            return base.distance(to: UnsafeRawPointer(hit))
+        }
+        if let offset = nul {
+            let k = data.startIndex + offset
             let line = data[data.startIndex..<k].reduce(1) { $0 + ($1 == 10 ? 1 : 0) }
             throw InputError(file: path, line: line, "contains a NUL byte (binary data in a text file)")
         }

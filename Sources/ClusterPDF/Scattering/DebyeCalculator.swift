@@ -90,12 +90,10 @@ public struct DebyeCalculator: Sendable {
     /// summing to at most 1 (+0.001). Otherwise the atoms overlap, which is an error.
     @discardableResult
     static func checkMixedSites(_ s: Structure) throws -> [[Int]] {
-        // Near neighbours from the project's neighbour search (no periodic images: a cluster).
-        var bare = s
-        bare.lattice = nil
+        // Near neighbours, no periodic images (a cluster).
         var close = [Int: [Int]]()
-        NeighborSearch(structure: bare, cutoff: siteTolerance).forEachNeighbor { i, j, d in
-            if d < siteTolerance { close[i, default: []].append(j) }
+        for p in ClosePairs.within(s.atoms.map(\.position), distance: siteTolerance) {
+            close[p.i, default: []].append(p.j); close[p.j, default: []].append(p.i)
         }
         var seen = Set<Int>()
         var pairs = [[Int]]()

@@ -8,7 +8,7 @@ import Foundation
 /// |t''| ≤ (Q²/r)(1 + 2/(Qr) + 2/(Qr)²).
 ///
 /// The distances themselves are computed in Float32 (see `PairHistogram`): each is off by at most
-/// ε = 2⁻²¹·D + w/131070, where D is the largest pair distance (coordinates taken relative to an
+/// ε = 2⁻²¹·D + w/131072, where D is the largest pair distance (coordinates taken relative to an
 /// atom of the tile, 2⁻²⁴ rounding per operation, eight operations' worth; the second term is the
 /// 16-bit fixed point of the offsets). That moves t(r) by at most |t'| ε ≤ (Q/r)(1 + 1/(Qr)) ε.
 /// Together:
