@@ -73,7 +73,7 @@ public struct Simulation: Sendable {
                        ("delta1", "\(s.delta1)"), ("delta2", "\(s.delta2)"), ("uiso", s.displacements.summary),
                        ("rmin", "\(s.rmin)"), ("rmax", "\(s.rmax)"), ("rstep", "\(s.rstep)"),
                        ("lorch", "\(s.lorch)"), ("debye_sum", calc.effectiveMode.rawValue)]
-            if calc.effectiveMode == .histogram { header.append(("binwidth", "\(s.binWidth)")) }
+            if let h = calc.histogram { header += [("binwidth", "\(s.binWidth)"), ("pair_counting", h.method.rawValue)] }
             if function == .gr {
                 curve = calc.pairDistributionFunction(partials: partials)
                 header.append(("definition", "G(r) = (2/pi) integral_qmin^qmax F(Q) sin(Qr) dQ * exp(-(qdamp r)^2/2), finite cluster (no -4 pi rho0 r term)"))
@@ -89,6 +89,7 @@ public struct Simulation: Sendable {
             header += [("qmax", "\(s.qmax)"), ("qstep", "\(s.qstep)"), ("qbroad", "\(s.qbroad)"),
                        ("delta1", "\(s.delta1)"), ("delta2", "\(s.delta2)"), ("uiso", s.displacements.summary),
                        ("debye_sum", calc.effectiveMode.rawValue)]
+            if let h = calc.histogram { header += [("binwidth", "\(s.binWidth)"), ("pair_counting", h.method.rawValue)] }
             if function == .fq {
                 var c = calc.reducedStructureFunction()
                 for p in partials { c.columns.append(calc.reducedStructureFunction(partial: p).y); c.labels.append("F_\(p)(A^-1)") }
