@@ -50,9 +50,11 @@ public struct CandidateCache: Sendable {
     }
 
     func encode(_ set: CandidateSet) -> Data {
-        var d = Data(CandidateCache.magic)
-        func u32(_ v: Int) { var x = UInt32(v).littleEndian; withUnsafeBytes(of: &x) { d.append(contentsOf: $0) } }
-        func f64(_ v: Double) { var x = v.bitPattern.littleEndian; withUnsafeBytes(of: &x) { d.append(contentsOf: $0) } }
+        // Bytes gathered in an array (appending to Data value by value took 1.5 s for 57 MB).
+        var d = [UInt8](CandidateCache.magic)
+        d.reserveCapacity(set.entries.reduce(64) { $0 + 64 + 2 * $1.histogram.counts.reduce(0) { $0 + $1.count } })
+        func u32(_ v: Int) { let x = UInt32(v).littleEndian; withUnsafeBytes(of: x) { d.append(contentsOf: $0) } }
+        func f64(_ v: Double) { let x = v.bitPattern.littleEndian; withUnsafeBytes(of: x) { d.append(contentsOf: $0) } }
         u32(Int(CandidateCache.formatVersion)); u32(set.recipes); u32(set.entries.count)
         let specs = set.space.specs(cation: set.cation, anion: set.anion)
         let index = Dictionary(specs.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
@@ -63,17 +65,24 @@ public struct CandidateCache: Sendable {
             for n in e.histogram.atomCounts { u32(n) }
             f64(e.histogram.maximumDistance)
             u32(e.histogram.counts.first?.count ?? 0)
-            for p in e.histogram.counts { for v in p { var x = Float16(v).bitPattern.littleEndian; withUnsafeBytes(of: &x) { d.append(contentsOf: $0) } } }
+            for p in e.histogram.counts {
+                for v in p { let x = Float16(v).bitPattern; d.append(UInt8(truncatingIfNeeded: x)); d.append(UInt8(truncatingIfNeeded: x >> 8)) }
+            }
         }
-        var sum = CandidateCache.checksum(d).littleEndian
-        withUnsafeBytes(of: &sum) { d.append(contentsOf: $0) }
-        return d
+        let sum = d.withUnsafeBytes { CandidateCache.checksum($0) }.littleEndian
+        withUnsafeBytes(of: sum) { d.append(contentsOf: $0) }
+        return Data(d)
     }
 
     /// FNV-1a (64 bit) of `data`.
     static func checksum(_ data: Data) -> UInt64 {
+        data.withUnsafeBytes { checksum($0) }
+    }
+
+    /// FNV-1a (64 bit) of `bytes`.
+    static func checksum(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in data { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01b3 }
+        for b in bytes { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01b3 }
         return h
     }
 

@@ -49,26 +49,45 @@ public struct CandidateHistogram: Sendable {
         for a in 0..<ne { for b in a..<ne { pairIndex[a][b] = n; pairIndex[b][a] = n; n += 1 } }
         let x = s.atoms.map(\.position), kind = s.atoms.map { index[$0.element]! }
         // One pass over the pairs: bins sized by the bounding box's diagonal (≥ every distance),
-        // then cut to the largest distance found.
+        // then cut to the largest distance found. For each atom the distances to the later atoms
+        // are computed in a loop the compiler vectorises, then binned in the same order as a
+        // plain double loop would (the Float sums are the same).
         let lo = x.reduce(SIMD3(repeating: Double.infinity)) { pointwiseMin($0, $1) }
         let hi = x.reduce(SIMD3(repeating: -Double.infinity)) { pointwiseMax($0, $1) }
         let inv = 1 / CandidateHistogram.binWidth
         let bound = x.isEmpty ? 0 : simd_length(hi - lo)
-        var c = [[Float]](repeating: [Float](repeating: 0, count: Int(bound * inv) + 3), count: n)
+        let nb = Int(bound * inv) + 3
+        let flat = UnsafeMutablePointer<Float>.allocate(capacity: max(1, n * nb))
+        flat.initialize(repeating: 0, count: n * nb)
+        defer { flat.deallocate() }
+        let px = x.map(\.x), py = x.map(\.y), pz = x.map(\.z)
+        var u = [Double](repeating: 0, count: x.count), r2s = [Double](repeating: 0, count: x.count)
         var dmax = 0.0
         for i in x.indices {
-            for j in (i + 1)..<x.count {
-                let d = x[i] - x[j]
-                let r2 = (d * d).sum()
-                dmax = max(dmax, r2)
-                let u = r2.squareRoot() * inv
-                let b = Int(u)
-                let f = Float(u - Double(b))
-                let p = pairIndex[kind[i]][kind[j]]
-                c[p][b] += 1 - f
-                c[p][b + 1] += f
+            let m = x.count - i - 1
+            if m == 0 { continue }
+            let xi = px[i], yi = py[i], zi = pz[i]
+            px.withUnsafeBufferPointer { bx in py.withUnsafeBufferPointer { by in pz.withUnsafeBufferPointer { bz in
+            u.withUnsafeMutableBufferPointer { ub in r2s.withUnsafeMutableBufferPointer { rb in
+                for t in 0..<m {
+                    let j = i + 1 + t
+                    let dx = xi - bx[j], dy = yi - by[j], dz = zi - bz[j]
+                    let r2 = dx * dx + dy * dy + dz * dz
+                    rb[t] = r2
+                    ub[t] = r2.squareRoot() * inv
+                }
+            } } } } }
+            let row = pairIndex[kind[i]]
+            for t in 0..<m {
+                dmax = max(dmax, r2s[t])
+                let b = Int(u[t])
+                let f = Float(u[t] - Double(b))
+                let c = flat + row[kind[i + 1 + t]] * nb + b
+                c[0] += 1 - f
+                c[1] += f
             }
         }
+        let c = (0..<n).map { p in Array(UnsafeBufferPointer(start: flat + p * nb, count: nb)) }
         maximumDistance = dmax.squareRoot()
         let bins = Int(maximumDistance / CandidateHistogram.binWidth) + 3
         counts = c.map { Array($0.prefix(bins)) }
