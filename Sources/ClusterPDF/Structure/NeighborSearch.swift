@@ -1,6 +1,7 @@
 import Foundation
 
-/// Finds all atom pairs closer than a cutoff with a cell list (O(N) for a fixed cutoff).
+/// Finds all atom pairs closer than a cutoff with a cell list (O(N) for a fixed cutoff): a dense
+/// array of cells (counting sort) when the box holds few enough cells, else a hash grid.
 /// For a structure with a lattice, periodic images are included (the atoms fill one cell).
 struct NeighborSearch: Sendable {
     /// The structure searched.
@@ -58,9 +59,41 @@ struct NeighborSearch: Sendable {
             func cell(_ x: Double) -> Int64 { let v = (x / h).rounded(.down); return v.isFinite ? Int64(max(-1e15, min(1e15, v))) : 0 }
             return SIMD3(cell(p.x), cell(p.y), cell(p.z))
         }
-        var grid = [SIMD3<Int64>: [Int32]]()
-        for (n, p) in points.enumerated() { grid[key(p), default: []].append(Int32(n)) }
+        let keys = points.map(key)
         let c2 = cutoff * cutoff
+        var lo = SIMD3<Int64>(repeating: .max), hi = SIMD3<Int64>(repeating: .min)
+        for k in keys { lo = pointwiseMin(lo, k); hi = pointwiseMax(hi, k) }
+        let span = hi &- lo &+ 1
+        let cells = Double(span.x) * Double(span.y) * Double(span.z)
+        if cells <= Double(max(1 << 20, 8 * points.count)) {
+            // Dense cell list (counting sort by cell): points of a cell in ascending order, cells
+            // visited in the same order as the hash grid below, so the calls come in the same order.
+            let ny = Int(span.y), nz = Int(span.z), total = Int(cells)
+            func cell(_ k: SIMD3<Int64>) -> Int { (Int(k.x - lo.x) * ny + Int(k.y - lo.y)) * nz + Int(k.z - lo.z) }
+            var start = [Int32](repeating: 0, count: total + 1)
+            for k in keys { start[cell(k) + 1] += 1 }
+            for c in 0..<total { start[c + 1] += start[c] }
+            var fill = start
+            var sorted = [Int32](repeating: 0, count: points.count)
+            for (n, k) in keys.enumerated() { let c = cell(k); sorted[Int(fill[c])] = Int32(n); fill[c] += 1 }
+            for (i, a) in atoms.enumerated() {
+                let k = key(a.position)
+                for dx in -1...1 as ClosedRange<Int64> { for dy in -1...1 as ClosedRange<Int64> { for dz in -1...1 as ClosedRange<Int64> {
+                    let q = k &+ SIMD3(dx, dy, dz)
+                    guard q.x >= lo.x, q.x <= hi.x, q.y >= lo.y, q.y <= hi.y, q.z >= lo.z, q.z <= hi.z else { continue }
+                    let c = cell(q)
+                    for slot in Int(start[c])..<Int(start[c + 1]) {
+                        let m = Int(sorted[slot])
+                        if isSelf[m] && owner[m] == i { continue }
+                        let d2 = simd_length_squared(points[m] - a.position)
+                        if d2 < c2 { body(i, owner[m], d2.squareRoot(), shifts[m]) }
+                    }
+                } } }
+            }
+            return
+        }
+        var grid = [SIMD3<Int64>: [Int32]]()
+        for (n, k) in keys.enumerated() { grid[k, default: []].append(Int32(n)) }
         for (i, a) in atoms.enumerated() {
             let k = key(a.position)
             for dx in -1...1 as ClosedRange<Int64> { for dy in -1...1 as ClosedRange<Int64> { for dz in -1...1 as ClosedRange<Int64> {

@@ -61,32 +61,41 @@ public struct CandidateHistogram: Sendable {
         flat.initialize(repeating: 0, count: n * nb)
         defer { flat.deallocate() }
         let px = x.map(\.x), py = x.map(\.y), pz = x.map(\.z)
-        var u = [Double](repeating: 0, count: x.count), r2s = [Double](repeating: 0, count: x.count)
+        let count = x.count
+        // Per atom and partner kind: the offset of that element pair's bins in `flat`.
+        let offsets = kind.map { a in (0..<ne).map { b in pairIndex[a][b] * nb } }
+        let u = UnsafeMutablePointer<Double>.allocate(capacity: max(1, count))
+        let partnerKind = UnsafeMutablePointer<Int32>.allocate(capacity: max(1, count))
+        defer { u.deallocate(); partnerKind.deallocate() }
+        for j in 0..<count { partnerKind[j] = Int32(kind[j]) }
         var dmax = 0.0
-        for i in x.indices {
-            let m = x.count - i - 1
-            if m == 0 { continue }
-            let xi = px[i], yi = py[i], zi = pz[i]
-            px.withUnsafeBufferPointer { bx in py.withUnsafeBufferPointer { by in pz.withUnsafeBufferPointer { bz in
-            u.withUnsafeMutableBufferPointer { ub in r2s.withUnsafeMutableBufferPointer { rb in
+        px.withUnsafeBufferPointer { bx in py.withUnsafeBufferPointer { by in pz.withUnsafeBufferPointer { bz in
+            for i in 0..<count {
+                let m = count - i - 1
+                if m == 0 { continue }
+                let xi = bx[i], yi = by[i], zi = bz[i]
+                var r2max = 0.0
                 for t in 0..<m {
                     let j = i + 1 + t
                     let dx = xi - bx[j], dy = yi - by[j], dz = zi - bz[j]
                     let r2 = dx * dx + dy * dy + dz * dz
-                    rb[t] = r2
-                    ub[t] = r2.squareRoot() * inv
+                    r2max = max(r2max, r2)
+                    u[t] = r2.squareRoot() * inv
                 }
-            } } } } }
-            let row = pairIndex[kind[i]]
-            for t in 0..<m {
-                dmax = max(dmax, r2s[t])
-                let b = Int(u[t])
-                let f = Float(u[t] - Double(b))
-                let c = flat + row[kind[i + 1 + t]] * nb + b
-                c[0] += 1 - f
-                c[1] += f
+                dmax = max(dmax, r2max)
+                let row = offsets[i]
+                row.withUnsafeBufferPointer { rp in
+                    let pk = partnerKind + i + 1
+                    for t in 0..<m {
+                        let b = Int(u[t])
+                        let f = Float(u[t] - Double(b))
+                        let c = flat + rp[Int(pk[t])] + b
+                        c[0] += 1 - f
+                        c[1] += f
+                    }
+                }
             }
-        }
+        } } }
         let c = (0..<n).map { p in Array(UnsafeBufferPointer(start: flat + p * nb, count: nb)) }
         maximumDistance = dmax.squareRoot()
         let bins = Int(maximumDistance / CandidateHistogram.binWidth) + 3
