@@ -83,6 +83,24 @@ final class XYZReaderTests: XCTestCase {
         assertInputError(try StructureReader.read(path: empty), contains: ["empty"])
     }
 
+    /// The allocation-free path for lines that repeat the previous label reads what the full
+    /// parser reads (tabs, signs, exponents, extra columns, labels with charges) and leaves every
+    /// problem to it: a bad number, an out-of-range coordinate, too few fields or a label that only
+    /// starts like the previous one are reported at their line as before.
+    func testRepeatedLabelLinesReadAsTheFullParserReads() throws {
+        let text = "6\nc\nCd 0 0 0\nCd\t+1.5e0 -2.25E-1 3 extra\n  Cd   0x1p-2 7 8\nSe2- 1 1 1\nSe2- .5 -0. 1e2\nSe2- 4 5 6 7 8\n"
+        let s = try XYZReader.parseFrames(text: text, file: "t.xyz")[0]
+        XCTAssertEqual(s.atoms.map(\.position), [SIMD3(0, 0, 0), SIMD3(1.5, -0.225, 3), SIMD3(0.25, 7, 8), SIMD3(1, 1, 1), SIMD3(0.5, 0, 100), SIMD3(4, 5, 6)])
+        XCTAssertEqual(s.atoms.map(\.element.symbol), ["Cd", "Cd", "Cd", "Se", "Se", "Se"])
+        XCTAssertEqual(s.atoms.map(\.charge), [0, 0, 0, -2, -2, -2])
+        XCTAssertEqual(s.atoms.map(\.label), ["Cd", "Cd", "Cd", "Se2-", "Se2-", "Se2-"])
+        assertInputError(try XYZReader.parseFrames(text: "2\nc\nCd 0 0 0\nCd 1 1x 1\n", file: "t.xyz"), contains: ["t.xyz:4", "'1x' is not a finite number"])
+        assertInputError(try XYZReader.parseFrames(text: "2\nc\nCd 0 0 0\nCd 1 nan 1\n", file: "t.xyz"), contains: ["t.xyz:4", "'nan'"])
+        assertInputError(try XYZReader.parseFrames(text: "2\nc\nCd 0 0 0\nCd 1 2e7 1\n", file: "t.xyz"), contains: ["t.xyz:4", "beyond"])
+        assertInputError(try XYZReader.parseFrames(text: "2\nc\nCd 0 0 0\nCd 1 2\n", file: "t.xyz"), contains: ["t.xyz:4", "expected 'element x y z'"])
+        assertInputError(try XYZReader.parseFrames(text: "2\nc\nCd 0 0 0\nCdx 1 2 3\n", file: "t.xyz"), contains: ["t.xyz:4", "unknown element 'Cdx'"])
+    }
+
     /// A misspelt element symbol is an error naming file, line and symbol, never another element
     /// (issue: `Sx` was read as sulfur); symbols with charges or numbers and atomic numbers still read.
     func testElementSymbolsAreExact() throws {
