@@ -79,7 +79,9 @@ public struct PairHistogram: Sendable {
 
     /// Builds the histogram with `threads` Dispatch workers.
     ///
-    /// Distances are computed in tiles (32 rows × 512 partners, both compact on a Morton curve).
+    /// Distances are computed in tiles (32 rows × 128 partners, both compact on a Morton curve;
+    /// 128 rather than 512 partners: the scatter of a displaced 76,611-atom particle 8–10 % faster,
+    /// the same counts, since a tile's coordinates are taken relative to its first row atom).
     /// Within a tile coordinates are taken relative to the tile's first row atom in Float64 and
     /// then rounded to Float32, so each distance is within 2⁻²¹·D of the exact one (D the largest
     /// pair distance; 5e-5 Å at D = 100 Å, typically far less), well under the bin width. The
@@ -214,7 +216,7 @@ public struct PairHistogram: Sendable {
     /// Bins the pairs of `rowRange` (rows) with all partners (j > i when `same`).
     static func accumulate(rows pa: SoA, partners pb: SoA, same: Bool, rowRange: Range<Int>,
                            invWidth invW: Double, useFloat: Bool, into acc: Accumulator) {
-        let colBlock = 512
+        let colBlock = 128
         let bins = UnsafeMutablePointer<Int32>.allocate(capacity: colBlock)
         let offs = UnsafeMutablePointer<Int32>.allocate(capacity: colBlock)
         let local = UnsafeMutablePointer<Float>.allocate(capacity: 3 * colBlock)
