@@ -144,21 +144,11 @@ final class FFTWBuffer<T>: @unchecked Sendable {
 
     /// Real-to-complex 3-D transform of `input` (sizes p) into `output` (p.x · p.y · (p.z/2 + 1)).
     static func transform(r2c input: FFTWBuffer<Double>, _ output: FFTWBuffer<fftw_complex>, sizes p: SIMD3<Int>) {
-        nonisolated(unsafe) var plan: fftw_plan?
-        FFTWPlanner.lock.withLock { _ in
-            plan = fftw_plan_dft_r2c_3d(Int32(p.x), Int32(p.y), Int32(p.z), input.pointer, output.pointer, UInt32(FFTW_ESTIMATE))
-        }
-        fftw_execute(plan)
-        FFTWPlanner.lock.withLock { _ in fftw_destroy_plan(plan) }
+        FFTWPlanner.executeOnce { fftw_plan_dft_r2c_3d(Int32(p.x), Int32(p.y), Int32(p.z), input.pointer, output.pointer, UInt32(FFTW_ESTIMATE)) }
     }
 
     /// Complex-to-real 3-D transform (unnormalised; `input` is overwritten).
     static func transform(c2r input: FFTWBuffer<fftw_complex>, _ output: FFTWBuffer<Double>, sizes p: SIMD3<Int>) {
-        nonisolated(unsafe) var plan: fftw_plan?
-        FFTWPlanner.lock.withLock { _ in
-            plan = fftw_plan_dft_c2r_3d(Int32(p.x), Int32(p.y), Int32(p.z), input.pointer, output.pointer, UInt32(FFTW_ESTIMATE))
-        }
-        fftw_execute(plan)
-        FFTWPlanner.lock.withLock { _ in fftw_destroy_plan(plan) }
+        FFTWPlanner.executeOnce { fftw_plan_dft_c2r_3d(Int32(p.x), Int32(p.y), Int32(p.z), input.pointer, output.pointer, UInt32(FFTW_ESTIMATE)) }
     }
 }

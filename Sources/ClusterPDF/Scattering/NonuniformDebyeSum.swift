@@ -89,12 +89,7 @@ struct NonuniformDebyeSum {
             for ch in 0..<chunkCount { s += grids.pointer[ch * 2 * n + i] }
             raw[i] = s
         }
-        nonisolated(unsafe) var plan: fftw_plan?
-        FFTWPlanner.lock.withLock { _ in
-            plan = fftw_plan_dft_1d(Int32(n), input, output, FFTW_BACKWARD, UInt32(FFTW_ESTIMATE))
-        }
-        fftw_execute(plan)
-        FFTWPlanner.lock.withLock { _ in fftw_destroy_plan(plan) }
+        FFTWPlanner.executeOnce { fftw_plan_dft_1d(Int32(n), input, output, FFTW_BACKWARD, UInt32(FFTW_ESTIMATE)) }
         let out = UnsafeMutableRawPointer(output).assumingMemoryBound(to: Double.self)
         let norm = (Double.pi / tau).squareRoot() / Double(n)
         var result = [Double](repeating: 0, count: k)

@@ -103,4 +103,13 @@ final class SineTransformPlan: @unchecked Sendable {
 /// The lock around FFTW's planner (global state inside the C library, not thread-safe).
 enum FFTWPlanner {
     static let lock = Mutex(())
+
+    /// Makes a plan with `make` under the lock, executes it once (outside the lock: executing a
+    /// finished plan is thread-safe) and destroys it under the lock.
+    static func executeOnce(_ make: () -> fftw_plan?) {
+        nonisolated(unsafe) var plan: fftw_plan?
+        lock.withLock { _ in plan = make() }
+        fftw_execute(plan)
+        lock.withLock { _ in fftw_destroy_plan(plan) }
+    }
 }
