@@ -9,6 +9,7 @@ struct Fit: ParsableCommand {
     @OptionGroup var refinement: RefinementFlags
     @OptionGroup var crystal: CrystalFlags
     @OptionGroup(title: "Reciprocal-space data") var pattern: PatternFlags
+    @OptionGroup(title: "Debye nanoparticle ensembles") var ensemble: EnsembleFlags
     @Option(name: .shortAndLong, help: "Write r, Gobs, Gcalc, Gdiff with all parameters to this file.") var output: String?
     @Option(help: "Header of the written fit file: pdfgetx3 (key = value lines, as PDFgui writes) or comment (# key = value: numpy.loadtxt and gnuplot skip it).")
     var header: HeaderStyle = .pdfgetx3
@@ -28,6 +29,10 @@ struct Fit: ParsableCommand {
                 return
             }
             if pattern.anyGiven { throw ValidationError("--wavelength, --anode, --caglioti, --range … apply to reciprocal-space data; \(curve.path) is a G(r)") }
+            if ensemble.kind != nil {
+                try fitEnsemble(models: models, curve: curve)
+                return
+            }
             if models.count > 1, models.allSatisfy({ $0.kind != .crystal }) {
                 try fitMixture(models: models, curve: curve)
                 return
@@ -61,6 +66,29 @@ struct Fit: ParsableCommand {
         }
         let data = try pattern.data(curve)
         var result = try ModelFit.runPattern(models: models, data: data, options: pattern.options(refinement, data: data))
+        try emit(fileText: result.fileText(style: header), plot: result.plot(), table: result.table()) {
+            result.curves = nil
+            return try JSONOutput.string(result)
+        }
+    }
+
+    /// A log-normal ensemble of (stacking-faulted) spheres built of a zincblende or wurtzite
+    /// crystal's double layers (docs/ensembles.md).
+    func fitEnsemble(models: [LoadedStructure], curve: MeasuredCurve) throws {
+        guard models.count == 1, let m = models.first, let crystal = m.crystal, m.kind == .crystal else {
+            throw ValidationError("--ensemble builds its particles from one periodic CIF (zincblende or wurtzite): clusterpdf fit --ensemble lognormal [--stacking-faults] CRYSTAL.cif DATA")
+        }
+        if crystal.sites.isEmpty || !m.declaresSymmetry {
+            throw ValidationError("\(m.path): a crystal needs its space group or symmetry operations")
+        }
+        var unused = [String]()
+        if self.crystal.envelope != .sphere || self.crystal.envelopeFile != nil { unused.append("--envelope/--envelope-file") }
+        if self.crystal.fix != nil { unused.append("--fix (use --free)") }
+        if self.crystal.anisotropic { unused.append("--anisotropic") }
+        if !unused.isEmpty { throw ValidationError("\(unused.joined(separator: ", ")) apply to attenuated crystals, not to --ensemble") }
+        var options = try ensemble.options(refinement)
+        if let s = self.crystal.start { for (k, v) in try ParameterName.values(parsing: s) { options.refinement.start[k] = v } }
+        var result = try EnsembleRefinement(crystal: crystal, path: m.path, data: curve, options: options).run()
         try emit(fileText: result.fileText(style: header), plot: result.plot(), table: result.table()) {
             result.curves = nil
             return try JSONOutput.string(result)

@@ -31,19 +31,7 @@ struct PDFModel: Sendable {
         s.mode = .histogram
         s.binWidth = 1e-3
         s.threads = threads
-        let i0 = indices.lowerBound, i1 = indices.upperBound - 1
-        let step = curve.x[i0 + 1] - curve.x[i0]
-        let uniform = indices.allSatisfy { abs(curve.x[$0] - (curve.x[i0] + Double($0 - i0) * step)) < 1e-6 * max(step, 1e-12) + 1e-9 }
-        // The model is computed on its own uniform grid, step h = min(0.02, 0.4/Qmax) Å (G(r) is
-        // band-limited to Qmax, so cubic interpolation onto the data points errs by about
-        // (Qmax·h)⁴/384 ≤ 2e-4 of the amplitude), or directly on uniform data at least that coarse.
-        let h = min(0.02, 0.4 / s.qmax)
-        direct = uniform && step >= h - 1e-9
-        if direct {
-            s.rmin = curve.x[i0]; s.rmax = curve.x[i1]; s.rstep = step
-        } else {
-            s.rmin = max(0, curve.x[i0] - 2 * h); s.rmax = curve.x[i1] + 2 * h; s.rstep = h
-        }
+        (direct, s.rmin, s.rmax, s.rstep) = PDFModel.modelGrid(curve: curve, indices: indices, qmax: s.qmax)
         let first = try DebyeCalculator(structure: structure, settings: s)
         // A fixed integration grid, fine enough for any zoom up to 1.5: step 1/(1.5·D + rmax), at
         // least 2π samples per period of the fastest term. With the 1e-3 Å histogram and the
@@ -53,6 +41,19 @@ struct PDFModel: Sendable {
         base = try DebyeCalculator(reusing: first, settings: s)
         prefactors = base.pairPrefactors(grid: base.integrationGrid.grid)
         sineMatrix = SineMatrix(qGrid: base.integrationGrid.grid, rGrid: base.rGrid)
+    }
+
+    /// The grid a model is computed on for the fit points `indices` of `curve`: its own uniform
+    /// grid, step h = min(0.02, 0.4/Qmax) Å (G(r) is band-limited to Qmax, so cubic interpolation
+    /// onto the data points errs by about (Qmax·h)⁴/384 ≤ 2e-4 of the amplitude), or directly the
+    /// data grid when it is uniform and at least that coarse (`direct`).
+    static func modelGrid(curve: MeasuredCurve, indices: Range<Int>, qmax: Double) -> (direct: Bool, rmin: Double, rmax: Double, rstep: Double) {
+        let i0 = indices.lowerBound, i1 = indices.upperBound - 1
+        let step = curve.x[i0 + 1] - curve.x[i0]
+        let uniform = indices.allSatisfy { abs(curve.x[$0] - (curve.x[i0] + Double($0 - i0) * step)) < 1e-6 * max(step, 1e-12) + 1e-9 }
+        let h = min(0.02, 0.4 / qmax)
+        if uniform && step >= h - 1e-9 { return (true, curve.x[i0], curve.x[i1], step) }
+        return (false, max(0, curve.x[i0] - 2 * h), curve.x[i1] + 2 * h, h)
     }
 
     /// The calculator for one point (shares the base histogram, re-weighted), on `settings`' r grid.

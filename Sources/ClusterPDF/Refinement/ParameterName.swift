@@ -35,6 +35,9 @@ public enum ParameterName: Hashable, Sendable, Comparable, CustomStringConvertib
     case occupancy(site: String)
     /// A size of the particle envelope (Å).
     case envelope(EnvelopeParameter)
+    /// Stacking-fault probability of a Debye nanoparticle ensemble (0…1): the probability that a
+    /// double layer is stacked cubically (0 = wurtzite, 1 = zincblende), printed `fault`.
+    case fault
     /// A parameter of one phase (index from 1) of a multi-phase model.
     indirect case phase(Int, ParameterName)
     /// Caglioti U of a powder pattern's instrument profile (degrees²), printed `U`.
@@ -73,6 +76,7 @@ public enum ParameterName: Hashable, Sendable, Comparable, CustomStringConvertib
         case .occupancy(let site): "occ:\(site)"
         case .envelope(let e): e.rawValue
         case .phase(let i, let p): "phase\(i).\(p)"
+        case .fault: "fault"
         case .profileU: "U"
         case .profileV: "V"
         case .profileW: "W"
@@ -85,7 +89,7 @@ public enum ParameterName: Hashable, Sendable, Comparable, CustomStringConvertib
     /// Unit as printed (empty for dimensionless quantities).
     public var unit: String {
         switch self {
-        case .scale, .zoom, .coordinate, .occupancy, .eta, .background: ""
+        case .scale, .zoom, .coordinate, .occupancy, .eta, .background, .fault: ""
         case .profileU, .profileV, .profileW: "deg²"
         case .zero: "deg"
         case .uiso, .elementUiso, .delta2, .anisotropicU: "Å²"
@@ -117,7 +121,7 @@ public enum ParameterName: Hashable, Sendable, Comparable, CustomStringConvertib
         case .lattice(let l): [.alpha, .beta, .gamma].contains(l) ? 20...160 : 0.5...500
         case .coordinate: -1...2
         case .anisotropicU(_, let c): c < 3 ? 1e-4...0.1 : -0.1...0.1
-        case .occupancy: 0...1
+        case .occupancy, .fault: 0...1
         case .envelope(let e): e.defaultBounds
         case .phase(_, let p): p.defaultBounds
         case .profileU: 0...2
@@ -166,6 +170,7 @@ public enum ParameterName: Hashable, Sendable, Comparable, CustomStringConvertib
         case "w": self = .profileW; return
         case "eta": self = .eta; return
         case "zero": self = .zero; return
+        case "fault": self = .fault; return
         default: break
         }
         if lower.hasPrefix("bkg"), let k = Int(lower.dropFirst(3)), (0..<20).contains(k) { self = .background(k); return }
@@ -205,6 +210,7 @@ public enum ParameterName: Hashable, Sendable, Comparable, CustomStringConvertib
             case .qdamp: return (0, 10, 0, "")
             case .qbroad: return (0, 11, 0, "")
             case .envelope(let e): return (0, 12, EnvelopeParameter.allCases.firstIndex(of: e) ?? 0, "")
+            case .fault: return (0, 12, EnvelopeParameter.allCases.count, "")
             case .zero: return (0, 13, 0, "")
             case .profileU: return (0, 14, 0, "")
             case .profileV: return (0, 14, 1, "")

@@ -13,8 +13,11 @@ struct ParameterSet: Sendable {
     let freeIndices: [Int]
 
     /// Builds the set; throws `RefinementError` for names of elements the model lacks, invalid
-    /// bounds and starting values outside their bounds.
-    init(options o: RefinementOptions, elements: [Element], settings d: DataSettings, formula: String) throws {
+    /// bounds and starting values outside their bounds. `extra` are further parameters of the
+    /// model (an ensemble's psize, psig, fault) with their default start and bounds, which
+    /// `o.start` and `o.bounds` override.
+    init(options o: RefinementOptions, elements: [Element], settings d: DataSettings, formula: String,
+         extra: [(name: ParameterName, start: Double, bounds: ClosedRange<Double>)] = []) throws {
         self.elements = elements
         for name in Array(o.free) + Array(o.bounds.keys) + Array(o.start.keys) {
             if case .elementUiso(let e) = name, !elements.contains(e) { throw RefinementError.elementNotInModel(name, formula: formula) }
@@ -22,8 +25,11 @@ struct ParameterSet: Sendable {
         for (name, b) in o.bounds where !name.admits(b) {
             throw RefinementError.invalidBounds(name, lower: b.lowerBound, upper: b.upperBound)
         }
-        func bounds(_ p: ParameterName) -> ClosedRange<Double> { o.bounds[p] ?? o.bounds[p.shared] ?? p.defaultBounds }
+        func bounds(_ p: ParameterName) -> ClosedRange<Double> {
+            o.bounds[p] ?? o.bounds[p.shared] ?? extra.first { $0.name == p }?.bounds ?? p.defaultBounds
+        }
         func start(_ p: ParameterName) -> Double {
+            if let e = extra.first(where: { $0.name == p }) { return o.start[p] ?? e.start }
             switch p {
             case .qdamp: return d.qdamp.value
             case .qbroad: return d.qbroad.value
@@ -37,6 +43,7 @@ struct ParameterSet: Sendable {
         if own.count < elements.count { list.append(.uiso) }
         list += own.map { .elementUiso($0) }
         list += [.delta1, .delta2, .qdamp, .qbroad]
+        list += extra.map(\.name)
         var all = [RefinementParameter]()
         for p in list {
             let free = o.free.contains(p) || (p != .uiso && p.shared == .uiso && o.uisoPerElement && o.free.contains(.uiso))
@@ -79,6 +86,13 @@ struct ParameterSet: Sendable {
         return ModelPoint(zoom: value(.zoom), uiso: uisoSource.map { values[$0] },
                           peakWidth: PeakWidth(delta1: value(.delta1), delta2: value(.delta2), qbroad: value(.qbroad)),
                           qdamp: value(.qdamp))
+    }
+
+    /// The value of `name` at the free-parameter vector `v` (its fixed value when not free).
+    func value(_ name: ParameterName, in v: [Double]) -> Double {
+        guard let i = all.firstIndex(where: { $0.name == name }) else { return 0 }
+        if let k = freeIndices.firstIndex(of: i) { return v[k] }
+        return all[i].value
     }
 
     /// Finite-difference steps: 1e-5 for zoom, else 1e-4 of the value (at least 1e-6), turned

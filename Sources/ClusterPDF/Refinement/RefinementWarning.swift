@@ -20,6 +20,8 @@ public struct RefinementWarning: Codable, Sendable, Hashable, CustomStringConver
         /// The stated Q range contradicts the curve's spectrum, or a default Q range was assumed
         /// (`DataSettings.qRangeWarnings`).
         case qRangeMismatch
+        /// Part of an ensemble's size distribution lies beyond the largest particle modelled.
+        case ensembleTruncated
     }
     /// The kind.
     public var kind: Kind

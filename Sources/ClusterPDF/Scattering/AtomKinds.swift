@@ -47,6 +47,13 @@ public struct AtomKinds: Sendable {
         return p
     }
 
+    /// Expected numbers of atoms per kind replacing the position counts in the normalisation
+    /// (an ensemble's average composition: `EnsembleModel`); nil for a real structure.
+    var expectedCounts: [Double]?
+
+    /// Number of atoms of kind `i` (its expected number for an ensemble).
+    func count(_ i: Int) -> Double { expectedCounts?[i] ?? Double(positions[i].count) }
+
     /// Number of atoms over all kinds.
     public var atomCount: Int { positions.reduce(0) { $0 + $1.count } }
 }

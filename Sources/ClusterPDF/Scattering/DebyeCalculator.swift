@@ -182,7 +182,7 @@ public struct DebyeCalculator: Sendable {
         var f = [Double](), sumF = 0.0, sumFi = 0.0, sumF2 = 0.0, n = 0.0
         for (i, k) in kinds.kinds.enumerated() {
             let v = factors[i].value(q: q), vi = factors[i].imaginary
-            let m = Double(kinds.positions[i].count) * k.occupancy
+            let m = kinds.count(i) * k.occupancy
             f.append(v); sumF += m * v; sumFi += m * vi; sumF2 += m * (v * v + vi * vi); n += m
         }
         return (f, (sumF * sumF + sumFi * sumFi) / n, sumF2)
@@ -251,7 +251,7 @@ public struct DebyeCalculator: Sendable {
                 let fi = imaginaryParts
                 var total = 0.0, totalIm = 0.0, extra = 0.0
                 for (i, kd) in kinds.kinds.enumerated() {
-                    let n = Double(kinds.positions[i].count)
+                    let n = kinds.count(i)
                     total += n * kd.occupancy * w.f[i]
                     totalIm += n * kd.occupancy * fi[i]
                     extra += n * (kd.occupancy - kd.occupancy * kd.occupancy) * (w.f[i] * w.f[i] + fi[i] * fi[i])
@@ -293,7 +293,7 @@ public struct DebyeCalculator: Sendable {
             if q == 0 {
                 var total = 0.0
                 for (a, b) in kinds.pairs where ElementPair(kinds.kinds[a].element, kinds.kinds[b].element) == pair {
-                    let na = Double(kinds.positions[a].count), nb = Double(kinds.positions[b].count)
+                    let na = kinds.count(a), nb = kinds.count(b)
                     let count = a == b ? na * (na - 1) : 2 * na * nb
                     total += count * kinds.kinds[a].occupancy * kinds.kinds[b].occupancy * (w.f[a] * w.f[b] + factors[a].imaginary * factors[b].imaginary)
                 }
@@ -441,7 +441,7 @@ public struct DebyeCalculator: Sendable {
         let rg = rGrid
         var out = [Double](repeating: 0, count: rg.count)
         let w0 = weights(at: 0)
-        let nAtoms = w0.nMeanF2 > 0 ? kinds.kinds.indices.reduce(0.0) { $0 + Double(kinds.positions[$1].count) * kinds.kinds[$1].occupancy } : 1
+        let nAtoms = w0.nMeanF2 > 0 ? kinds.kinds.indices.reduce(0.0) { $0 + kinds.count($1) * kinds.kinds[$1].occupancy } : 1
         let meanF = (w0.nMeanF2 / nAtoms).squareRoot()
         func add(_ r: Double, _ c: Double, _ uSum: Double) {
             let sg = max(0.005, sigma2(uSum, r).squareRoot())

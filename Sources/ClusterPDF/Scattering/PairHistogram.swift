@@ -28,6 +28,18 @@ public struct PairHistogram: Sendable {
         /// The autocorrelation of the site occupancy on the atoms' common lattice (`SiteGrid`),
         /// by FFT: exact for lattice-cut particles.
         case lattice
+        /// Expected pair counts of a particle ensemble (`EnsembleModel`), not of one structure.
+        case ensemble = "expected (ensemble)"
+    }
+
+    /// A histogram of given bins (mean distances Å and counts per kind pair, in `kinds.pairs`
+    /// order): an ensemble's expected pairs.
+    init(kinds: AtomKinds, binWidth: Double, distances: [[Double]], counts: [[Double]]) {
+        self.binWidth = binWidth
+        self.kinds = kinds
+        self.distances = distances
+        self.counts = counts
+        method = .ensemble
     }
 
     /// Offsets within a bin are stored as fixed point in [0, offsetScale] (from the bin's lower
