@@ -61,6 +61,7 @@ struct Fit: ParsableCommand {
         if refinement.delta1 != nil { unused.append("--delta1") }
         if refinement.delta2 != nil { unused.append("--delta2") }
         if crystal.envelopeFile != nil || crystal.fix != nil || crystal.start != nil || crystal.anisotropic { unused.append("crystal options") }
+        if ensemble.kind != nil { unused.append("--ensemble") }
         if !unused.isEmpty {
             throw ValidationError("\(unused.joined(separator: ", ")) apply to G(r) data; \(curve.path) is reciprocal-space data (use --range lo:hi for the fit range)")
         }

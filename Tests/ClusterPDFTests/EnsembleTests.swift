@@ -191,6 +191,10 @@ final class EnsembleCommandTests: XCTestCase {
         let faultFree = try runCLI(["fit", "--ensemble", "lognormal", "--free", "scale,fault", fixture("CdSe-Wurtzite.cif"), data])
         XCTAssertNotEqual(faultFree.status, 0)
         XCTAssertTrue(faultFree.err.contains("fault is refined with --stacking-faults"), faultFree.err)
+        let pattern = writeTemporary((0..<200).map { "\(10 + 0.2 * Double($0)) \(100 + $0 % 7)" }.joined(separator: "\n") + "\n", name: "pattern.xy")
+        let powder = try runCLI(["fit", "--ensemble", "lognormal", fixture("CdSe-Wurtzite.cif"), pattern])
+        XCTAssertNotEqual(powder.status, 0)
+        XCTAssertTrue(powder.err.contains("--ensemble"), powder.err)
     }
 
     func testGeometryOfTheZincblendeAndWurtziteCIFs() throws {
