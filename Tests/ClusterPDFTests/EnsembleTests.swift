@@ -169,6 +169,22 @@ final class EnsembleRefinementTests: XCTestCase {
         }
     }
 
+    func testCurvesDoNotDependOnTheThreadCount() throws {
+        let r = Array(stride(from: 1.5, through: 30.0, by: 0.02))
+        let probe = MeasuredCurve(path: "probe.gr", x: r, y: r.map { sin($0) }, header: header)
+        let curves = try [1, 2].map { threads -> [Double] in
+            var o = EnsembleOptions()
+            o.stackingFaults = true
+            o.refinement.threads = threads
+            o.refinement.start = [.envelope(.psize): 24, .envelope(.psig): 3, .fault: 0.4, .delta2: 1.5]
+            let ref = try EnsembleRefinement(geometry: geometry, source: "test", data: probe, options: o)
+            return try ref.unscaledCurves([ref.parameters.vector])[0]
+        }
+        XCTAssertEqual(curves[0], curves[1])
+        XCTAssertTrue(curves[0].allSatisfy(\.isFinite))
+        XCTAssertGreaterThan(curves[0].map(abs).max() ?? 0, 0)
+    }
+
     func testRecoversAFaultedWurtziteEnsemble() throws {
         try assertRecovers([.envelope(.psize): 28, .envelope(.psig): 4, .fault: 0.3, .uiso: 0.012, .delta2: 2], noise: 0.01)
     }
@@ -195,6 +211,19 @@ final class EnsembleCommandTests: XCTestCase {
         let powder = try runCLI(["fit", "--ensemble", "lognormal", fixture("CdSe-Wurtzite.cif"), pattern])
         XCTAssertNotEqual(powder.status, 0)
         XCTAssertTrue(powder.err.contains("--ensemble"), powder.err)
+    }
+
+    func testRefusesSizesOffTheGridWithoutWritingAFile() throws {
+        let out = temporaryDirectory() + "/fit.fgr"
+        let zero = try runCLI(["fit", "--ensemble", "lognormal", "--bounds", "psize=0:80", fixture("CdSe-Wurtzite.cif"), fixture("measured/CdSe-3.gr"), "-o", out, "--json"])
+        XCTAssertNotEqual(zero.status, 0)
+        XCTAssertTrue(zero.err.contains("psize must stay within the size grid"), zero.err)
+        XCTAssertTrue(zero.out.isEmpty, zero.out)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out))
+        let tiny = try runCLI(["fit", "--ensemble", "lognormal", "--max-diameter", "2", fixture("CdSe-Wurtzite.cif"), fixture("measured/CdSe-3.gr"), "-o", out])
+        XCTAssertNotEqual(tiny.status, 0)
+        XCTAssertTrue(tiny.err.contains("--max-diameter must be between"), tiny.err)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out))
     }
 
     func testGeometryOfTheZincblendeAndWurtziteCIFs() throws {

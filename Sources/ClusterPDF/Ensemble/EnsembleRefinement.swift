@@ -34,6 +34,7 @@ public struct EnsembleRefinement: CurveRefinement {
     /// Zoom, Uiso and δ2 start (unless given) where the attenuated crystal (sphere envelope) of
     /// the same CIF refines to on the same data — a fraction of a second — since a start far from
     /// them can end in a poorer minimum of δ2; psize then starts at the crystal's particle size.
+    /// Should that refinement fail, the defaults are the start (the global grid still runs).
     public init(crystal: Crystal, path: String, data: MeasuredCurve, options: EnsembleOptions = EnsembleOptions()) throws {
         let g = try LayerGeometry(crystal: crystal, path: path)
         var o = options
@@ -62,7 +63,7 @@ public struct EnsembleRefinement: CurveRefinement {
         out[.envelope(.psize)] = value(.envelope(.psize))
         let bounds = EnsembleOptions.defaultBounds.merging(options.refinement.bounds) { $1 }
         for (k, v) in out {
-            let b = bounds[k] ?? options.refinement.bounds[k] ?? k.defaultBounds
+            let b = bounds[k] ?? k.defaultBounds
             out[k] = min(max(v, b.lowerBound), b.upperBound)
         }
         return out
@@ -83,6 +84,15 @@ public struct EnsembleRefinement: CurveRefinement {
         guard options.maximumDiameter >= 4 * options.sizeStep, options.sizeStep > 0, options.maximumDiameter <= 400 else {
             throw RefinementError.invalidSetting(option: "--max-diameter", message: "the size grid must reach at least 4 steps and at most 400 Å (got \(options.maximumDiameter) Å, step \(options.sizeStep) Å)")
         }
+        // psize stays on the size grid: the default upper bound follows a smaller --max-diameter,
+        // bounds given outside the grid are refused (a zero lower bound made the grid NaN).
+        let defaultSize = EnsembleOptions.defaultBounds[.envelope(.psize)]!
+        let psizeBounds = o.bounds[.envelope(.psize)]
+            ?? defaultSize.lowerBound...max(defaultSize.lowerBound, min(defaultSize.upperBound, options.maximumDiameter))
+        guard psizeBounds.lowerBound >= options.sizeStep, psizeBounds.upperBound <= options.maximumDiameter else {
+            throw RefinementError.invalidSetting(option: "--bounds", message: String(format: "psize must stay within the size grid, %g…%g Å (got %g…%g Å)",
+                                                                                   options.sizeStep, options.maximumDiameter, psizeBounds.lowerBound, psizeBounds.upperBound))
+        }
         var ro = o
         var free = options.free ?? [.scale, .zoom, .uiso, .delta2, .envelope(.psize), .envelope(.psig)]
         if options.free == nil, options.stackingFaults { free.insert(.fault) }
@@ -93,10 +103,10 @@ public struct EnsembleRefinement: CurveRefinement {
         let points = try FitPoints(data: data, overrides: o.overrides, fitRange: Defaults.fitRange.lowerBound...max(end, Defaults.fitRange.lowerBound + 1))
         let b = EnsembleOptions.defaultBounds
         let native = g.parent == .zincblende ? 1.0 : 0.0
-        let psizeBounds = o.bounds[.envelope(.psize)] ?? b[.envelope(.psize)]!
+        let middle = (psizeBounds.lowerBound * psizeBounds.upperBound).squareRoot()
         let extra: [(name: ParameterName, start: Double, bounds: ClosedRange<Double>)] = [
-            (.envelope(.psize), (psizeBounds.lowerBound * psizeBounds.upperBound).squareRoot(), b[.envelope(.psize)]!),
-            (.envelope(.psig), 0.15 * (psizeBounds.lowerBound * psizeBounds.upperBound).squareRoot(), b[.envelope(.psig)]!),
+            (.envelope(.psize), middle, psizeBounds),
+            (.envelope(.psig), 0.15 * middle, b[.envelope(.psig)]!),
             (.fault, native, b[.fault]!)]
         let params = try ParameterSet(options: ro, elements: [g.cation, g.anion], settings: points.settings, formula: "\(g.cation.symbol)\(g.anion.symbol)", extra: extra)
         try points.check(free: params.freeIndices.count + (params.scaleIsFree ? 1 : 0), file: data.path)
