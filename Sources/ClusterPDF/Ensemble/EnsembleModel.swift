@@ -140,12 +140,9 @@ struct EnsembleModel: Sendable {
         s.qdamp = p.qdamp
         var kinds = base.kinds.withUiso([geometry.cation: p.uiso.cation, geometry.anion: p.uiso.anion])
         kinds.expectedCounts = kinds.kinds.map { $0.element == geometry.cation ? h.atoms.0 : h.atoms.1 }
-        // Kind pairs of the two-atom base are (cation, cation), (cation, anion), (anion, anion).
-        let order = kinds.pairs.map { a, b -> Int in
-            let ca = kinds.kinds[a].element == geometry.cation, cb = kinds.kinds[b].element == geometry.cation
-            return ca && cb ? 0 : (!ca && !cb ? 2 : 1)
-        }
-        let histogram = PairHistogram(kinds: kinds, binWidth: EnsembleModel.binWidth, distances: order.map { h.distances[$0] }, counts: order.map { h.counts[$0] })
+        // The two-atom base lists the cation first, so its kind pairs are (cation, cation),
+        // (cation, anion), (anion, anion): the order of `FaultedSphere.Entry.pair`.
+        let histogram = PairHistogram(kinds: kinds, binWidth: EnsembleModel.binWidth, distances: h.distances, counts: h.counts)
         return try DebyeCalculator(reusing: base, settings: s, kinds: kinds, histogram: histogram.scaled(by: p.zoom))
     }
 

@@ -63,10 +63,4 @@ public struct LayerGeometry: Sendable, Hashable {
         }
         throw .invalidSetting(option: "MODEL", message: "\(path) is neither zincblende (cubic) nor wurtzite (hexagonal, an anion above each cation along c): a stacking-fault ensemble is built of their double layers")
     }
-
-    /// The ideal wurtzite (c/a = √(8/3), u = 3/8) geometry with the same bond length, for tests.
-    static func ideal(cation: Element, anion: Element, a: Double) throws -> LayerGeometry {
-        let h = a * (2.0 / 3).squareRoot()
-        return try LayerGeometry(cation: cation, anion: anion, a: a, h: h, bz: 0.75 * h)
-    }
 }

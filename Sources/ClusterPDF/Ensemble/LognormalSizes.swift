@@ -30,7 +30,7 @@ public struct LognormalSizes: Sendable, Hashable {
         func add(_ d: Double, _ mass: Double) {
             let x = d / step, k = Int(x.rounded(.down)), f = x - Double(k)
             if k >= 1 { w[k, default: 0] += mass * (1 - f) }
-            if f > 0, k + 1 >= 1 { w[k + 1, default: 0] += mass * f }
+            if f > 0 { w[k + 1, default: 0] += mass * f }
         }
         var truncated = 0.0
         let s2 = log(1 + (psig * psig) / (psize * psize)), s = s2.squareRoot(), mu = log(psize) - s2 / 2
