@@ -56,7 +56,9 @@ public struct LognormalSizes: Sendable, Hashable {
             }
         }
         w = w.filter { $0.key <= kMax && $0.value > 0 }
-        let total = w.values.reduce(0, +)
+        // Summed in size order: a dictionary's own order differs between instances, and with it
+        // the last bits of the total.
+        let total = w.keys.sorted().reduce(0.0) { $0 + w[$1]! }
         if total > 0 { for k in w.keys { w[k]! /= total } }
         return (w, max(0, truncated))
     }
